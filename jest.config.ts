@@ -1,0 +1,15 @@
+import { createDefaultEsmPreset, type JestConfigWithTsJest } from 'ts-jest';
+
+const preset = createDefaultEsmPreset({ tsconfig: 'tsconfig.json' });
+
+const config: JestConfigWithTsJest = {
+  ...preset,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Sources import siblings as './x.js' (NodeNext ESM); Jest resolves the .ts file.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testTimeout: 60_000,
+};
+
+export default config;

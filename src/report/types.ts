@@ -1,0 +1,19 @@
+/** One interface, many small writers (as Vitest and Playwright structure reporters). */
+
+import type { GradeResults } from '../score/types.js';
+
+export interface ReportContext {
+  /** Output directory for file reports. */
+  outDir: string;
+  /** Environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY, NO_COLOR…), injectable for tests. */
+  env: Record<string, string | undefined>;
+  /** Where terminal output goes. */
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+}
+
+export interface Reporter {
+  /** Name used in --reporter lists and messages: "json", "junit", "html"… */
+  name: string;
+  /** Write the report for a finished set of results. Returns the files written (may be empty). */
+  write(results: GradeResults, ctx: ReportContext): Promise<string[]>;
+}

@@ -1,0 +1,171 @@
+/**
+ * The spec model: what a loaded, validated spec means, independent of how it was written.
+ * `spec/load` turns YAML into this; `check` and `score` consume it. All durations are in
+ * milliseconds, already multiplied by nothing: `timing.scale` is applied by the evaluators.
+ */
+
+/** Where something stands in a spec file (1-based), for error messages and CI annotations. */
+export interface SourceLoc {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type StreamChoice = 'stdout' | 'stderr' | 'any';
+
+/** Which matches of a selector a check is about. A number is the 1-based nth match. */
+export type Occurrence = 'first' | 'last' | 'every' | number;
+
+/** A line selector: which trace lines a check is about. */
+export interface LineSelector {
+  /** text: the whole line equals `pattern` (trailing whitespace ignored); contains: substring; regex: search. */
+  kind: 'text' | 'contains' | 'regex';
+  pattern: string;
+  /** Regex flags (kind 'regex'), e.g. "i". */
+  flags?: string;
+  ignoreCase?: boolean;
+  stream: StreamChoice;
+  occurrence: Occurrence;
+  /** The alias name when the check referred to it as `$name`. */
+  alias?: string;
+  /** How to show the selector to a person: `'done fetching'`, `/^\d$/`, `$number`. */
+  display: string;
+}
+
+/** Tolerance around an expected duration: absolute ms, or relative (0.1 = 10 %). */
+export interface Tolerance {
+  ms?: number;
+  relative?: number;
+}
+
+/** Dwyer-style scope: the check looks only at lines after the first `after` match and before the first following `before` match. */
+export interface Scope {
+  after?: LineSelector;
+  before?: LineSelector;
+}
+
+/** A comparison target for captured values: a constant, another capture, or the measured runtime. */
+export type ValueRef =
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'capture'; line: LineSelector; group: number | string }
+  | { kind: 'runtime' };
+
+export type CheckBody =
+  | { kind: 'exists'; line: LineSelector; scope?: Scope }
+  | { kind: 'absent'; line: LineSelector; scope?: Scope }
+  | { kind: 'count'; line: LineSelector; exactly?: number; atLeast?: number; atMost?: number; scope?: Scope }
+  | { kind: 'first'; line: LineSelector }
+  | { kind: 'last'; line: LineSelector }
+  /** In order, each search starting after the previous match (FileCheck CHECK); strict = consecutive lines (CHECK-NEXT). */
+  | { kind: 'order'; lines: LineSelector[]; strict: boolean; scope?: Scope }
+  /** All present, in any order (CHECK-DAG). */
+  | { kind: 'group'; lines: LineSelector[]; scope?: Scope }
+  /** The line at `atMs` ± tolerance, measured from run start or from the `from` line. */
+  | { kind: 'at'; line: LineSelector; atMs: number; tolerance: Tolerance; from?: LineSelector }
+  /** Time from one line to another: about / at least / at most. */
+  | {
+      kind: 'delay';
+      from: LineSelector;
+      to: LineSelector;
+      aboutMs?: number;
+      atLeastMs?: number;
+      atMostMs?: number;
+      tolerance: Tolerance;
+    }
+  /** Consecutive matches of `line` are `periodMs` ± tolerance apart (bounded recurrence). */
+  | { kind: 'every'; line: LineSelector; periodMs: number; tolerance: Tolerance }
+  /** Total wall time (virtual time under a virtual clock). */
+  | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance }
+  /** Numbers (or a list of numbers) captured from a line by regex, and assertions on them. */
+  | {
+      kind: 'value';
+      line: LineSelector;
+      group: number | string;
+      list: boolean;
+      equals?: ValueRef;
+      atLeast?: ValueRef;
+      atMost?: ValueRef;
+      about?: ValueRef;
+      tolerance: Tolerance;
+      ascending?: boolean;
+      descending?: boolean;
+      items?: number;
+      eachAtMost?: number;
+      eachAtLeast?: number;
+    }
+  | { kind: 'exit_code'; code: number }
+  | { kind: 'signal'; signal: string | null }
+  | { kind: 'timed_out'; expected: boolean }
+  | { kind: 'stderr_clean' }
+  /** Structure of the asyncio tasks (needs the Python task tracer; issue 6). */
+  | { kind: 'tasks'; rule: TaskRule };
+
+export type TaskRule =
+  | { kind: 'concurrent'; atLeast: number }
+  | { kind: 'overlap'; names: string[] }
+  | { kind: 'awaited'; name: string }
+  | { kind: 'created_with'; name?: string; via: string }
+  | { kind: 'max_blocking'; ms: number }
+  | { kind: 'uses_asyncio' };
+
+export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
+
+export interface Check {
+  id: string;
+  title: string;
+  points: number;
+  hint?: string;
+  visibility: Visibility;
+  requires: string[];
+  /** Award points in proportion to how much of the check holds (e.g. 7 of 10 gaps in time). */
+  partial: boolean;
+  body: CheckBody;
+  loc?: SourceLoc;
+}
+
+export type RuntimeKind = 'python' | 'node' | 'command';
+
+export interface Limits {
+  wallMs: number;
+  cpuMs: number;
+  memoryBytes: number;
+  processes: number;
+  outputBytes: number;
+  fileSizeBytes: number;
+  openFiles: number;
+}
+
+export interface RunSettings {
+  runtime: RuntimeKind;
+  /** Entry file relative to the work dir (python/node). */
+  entry?: string;
+  args: string[];
+  /** argv for runtime 'command' ({entry} is replaced by the entry path). */
+  command?: string[];
+  /** Interpreter pin: an absolute path, or a version prefix like "3.12". */
+  interpreter?: string;
+  stdin?: string;
+  env: Record<string, string>;
+  /** Instructor files, as absolute paths, copied beside the submission (instructor wins on a clash). */
+  files: string[];
+  limits: Partial<Limits>;
+  clock: 'real' | 'virtual';
+  seed?: number;
+  repeat: number;
+  policy: 'all' | 'majority' | 'best';
+}
+
+export interface Spec {
+  /** Short id, from `name:` or the file name. */
+  name: string;
+  title: string;
+  description?: string;
+  /** Absolute path of the spec file (for relative paths and annotations); '' for in-memory specs. */
+  file: string;
+  run: RunSettings;
+  timing: { tolerance: Tolerance; scale: number };
+  /** Declared aliases, by name. */
+  aliases: Record<string, LineSelector>;
+  checks: Check[];
+}

@@ -23,6 +23,13 @@ export interface TimeWindow {
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
+/**
+ * What kind of failure (R2U2's three outcomes, refined): the expected line never appeared
+ * ('missing'), an anchor the check is measured against never appeared ('not-applicable'), or
+ * everything was there but the constraint does not hold ('violated'). 'error': the run could not be made.
+ */
+export type FailureCategory = 'missing' | 'not-applicable' | 'violated' | 'error';
+
 export interface CheckOutcome {
   id: string;
   status: CheckStatus;
@@ -32,4 +39,6 @@ export interface CheckOutcome {
   message: string;
   lines: LineRef[];
   windows: TimeWindow[];
+  /** Set on failed outcomes: which kind of failure (for report filters and categories). */
+  category?: FailureCategory;
 }

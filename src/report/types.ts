@@ -9,6 +9,16 @@ export interface ReportContext {
   env: Record<string, string | undefined>;
   /** Where terminal output goes. */
   stdout: { write(s: string): unknown; isTTY?: boolean };
+  /**
+   * Include checks whose visibility is not 'visible' (hidden, after_due_date, after_published)
+   * in the terminal and GitHub reports. Default true (instructor runs); the student `check`
+   * command sets false. File reports (json, junit, html, gradescope) always include them.
+   */
+  showHidden?: boolean;
+  /** Where the Gradescope writer puts its file (default `<outDir>/gradescope/results.json`). */
+  gradescopePath?: string;
+  /** Current directory for repo-relative paths in annotations (default process.cwd()). */
+  cwd?: string;
 }
 
 export interface Reporter {

@@ -3,7 +3,7 @@
  * Produced by `score`, written and re-read by `report`.
  */
 
-import type { CheckOutcome, LineRef, TimeWindow } from '../check/types.js';
+import type { CheckOutcome, FailureCategory, LineRef, TimeWindow } from '../check/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { Visibility } from '../spec/types.js';
 
@@ -26,6 +26,10 @@ export interface CheckResult {
   run?: number;
   lines: LineRef[];
   windows: TimeWindow[];
+  /** Credit 0..1 the policy awarded (points = maxPoints × fraction for partial checks). */
+  fraction?: number;
+  /** For failed/unstable checks: the kind of failure of the run the message is about. */
+  category?: FailureCategory;
 }
 
 export interface SubmissionResult {

@@ -151,6 +151,8 @@ export interface RunSettings {
   files: string[];
   limits: Partial<Limits>;
   clock: 'real' | 'virtual';
+  /** Trace asyncio tasks (Python) even under a real clock: set by the loader when the spec has `tasks` checks. */
+  traceTasks?: boolean;
   seed?: number;
   repeat: number;
   policy: 'all' | 'majority' | 'best';
@@ -168,4 +170,22 @@ export interface Spec {
   /** Declared aliases, by name. */
   aliases: Record<string, LineSelector>;
   checks: Check[];
+}
+
+/** A problem found while loading a spec, positioned at the offending YAML node (1-based; 0 = whole file). */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  col: number;
+  /** What is wrong, in plain words. */
+  message: string;
+  /** How to fix it, when we can tell. */
+  hint?: string;
+  severity: 'error' | 'warning';
+}
+
+/** What loading a spec yields: the normalized spec when there is no error, and every problem found. */
+export interface LoadResult {
+  spec?: Spec;
+  diagnostics: Diagnostic[];
 }

@@ -45,6 +45,8 @@ export interface SandboxInfo {
   reason?: string;
   /** Limits in force, as applied. */
   limits?: Record<string, number>;
+  /** How containment was achieved, in words ("pids cgroup (max 64)", "uid 65534"…); for reports. */
+  mechanisms?: string[];
 }
 
 /** Why a run ended, when it did not end on its own. */
@@ -70,6 +72,8 @@ export interface RunRecord {
   /** Human explanation of the end ("killed after the 10 s wall-time limit"). */
   endDetail?: string;
   wallMs: number;
+  /** Real wall time in ms when `wallMs` is virtual (clock 'virtual'); for the record, never judged. */
+  realWallMs?: number;
   cpuMs?: number;
   maxRssKb?: number;
   clock: 'real' | 'virtual';

@@ -1,0 +1,212 @@
+/**
+ * GitHub Actions: `::error` workflow commands pointing at the spec line of each failed check
+ * (GitHub shows at most 10 error annotations per step, so the rest are summarised in one),
+ * and a Markdown summary appended to $GITHUB_STEP_SUMMARY (at most 1 MiB per step).
+ * Does nothing unless GITHUB_ACTIONS=true.
+ */
+
+import { appendFile, stat } from 'node:fs/promises';
+import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
+import { isHiddenCheck, percent, pts, relPath, STATUS_SYMBOL, submissionState, truncate, visible } from './text.js';
+import type { ReportContext, Reporter } from './types.js';
+
+export const MAX_ANNOTATIONS = 10;
+export const SUMMARY_LIMIT = 1024 * 1024;
+
+/** Escape a workflow command's message. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escape a workflow command property value (also ':' and ','). */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export interface Annotation {
+  file?: string;
+  line?: number;
+  title: string;
+  message: string;
+}
+
+export function formatAnnotation(a: Annotation): string {
+  const props: string[] = [];
+  if (a.file) props.push(`file=${escapeProperty(a.file)}`);
+  if (a.file && a.line) props.push(`line=${a.line}`);
+  props.push(`title=${escapeProperty(a.title)}`);
+  return `::error ${props.join(',')}::${escapeData(a.message)}`;
+}
+
+function lostPoints(c: CheckResult): boolean {
+  return c.status === 'failed' || (c.status === 'unstable' && c.points < c.maxPoints);
+}
+
+/** Program text in an annotation: visible, one paragraph, bounded. */
+function clean(s: string, max = 1000): string {
+  return visible(truncate(s, max), true);
+}
+
+/**
+ * The annotations for a set of results. One submission: one per failed check. A class: one per
+ * failing check (spec line), naming the submissions, since ten per step go nowhere in a class.
+ */
+export function annotations(results: GradeResults, opts: { cwd: string; showHidden: boolean }): Annotation[] {
+  const out: Annotation[] = [];
+  const subs = results.submissions;
+  const shown = (c: CheckResult) => opts.showHidden || !isHiddenCheck(c);
+  for (const s of subs) {
+    if (s.error) out.push({ file: relPath(s.specFile, opts.cwd), title: `${s.id}: could not be graded`, message: clean(s.error) });
+  }
+  if (subs.length === 1) {
+    const s = subs[0]!;
+    for (const c of s.checks.filter((c) => lostPoints(c) && shown(c))) {
+      const hint = c.hint ? `\nHint: ${c.hint}` : '';
+      out.push({
+        file: relPath(s.specFile, opts.cwd),
+        line: c.specLine,
+        title: `${c.title} (${pts(c.points)}/${pts(c.maxPoints)} points)`,
+        message: clean(c.message + hint),
+      });
+    }
+    return out;
+  }
+  const groups = new Map<string, { s: SubmissionResult; c: CheckResult; failed: SubmissionResult[]; total: number }>();
+  for (const s of subs) {
+    for (const c of s.checks.filter(shown)) {
+      const key = `${s.specFile}\u0000${c.id}`;
+      const g = groups.get(key) ?? { s, c, failed: [], total: 0 };
+      g.total++;
+      if (lostPoints(c) && !s.error) {
+        if (g.failed.length === 0) {
+          g.s = s;
+          g.c = c;
+        }
+        g.failed.push(s);
+      }
+      groups.set(key, g);
+    }
+  }
+  for (const g of groups.values()) {
+    if (g.failed.length === 0) continue;
+    const names = g.failed.map((s) => s.id);
+    const list = names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
+    out.push({
+      file: relPath(g.s.specFile, opts.cwd),
+      line: g.c.specLine,
+      title: `${g.c.title}: failed in ${g.failed.length} of ${g.total}`,
+      message: clean(`Failed in ${list}.\nFor example ${g.s.id}: ${g.c.message}`),
+    });
+  }
+  return out;
+}
+
+/** At most MAX_ANNOTATIONS lines: the first nine, then one that counts the rest. */
+export function annotationLines(list: Annotation[]): string[] {
+  if (list.length <= MAX_ANNOTATIONS) return list.map(formatAnnotation);
+  const head = list.slice(0, MAX_ANNOTATIONS - 1);
+  const rest = list.slice(MAX_ANNOTATIONS - 1);
+  const more: Annotation = {
+    title: `${rest.length} more failed checks`,
+    message: `GitHub shows ${MAX_ANNOTATIONS} annotations per step; also failed: ${rest.map((a) => a.title).join('; ')}. See the job summary or the HTML report.`,
+  };
+  return [...head, more].map(formatAnnotation);
+}
+
+/** A Markdown table cell: no newlines, no pipes, no HTML. */
+export function mdCell(s: string, max = 300): string {
+  return visible(truncate(s, max))
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, '\\`');
+}
+
+const MD_STATUS: Record<string, string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped', unstable: '⚠️ unstable' };
+
+/** The step summary, as lines (so it can be cut at the size limit between lines). */
+export function summaryLines(results: GradeResults, opts: { showHidden: boolean }): string[] {
+  const subs = results.submissions;
+  const shown = (c: CheckResult) => opts.showHidden || !isHiddenCheck(c);
+  const specs = [...new Set(subs.map((s) => `${mdCell(s.specTitle)} (\`${mdCell(s.spec)}\`)`))];
+  const lines: string[] = [`## tracegrade: ${specs.join(', ')}`, ''];
+  if (subs.length === 1) {
+    const s = subs[0]!;
+    const checks = s.checks.filter(shown);
+    const score = checks.reduce((a, c) => a + c.points, 0);
+    const max = checks.reduce((a, c) => a + c.maxPoints, 0);
+    lines.push(`**${mdCell(s.id)}: ${pts(score)}/${pts(max)} points (${percent(score, max)}%)**`, '');
+    if (s.error) lines.push(`> ❗ Could not be graded: ${mdCell(s.error, 1000)}`, '');
+    lines.push('| Status | Check | Points | Explanation |', '|---|---|---:|---|');
+    for (const c of checks) {
+      const why = c.status === 'passed' ? mdCell(c.message) : `${mdCell(c.message)}${c.hint ? `<br>**Hint:** ${mdCell(c.hint)}` : ''}`;
+      lines.push(`| ${MD_STATUS[c.status]} | ${mdCell(c.title)} | ${pts(c.points)}/${pts(c.maxPoints)} | ${why} |`);
+    }
+    return lines;
+  }
+  const n = subs.length;
+  const full = subs.filter((s) => submissionState(s) === 'full').length;
+  const errors = subs.filter((s) => s.error).length;
+  const mean = n ? subs.reduce((a, s) => a + percent(s.score, s.maxScore), 0) / n : 0;
+  lines.push(`**${n} submissions** · mean ${mean.toFixed(1)}% · ${full} at full marks${errors ? ` · ${errors} could not be graded` : ''}`, '');
+  // Which requirement the class struggles with, worst first.
+  const rate = new Map<string, { title: string; passed: number; total: number }>();
+  for (const s of subs) {
+    for (const c of s.checks.filter(shown)) {
+      const r = rate.get(c.id) ?? { title: c.title, passed: 0, total: 0 };
+      r.total++;
+      if (c.status === 'passed' || (c.status === 'unstable' && c.points >= c.maxPoints)) r.passed++;
+      rate.set(c.id, r);
+    }
+  }
+  lines.push('### Checks, hardest first', '', '| Check | Passed | Rate |', '|---|---:|---:|');
+  for (const [, r] of [...rate.entries()].sort((a, b) => a[1].passed / a[1].total - b[1].passed / b[1].total)) {
+    lines.push(`| ${mdCell(r.title)} | ${r.passed}/${r.total} | ${percent(r.passed, r.total)}% |`);
+  }
+  lines.push('', '### Submissions', '', '| Submission | Score | Status | Not passed |', '|---|---:|---|---|');
+  for (const s of subs) {
+    const state = submissionState(s);
+    const status = state === 'full' ? '✅ full marks' : state === 'error' ? '❗ error' : '❌ points lost';
+    const lost = s.error
+      ? mdCell(s.error, 200)
+      : s.checks
+          .filter((c) => shown(c) && c.status !== 'passed')
+          .map((c) => `${STATUS_SYMBOL[c.status]} ${mdCell(c.id)}`)
+          .join(', ');
+    lines.push(`| ${mdCell(s.id)} | ${pts(s.score)}/${pts(s.maxScore)} | ${status} | ${lost} |`);
+  }
+  return lines;
+}
+
+/** Join summary lines within `limit` bytes, saying what was left out. */
+export function fitSummary(lines: string[], limit: number): string {
+  const note = (k: number) => `\n_… ${k} more lines left out: the step summary is limited to 1 MiB. See results.json or the HTML report._\n`;
+  let out = '';
+  let size = 0;
+  for (const [i, l] of lines.entries()) {
+    const bytes = Buffer.byteLength(l, 'utf8') + 1;
+    if (size + bytes + 200 > limit) return out + note(lines.length - i);
+    out += l + '\n';
+    size += bytes;
+  }
+  return out;
+}
+
+export const githubReporter: Reporter = {
+  name: 'github',
+  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+    if (ctx.env.GITHUB_ACTIONS !== 'true') return [];
+    const showHidden = ctx.showHidden ?? true;
+    const cwd = ctx.env.GITHUB_WORKSPACE ?? ctx.cwd ?? process.cwd();
+    for (const line of annotationLines(annotations(results, { cwd, showHidden }))) ctx.stdout.write(line + '\n');
+    const file = ctx.env.GITHUB_STEP_SUMMARY;
+    if (!file) return [];
+    // The limit is per step: count what earlier steps' commands already appended.
+    const used = await stat(file).then((st) => st.size).catch(() => 0);
+    const budget = SUMMARY_LIMIT - used;
+    if (budget < 1024) return [];
+    await appendFile(file, fitSummary(summaryLines(results, { showHidden }), budget) + '\n');
+    return [file];
+  },
+};

@@ -1,0 +1,133 @@
+/**
+ * Gradescope's autograder results.json (see docs/gradescope.md). Gradescope grades one
+ * submission per run, so one submission → `gradescope/results.json` (or ctx.gradescopePath);
+ * a batch → one `gradescope/<id>.json` per submission. A submission graded against several
+ * specs gives one document with every spec's checks.
+ */
+
+import { join } from 'node:path';
+import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
+import { writeFileAtomic } from './atomic.js';
+import { excerptText, pts, runEnd, runOf, secsProse, slug, visible } from './text.js';
+import type { ReportContext, Reporter } from './types.js';
+
+type Vis = 'hidden' | 'after_due_date' | 'after_published' | 'visible';
+
+export interface GradescopeTest {
+  name: string;
+  number: string;
+  score: number;
+  max_score: number;
+  status: 'passed' | 'failed';
+  output: string;
+  output_format: 'text';
+  tags: string[];
+  visibility: Vis;
+  extra_data: Record<string, unknown>;
+}
+
+export interface GradescopeResults {
+  score: number;
+  execution_time: number;
+  output: string;
+  output_format: 'text';
+  test_output_format: 'text';
+  stdout_visibility: Vis;
+  extra_data: Record<string, unknown>;
+  tests: GradescopeTest[];
+}
+
+/** Gradescope shows `output` as text; keep each one readable and bounded. */
+const OUTPUT_CHARS = 8 * 1024;
+
+function cap(s: string): string {
+  return s.length > OUTPUT_CHARS ? `${s.slice(0, OUTPUT_CHARS)}\n… (cut at ${OUTPUT_CHARS} characters)` : s;
+}
+
+function testOutput(s: SubmissionResult, c: CheckResult): string {
+  const parts = [`${c.status === 'passed' ? 'Passed' : c.status === 'skipped' ? 'Skipped' : c.status === 'unstable' ? 'Unstable' : 'Failed'}: ${c.message}`];
+  if (c.perRun && c.perRun.length > 1) parts.push(c.perRun.map((r, i) => `run ${i + 1}: ${r.status} — ${r.message}`).join('\n'));
+  if (c.status !== 'passed' && c.hint) parts.push(`Hint: ${c.hint}`);
+  const run = runOf(s, c);
+  if (c.status !== 'passed' && run && c.lines.length) parts.push(`What your program printed (time │ line):\n${excerptText(run, c.lines, { width: 200 })}`);
+  return cap(visible(parts.join('\n\n'), true));
+}
+
+/**
+ * The Gradescope document for one student's submission. Several results for the same
+ * submission (graded against several specs) become one document, tests prefixed by spec.
+ */
+export function toGradescope(sub: SubmissionResult | SubmissionResult[]): GradescopeResults {
+  const parts = Array.isArray(sub) ? sub : [sub];
+  if (parts.length === 0) throw new Error('toGradescope: no submission results');
+  const multi = parts.length > 1;
+  const tests: GradescopeTest[] = parts.flatMap((s) =>
+    s.checks.map((c) => ({
+      name: visible(multi ? `${s.spec}: ${c.title}` : c.title),
+      number: '',
+      score: c.points,
+      max_score: c.maxPoints,
+      // Gradescope knows passed/failed only: partial or unstable credit below the maximum is a fail.
+      status: c.status === 'passed' || (c.status === 'unstable' && c.points >= c.maxPoints) ? ('passed' as const) : ('failed' as const),
+      output: testOutput(s, c),
+      output_format: 'text' as const,
+      tags: multi ? [s.spec, c.id] : [c.id],
+      visibility: c.visibility,
+      extra_data: { id: c.id, spec: s.spec, status: c.status, ...(c.specLine ? { spec_line: c.specLine } : {}) },
+    })),
+  );
+  tests.forEach((t, i) => (t.number = String(i + 1)));
+  const summary = parts.flatMap((s) => [
+    `${s.specTitle} — ${pts(s.score)}/${pts(s.maxScore)} points`,
+    ...(s.error ? [`Your submission could not be run: ${s.error}`] : []),
+    ...s.runs.map((r, i) => `${s.runs.length > 1 ? `Run ${i + 1}` : 'Run'}: ${runEnd(r)}, ${secsProse(r.wallMs)}${r.clock === 'virtual' ? ' (virtual clock)' : ''}.`),
+  ]);
+  summary.push('Each test below says what was expected, what your program printed and when.');
+  const first = parts[0]!;
+  const errors = parts.filter((s) => s.error).map((s) => s.error);
+  return {
+    score: Math.round(parts.reduce((a, s) => a + s.score, 0) * 100) / 100,
+    execution_time: Math.round(parts.reduce((a, s) => a + s.durationMs, 0)) / 1000,
+    output: cap(visible(summary.join('\n'), true)),
+    output_format: 'text',
+    test_output_format: 'text',
+    // The program's raw output is in the tests' excerpts; the autograder's own stdout is for staff.
+    stdout_visibility: 'hidden',
+    extra_data: { tool: 'tracegrade', spec: parts.map((s) => s.spec).join(','), submission: first.id, ...(errors.length ? { error: errors.join('; ') } : {}) },
+    tests,
+  };
+}
+
+/** Results grouped per student submission (same id and path), in order. */
+function bySubmission(subs: SubmissionResult[]): SubmissionResult[][] {
+  const groups = new Map<string, SubmissionResult[]>();
+  for (const s of subs) {
+    const key = `${s.id}\u0000${s.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.values()];
+}
+
+export const gradescopeReporter: Reporter = {
+  name: 'gradescope',
+  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+    const groups = bySubmission(results.submissions);
+    if (groups.length === 0) return [];
+    if (groups.length === 1) {
+      const file = ctx.gradescopePath ?? join(ctx.outDir, 'gradescope', 'results.json');
+      await writeFileAtomic(file, JSON.stringify(toGradescope(groups[0]!), null, 2) + '\n');
+      return [file];
+    }
+    const files: string[] = [];
+    const used = new Set<string>();
+    for (const g of groups) {
+      let name = slug(g[0]!.id);
+      while (used.has(name)) name += '_';
+      used.add(name);
+      const file = join(ctx.outDir, 'gradescope', `${name}.json`);
+      await writeFileAtomic(file, JSON.stringify(toGradescope(g), null, 2) + '\n');
+      files.push(file);
+    }
+    return files;
+  },
+};

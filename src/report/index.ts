@@ -1,0 +1,54 @@
+/** The reporter registry and `writeReports`, the one entry point the CLI calls. */
+
+import { mkdir } from 'node:fs/promises';
+import type { GradeResults } from '../score/types.js';
+import { githubReporter } from './github.js';
+import { gradescopeReporter } from './gradescope.js';
+import { htmlReporter } from './html.js';
+import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { terminalReporter } from './terminal.js';
+import type { ReportContext, Reporter } from './types.js';
+
+export type { ReportContext, Reporter } from './types.js';
+export { writeFileAtomic } from './atomic.js';
+export { readResultsFile, stringifyResults } from './json.js';
+export { renderSubmission, renderSummaryLine, useColor } from './terminal.js';
+
+/** Every reporter by name. json comes first so the complete record is saved before anything else can fail. */
+export const reporters: Record<string, Reporter> = {
+  json: jsonReporter,
+  junit: junitReporter,
+  html: htmlReporter,
+  gradescope: gradescopeReporter,
+  github: githubReporter,
+  terminal: terminalReporter,
+};
+
+/** What `grade` and `report` write when no list is given: every file format, plus GitHub (a no-op outside Actions). */
+export const DEFAULT_REPORTERS = ['json', 'junit', 'html', 'gradescope', 'github'];
+
+/**
+ * Run the named reporters (default: DEFAULT_REPORTERS) and return the files written. An
+ * unknown name is an error before anything is written; a failing reporter does not stop the
+ * others, and the failures are reported together at the end.
+ */
+export async function writeReports(results: GradeResults, ctx: ReportContext, names?: string[]): Promise<string[]> {
+  const list = names ?? DEFAULT_REPORTERS;
+  const unknown = list.filter((n) => !Object.hasOwn(reporters, n));
+  if (unknown.length) {
+    throw new Error(`unknown reporter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; known: ${Object.keys(reporters).join(', ')}`);
+  }
+  await mkdir(ctx.outDir, { recursive: true });
+  const files: string[] = [];
+  const failures: string[] = [];
+  for (const name of [...new Set(list)]) {
+    try {
+      files.push(...(await reporters[name]!.write(results, ctx)));
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).message}`);
+    }
+  }
+  if (failures.length) throw new Error(`could not write ${failures.length === 1 ? 'a report' : 'some reports'} (${failures.join('; ')}); the others were written: ${files.join(', ') || 'none'}`);
+  return files;
+}

@@ -1,0 +1,193 @@
+/**
+ * Terminal output: per check ✓ ✗ ○ ~ with points and explanation, the hint on failure, a
+ * FileCheck-style trace excerpt with times in the margin, and a score line. Colour only when
+ * asked (the caller decides from isTTY/NO_COLOR: see `useColor`).
+ */
+
+import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
+import {
+  STATUS_SYMBOL,
+  isHiddenCheck,
+  percent,
+  pts,
+  refLabel,
+  runEnd,
+  runOf,
+  secs,
+  secsProse,
+  showLine,
+  submissionState,
+  traceExcerpt,
+  visible,
+} from './text.js';
+import type { ReportContext, Reporter } from './types.js';
+
+export interface RenderOptions {
+  color: boolean;
+  /** Show checks whose visibility is not 'visible' (instructors); students never see them. */
+  showHidden: boolean;
+  /** Terminal width for wrapping explanations (default 100). */
+  width?: number;
+}
+
+/** Colour on a TTY only, never with NO_COLOR set (https://no-color.org); FORCE_COLOR forces it. */
+export function useColor(env: Record<string, string | undefined>, stream: { isTTY?: boolean }): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+type Paint = (s: string) => string;
+interface Palette {
+  green: Paint;
+  red: Paint;
+  yellow: Paint;
+  dim: Paint;
+  bold: Paint;
+  cyan: Paint;
+}
+
+function palette(color: boolean): Palette {
+  const sgr = (open: number, close: number): Paint => (color ? (s) => `\x1b[${open}m${s}\x1b[${close}m` : (s) => s);
+  return { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22), cyan: sgr(36, 39) };
+}
+
+/** Wrap prose to `width`, indenting every line. */
+function wrap(text: string, width: number, indent: string): string {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/ +/)) {
+      if (line && indent.length + line.length + 1 + word.length > width) {
+        out.push(indent + line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    out.push(indent + line);
+  }
+  return out.join('\n');
+}
+
+function statusPaint(c: CheckResult, p: Palette): Paint {
+  return c.status === 'passed' ? p.green : c.status === 'failed' ? p.red : c.status === 'unstable' ? p.yellow : p.dim;
+}
+
+function renderExcerpt(s: SubmissionResult, c: CheckResult, p: Palette, width: number): string[] {
+  const run = runOf(s, c);
+  if (!run || c.lines.length === 0) return [];
+  const rows = traceExcerpt(run, c.lines, { context: 2, maxRows: 24 });
+  const textWidth = Math.max(30, width - 40);
+  const lines: string[] = [];
+  if (s.runs.length > 1) lines.push(p.dim(`      run ${(c.run ?? 0) + 1} of ${s.runs.length}:`));
+  for (const row of rows) {
+    if (row.index < 0) {
+      lines.push(p.dim('           ⋮'));
+      continue;
+    }
+    const margin = secs(row.tMs).padStart(9);
+    const err = row.stream === 'stderr' ? p.yellow('[stderr] ') : '';
+    const bad = row.refs.some((r) => r.role === 'offending');
+    const near = row.refs.some((r) => r.role === 'near-miss');
+    const text = showLine(row.text, textWidth);
+    const label = row.refs.map(refLabel).filter(Boolean).join('; ');
+    const shown = bad ? p.red(p.bold(text)) : near ? p.yellow(text) : row.refs.length ? p.bold(text) : text;
+    const note = label ? `   ${(bad ? p.red : near ? p.yellow : p.cyan)(`← ${visible(label)}`)}` : '';
+    lines.push(`  ${p.dim(`${margin} │`)} ${err}${shown}${note}`);
+  }
+  return lines;
+}
+
+/** One check: symbol, title, points; then explanation, hint (on failure) and excerpt. */
+function renderCheck(s: SubmissionResult, c: CheckResult, p: Palette, width: number): string[] {
+  const paint = statusPaint(c, p);
+  const hidden = isHiddenCheck(c) ? p.dim(` [${c.visibility.replace(/_/g, ' ')}]`) : '';
+  const head = `${paint(STATUS_SYMBOL[c.status])} ${visible(c.title)}${hidden}`;
+  const score = `${pts(c.points)}/${pts(c.maxPoints)}`;
+  // Pad by visible length (escape codes do not take columns).
+  const plainLen = 2 + visible(c.title).length + (isHiddenCheck(c) ? c.visibility.length + 3 : 0);
+  const gap = Math.max(2, width - 2 - plainLen - score.length);
+  const out = [`  ${head}${' '.repeat(gap)}${paint(score)}`];
+  if (c.status !== 'passed') {
+    out.push(p.dim(wrap(visible(c.message), width, '      ')));
+    if (c.perRun && c.perRun.length > 1) {
+      out.push(p.dim(`      runs: ${c.perRun.map((r, i) => `${i + 1} ${STATUS_SYMBOL[r.status]}`).join('  ')}`));
+    }
+    if (c.hint && c.status !== 'skipped') out.push(p.cyan(wrap(`hint: ${visible(c.hint)}`, width, '      ')));
+    out.push(...renderExcerpt(s, c, p, width));
+  }
+  return out;
+}
+
+/** The full report for one submission, as the student `check` command prints it. Ends with a newline. */
+export function renderSubmission(result: SubmissionResult, opts: RenderOptions): string {
+  const p = palette(opts.color);
+  const width = opts.width ?? 100;
+  const out: string[] = [];
+  out.push(p.bold(`${visible(result.specTitle)}`) + p.dim(`  (${visible(result.spec)})`));
+  out.push(`submission ${p.bold(visible(result.id))}  ${p.dim(visible(result.path))}`);
+  if (result.error) {
+    out.push('', p.red(wrap(`✗ could not be graded: ${visible(result.error)}`, width, '  ')), '');
+  }
+  for (const [i, r] of result.runs.entries()) {
+    const label = result.runs.length > 1 ? `run ${i + 1}: ` : 'run: ';
+    const facts = [
+      runEnd(r),
+      `${secsProse(r.wallMs)}${r.clock === 'virtual' ? ' (virtual clock)' : ''}`,
+      `sandbox ${r.sandbox.level}${r.sandbox.reason ? ` (${r.sandbox.reason})` : ''}`,
+      ...(r.clockFallback ? [`real clock: ${r.clockFallback}`] : []),
+    ];
+    out.push(p.dim(`${label}${visible(facts.join(' · '))}`));
+  }
+  out.push('');
+  const shown = result.checks.filter((c) => opts.showHidden || !isHiddenCheck(c));
+  for (const c of shown) out.push(...renderCheck(result, c, p, width));
+  const score = shown.reduce((s, c) => s + c.points, 0);
+  const max = shown.reduce((s, c) => s + c.maxPoints, 0);
+  const counts = (['passed', 'failed', 'unstable', 'skipped'] as const)
+    .map((st) => [st, shown.filter((c) => c.status === st).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([st, n]) => `${n} ${st}`)
+    .join(', ');
+  const allPassed = !result.error && shown.every((c) => c.status === 'passed');
+  const scorePaint = allPassed ? p.green : score > 0 ? p.yellow : p.red;
+  out.push('');
+  out.push(`${p.bold('Score')} ${scorePaint(p.bold(`${pts(score)}/${pts(max)}`))} (${percent(score, max)}%)  ${p.dim(counts)}`);
+  return out.join('\n') + '\n';
+}
+
+/** One line per submission, for batch runs in CI logs (no colour, no newline). */
+export function renderSummaryLine(result: SubmissionResult): string {
+  const state = submissionState(result);
+  const sym = state === 'full' ? '✓' : state === 'error' ? '!' : '✗';
+  const head = `${sym} ${visible(result.id)}  ${pts(result.score)}/${pts(result.maxScore)} (${percent(result.score, result.maxScore)}%)  ${visible(result.spec)}`;
+  if (result.error) return `${head}  error: ${showLine(result.error, 160)}`;
+  const failed = result.checks.filter((c) => c.status === 'failed').map((c) => c.id);
+  const unstable = result.checks.filter((c) => c.status === 'unstable').map((c) => c.id);
+  const runs = result.runs;
+  const last = runs[runs.length - 1];
+  const tail = [
+    failed.length ? `failed: ${failed.join(', ')}` : '',
+    unstable.length ? `unstable: ${unstable.join(', ')}` : '',
+    last ? `${secsProse(last.wallMs)}${last.timedOut ? ' timed out' : ''}` : '',
+  ].filter(Boolean);
+  return `${head}${tail.length ? '  ' + tail.join('  ') : ''}`;
+}
+
+export const terminalReporter: Reporter = {
+  name: 'terminal',
+  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+    const color = useColor(ctx.env, ctx.stdout);
+    const showHidden = ctx.showHidden ?? true;
+    if (results.submissions.length === 1) {
+      ctx.stdout.write(renderSubmission(results.submissions[0]!, { color, showHidden }));
+    } else {
+      for (const s of results.submissions) ctx.stdout.write(renderSummaryLine(s) + '\n');
+      const n = results.submissions.length;
+      const full = results.submissions.filter((s) => submissionState(s) === 'full').length;
+      const mean = n ? results.submissions.reduce((a, s) => a + percent(s.score, s.maxScore), 0) / n : 0;
+      ctx.stdout.write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%\n`);
+    }
+    return [];
+  },
+};

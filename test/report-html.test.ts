@@ -1,0 +1,274 @@
+/**
+ * The HTML report in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
+ * it renders, the timeline shows what it must, filtering and sorting work, nothing is fetched,
+ * it reads with JavaScript off, and axe-core finds no accessibility violations.
+ */
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { htmlReporter, renderHtml } from '../src/report/html.js';
+import { classResults, garbage, lateDone, singleResults } from './fixtures/results/fetch-and-count.js';
+import { cleanupTempDirs, fakeContext } from './fixtures/results/helpers.js';
+
+afterAll(cleanupTempDirs);
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const ROOT = new URL('..', import.meta.url).pathname;
+
+let browser: Browser;
+let classFile: string;
+let classUrl: string;
+let classHtml: string;
+
+beforeAll(async () => {
+  const ctx = fakeContext();
+  [classFile] = (await htmlReporter.write(classResults(), ctx)) as [string];
+  classUrl = pathToFileURL(classFile).href;
+  classHtml = readFileSync(classFile, 'utf8');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Open a page, recording console errors, page errors and every request. */
+async function open(url: string, opts: { javaScriptEnabled?: boolean; width?: number } = {}) {
+  const context = await browser.newContext({
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    viewport: { width: opts.width ?? 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, errors, requests, close: () => context.close() };
+}
+
+async function visibleRows(page: Page): Promise<string[]> {
+  return page.$$eval('#submissions tbody tr', (rows) =>
+    rows.filter((r) => !(r as HTMLElement).hidden && (r as HTMLElement).offsetParent !== null).map((r) => r.querySelector('a')!.textContent!),
+  );
+}
+
+describe('index.html, static', () => {
+  test('self-contained: no external resource, program text escaped, small despite a 5 MB line', () => {
+    // Every src/href stays in the page (anchors) or is inline data; the only URL is the SVG namespace.
+    const refs = [...classHtml.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]!);
+    expect(refs.filter((r) => !r.startsWith('#') && !r.startsWith('data:'))).toEqual([]);
+    expect(classHtml.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
+    expect(classHtml).not.toContain('<script>alert');
+    expect(classHtml).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    // eslint-disable-next-line no-control-regex
+    expect(/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(classHtml)).toBe(false);
+    expect(classHtml.length).toBeLessThan(400_000);
+    expect(classHtml).toContain('\\x1b[31mred');
+    // Anchors are unique and every in-page link lands somewhere.
+    const ids = [...classHtml.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of refs.filter((x) => x.startsWith('#'))) expect(ids).toContain(r.slice(1));
+  });
+
+  test('caps the trace shown per run and says so', () => {
+    const s = lateDone();
+    const base = s.runs[0]!.trace;
+    s.runs[0]!.trace = Array.from({ length: 1000 }, (_, i) => ({ ...base[i % base.length]!, tMs: i * 3 }));
+    // The offending line sits far past the cap: it is shown anyway, with a gap marker either side.
+    const done = s.checks.find((c) => c.id === 'done-around-eight')!.lines.find((l) => l.role === 'offending')!;
+    done.index = 950;
+    const html = renderHtml(singleResults(s), { maxTraceRows: 100 });
+    expect(html).toContain('Showing 101 of 1,000 lines (the first 100 and every line a failed check refers to)');
+    expect((html.match(/<tr(?: class="[^"]*")?><td class="num mono">/g) ?? []).length).toBe(101);
+    expect((html.match(/⋮ lines left out/g) ?? []).length).toBe(2);
+  });
+});
+
+describe('index.html in Chromium', () => {
+  test('renders the class view and a timeline per run, with no console error and no network request', async () => {
+    const { page, errors, requests, close } = await open(classUrl);
+    try {
+      await expect(page.locator('h1').textContent()).resolves.toContain('Fetch data while counting');
+      expect(await page.locator('#class h2').textContent()).toBe('Class overview');
+      expect(await page.locator('#distribution svg').isVisible()).toBe(true);
+      // 7 submissions ran: reference, sequential, late-done, crash, timeout, garbage and flaky (3 runs).
+      expect(await page.locator('svg.timeline').count()).toBe(9);
+      const tl = page.locator('#s-late-done svg.timeline');
+      await tl.scrollIntoViewIfNeeded();
+      expect(await tl.isVisible()).toBe(true);
+      const box = (await tl.boundingBox())!;
+      expect(box.width).toBeGreaterThan(700);
+      expect(box.height).toBeGreaterThan(150);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([classUrl]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('the timeline shows "done fetching" after 9, highlighted, outside the expected window', async () => {
+    const { page, close } = await open(classUrl);
+    try {
+      const svg = page.locator('#s-late-done svg.timeline');
+      const x = async (sel: string) => {
+        const b = (await svg.locator(sel).first().boundingBox())!;
+        return b.x + b.width / 2;
+      };
+      const offending = svg.locator('g.mark.offending');
+      expect(await offending.count()).toBe(1);
+      expect(await offending.locator('title').textContent()).toMatch(/^2\.570 s stdout: done fetching — offending: expected before '8'/);
+      expect(await offending.locator('text').textContent()).toBe("✗ done fetching ← expected before '8'");
+      const xDone = await x('g.mark.offending path');
+      const xNine = await x(`g.mark[data-index="10"] circle`);
+      const xEight = await x(`g.mark[data-index="9"] circle`);
+      expect(await svg.locator('g.mark[data-index="10"] title').textContent()).toMatch(/stdout: 9$/);
+      expect(xDone).toBeGreaterThan(xNine);
+      expect(xNine).toBeGreaterThan(xEight);
+      // The failed timing check's window (1.70 s – 2.30 s) is shaded and the line falls after it.
+      const win = (await svg.locator('rect.window.failed').boundingBox())!;
+      expect(xDone).toBeGreaterThan(win.x + win.width);
+      expect(await svg.locator('rect.window.failed title').textContent()).toContain('expected 1.70 s – 2.30 s');
+      // One lane per asyncio task when the tracer ran.
+      expect(await svg.locator('g.lane-task').count()).toBe(3);
+      // The text alternative names the same fact.
+      expect(await svg.locator('desc').textContent()).toContain("Offending: 'done fetching' at 2.57 s (expected before '8')");
+    } finally {
+      await close();
+    }
+  });
+
+  test('filtering hides rows, sorting reorders them', async () => {
+    const { page, errors, close } = await open(classUrl);
+    try {
+      expect(await page.locator('#controls').isVisible()).toBe(true);
+      expect(await visibleRows(page)).toHaveLength(8);
+      await page.fill('#filter', 'late');
+      expect(await visibleRows(page)).toEqual(['late-done']);
+      expect(await page.locator('#count').textContent()).toBe('1 of 8 shown');
+      await page.fill('#filter', 'overlapping-runtime');
+      expect(await visibleRows(page)).toEqual(['sequential', 'crash', 'timeout', 'garbage']);
+      await page.fill('#filter', '');
+      await page.selectOption('#state', 'error');
+      expect(await visibleRows(page)).toEqual(['no-entry']);
+      await page.selectOption('#state', '');
+
+      const score = page.locator('#submissions thead th', { hasText: 'Score' });
+      await score.locator('button').click();
+      expect(await score.getAttribute('aria-sort')).toBe('ascending');
+      let rows = await visibleRows(page);
+      expect(rows.slice(0, 2).sort()).toEqual(['garbage', 'no-entry']);
+      expect(rows.slice(-2).sort()).toEqual(['flaky', 'reference']);
+      await score.locator('button').click();
+      expect(await score.getAttribute('aria-sort')).toBe('descending');
+      rows = await visibleRows(page);
+      expect(rows.slice(0, 2).sort()).toEqual(['flaky', 'reference']);
+      await page.locator('#submissions thead th', { hasText: 'Submission' }).locator('button').click();
+      expect(await visibleRows(page)).toEqual(['crash', 'flaky', 'garbage', 'late-done', 'no-entry', 'reference', 'sequential', 'timeout']);
+      // A link goes to the submission's section.
+      await page.click('#submissions a[href="#s-late-done"]');
+      expect(page.url().endsWith('#s-late-done')).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('with JavaScript off, everything is there (the filter box, which needs it, is not)', async () => {
+    const { page, errors, requests, close } = await open(classUrl, { javaScriptEnabled: false });
+    try {
+      expect(await page.locator('#controls').isVisible()).toBe(false);
+      expect(await visibleRows(page)).toHaveLength(8);
+      expect(await page.locator('section.submission').count()).toBe(8);
+      expect(await page.locator('#s-late-done svg.timeline').isVisible()).toBe(true);
+      expect(await page.locator('#s-late-done ol.checks li.failed').count()).toBe(2);
+      // The trace table opens natively (details/summary).
+      await page.click('#s-late-done details.trace-details summary');
+      expect(await page.locator('#s-late-done table.trace tr.offending td.text').textContent()).toBe('done fetching');
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([classUrl]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('axe-core finds no accessibility violations (class view, also on a phone, and a single submission)', async () => {
+    const single = fakeContext();
+    const [singleFile] = await htmlReporter.write(singleResults(garbage()), single);
+    // The class view wide and on a phone (tables scroll there), and one submission alone.
+    const pages: Array<[string, number]> = [[classUrl, 1280], [classUrl, 390], [pathToFileURL(singleFile!).href, 1280]];
+    for (const [url, width] of pages) {
+      const { page, close } = await open(url, { width });
+      try {
+        // Open every trace table, so its contents are checked too.
+        await page.$$eval('details', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+        await page.addScriptTag({ content: AXE });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+          const r = await axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+        });
+        expect({ width, violations }).toEqual({ width, violations: [] });
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  test('screenshot: a test artifact (and docs/report-screenshot.png with UPDATE_SCREENSHOT=1)', async () => {
+    const { page, close } = await open(classUrl, { width: 1200 });
+    try {
+      const dir = join(ROOT, 'reports', 'test-artifacts');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'report-class.png'), fullPage: true });
+      // The picture for the README: the late-done submission's checks and timeline.
+      // Page coordinates (a full-page clip is measured from the top of the page, not the viewport).
+      const clip = await page.evaluate(() => {
+        const h = document.querySelector('#s-late-done h2')!.getBoundingClientRect();
+        const f = document.querySelector('#s-late-done figure.timeline-wrap')!.getBoundingClientRect();
+        const x = Math.max(0, h.left - 24);
+        return { x, y: h.top + window.scrollY - 16, width: Math.min(document.documentElement.clientWidth - x, h.width + 48), height: f.bottom - h.top + 28 };
+      });
+      const png = await page.screenshot({ path: join(dir, 'report-screenshot.png'), clip, fullPage: true });
+      expect(png.length).toBeGreaterThan(20_000);
+      if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: join(ROOT, 'docs', 'report-screenshot.png'), clip, fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('index.html, size', () => {
+  test('a big class stays small: caps scale with the class, and the page says what it left out', () => {
+    const subs = Array.from({ length: 300 }, (_, i) => {
+      const s = lateDone();
+      s.id = `student-${i}`;
+      const base = s.runs[0]!.trace;
+      s.runs[0]!.trace = Array.from({ length: 400 }, (_, j) => ({ ...base[j % base.length]!, tMs: j * 7 }));
+      return s;
+    });
+    const html = renderHtml({ ...classResults(), submissions: subs });
+    // (match on extracts: a failure must not print a 15 MB page)
+    expect(html.length).toBeLessThan(15_000_000);
+    // 20,000 rows / 300 submissions = 66 rows per run, marks spread over the whole run.
+    expect(/Showing \d+ of 400 lines \(the first 66 and every line a failed check refers to\)/.exec(html)?.[0]).toBe(
+      'Showing 66 of 400 lines (the first 66 and every line a failed check refers to)',
+    );
+    expect(/the timeline draws about \d+ per stream, evenly spread/.exec(html)?.[0]).toBe('the timeline draws about 66 per stream, evenly spread');
+    expect(/stdout: every \d+th line drawn/.exec(html)?.[0]).toBe('stdout: every 7th line drawn');
+    const first = html.slice(html.indexOf('id="s-student-0"'), html.indexOf('id="s-student-1"'));
+    // The last drawn mark is near the end of the run, not at the cap.
+    const xs = [...first.matchAll(/<g class="mark[^"]*" data-index="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(Math.max(...xs)).toBeGreaterThan(380);
+  });
+});

@@ -1,0 +1,67 @@
+/** Scoring a submission: evaluate every run, combine per policy, add up points. Pure. */
+
+import type { Spec } from '../spec/types.js';
+import type { RunRecord } from '../trace/types.js';
+import type { CheckResult, SubmissionResult } from './types.js';
+import { evaluateChecks } from '../check/evaluate.js';
+import { combineRuns, round2 } from './combine.js';
+
+export interface SubmissionMeta {
+  id: string;
+  path: string;
+  gradedAt?: string;
+  durationMs?: number;
+}
+
+export function maxScore(spec: Spec): number {
+  return round2(spec.checks.reduce((s, c) => s + c.points, 0));
+}
+
+/** Every check failed with the same reason: the submission could not be run. */
+function errorResults(spec: Spec, error: string, runIndex: number): CheckResult[] {
+  return spec.checks.map((c) => {
+    const r: CheckResult = {
+      id: c.id,
+      title: c.title,
+      status: 'failed',
+      points: 0,
+      maxPoints: c.points,
+      message: `could not run the submission: ${error}`,
+      visibility: c.visibility,
+      lines: [],
+      windows: [],
+      fraction: 0,
+      category: 'error',
+      run: runIndex,
+    };
+    if (c.loc) r.specLine = c.loc.line;
+    return r;
+  });
+}
+
+/**
+ * Grade one submission's runs against a spec. A run that could not be made (`error`) fails
+ * every check with that error and scores 0: grading the other runs would hide a broken setup.
+ */
+export function scoreSubmission(spec: Spec, runs: RunRecord[], meta: SubmissionMeta): SubmissionResult {
+  const base = {
+    id: meta.id,
+    path: meta.path,
+    spec: spec.name,
+    specFile: spec.file,
+    specTitle: spec.title,
+    maxScore: maxScore(spec),
+    runs,
+    gradedAt: meta.gradedAt ?? new Date().toISOString(),
+    durationMs: meta.durationMs ?? 0,
+  };
+  const errIndex = runs.findIndex((r) => r.error);
+  if (runs.length === 0 || errIndex >= 0) {
+    const error = runs.length === 0 ? 'no run was recorded' : runs[errIndex]!.error!;
+    return { ...base, score: 0, checks: errorResults(spec, error, Math.max(errIndex, 0)), error };
+  }
+  const perRun = runs.map((r) => evaluateChecks(spec, r));
+  const checks = spec.checks.map((c, i) => combineRuns(c, perRun.map((outs) => outs[i]!), spec.run.policy));
+  const score = round2(checks.reduce((s, c) => s + c.points, 0));
+  return { ...base, score, checks };
+}

@@ -284,11 +284,17 @@ describe('weaker levels', () => {
     expect(elapsed).toBeLessThan(4000);
     if (r.sandbox.mechanisms?.some((m) => m.startsWith('pids cgroup'))) expect(left).toEqual([]);
   });
-  rl('rlimit: killing its parent kills a throw-away shell, not the harness', async () => {
+  rl('rlimit: killing its parent kills a throw-away wrapper, not the harness', async () => {
     const { r, lines } = await run('kill_parent.py', { sandbox: 'rlimit' });
     expect(lines.slice(0, 2)).toEqual(['start', 'sent SIGKILL to parent']);
     expect(lines).toContain('still here');
     expect(r.signal).toBe('SIGKILL');
+  });
+
+  rl('rlimit: a program killed by SIGTERM has only its own stderr (the wrapper prints nothing)', async () => {
+    const { r } = await run('self_term.py', { sandbox: 'rlimit' });
+    expect(r.signal).toBe('SIGTERM');
+    expect(r.trace.filter((l) => l.stream === 'stderr').map((l) => l.text)).toEqual(['on stderr']);
   });
 
   const sysPy = '/usr/bin/python3';

@@ -135,7 +135,7 @@ async function runInWorkDir(
   runtime: ResolvedRuntime,
   abort?: AbortSignal,
 ): Promise<RunRecord> {
-  const instr: Instrumentation | null = settings.runtime === 'python' ? instrumentPython(settings) : null;
+  const instr: Instrumentation | null = settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : null;
   const env: Record<string, string> = { LANG: 'C.UTF-8' };
   if (settings.runtime === 'python') {
     env.PYTHONUNBUFFERED = '1';

@@ -96,7 +96,7 @@ function tools(): Promise<Record<string, string | null>> {
     };
     // TRACEGRADE_BWRAP picks another bwrap (a newer build, or a path that does not exist to test the fallback).
     const bwrap = process.env.TRACEGRADE_BWRAP !== undefined ? process.env.TRACEGRADE_BWRAP || null : await find('bwrap');
-    return { bwrap, prlimit: await find('prlimit'), setpriv: await find('setpriv') };
+    return { bwrap, prlimit: await find('prlimit'), setpriv: await find('setpriv'), timeout: await find('timeout') };
   })();
   return toolsCache;
 }
@@ -194,10 +194,6 @@ function bwrapArgs(req: LaunchRequest, version: number[]): { args: string[]; mec
     '--symlink', 'usr/lib64', '/lib64',
     '--symlink', 'usr/sbin', '/sbin',
   ];
-  for (const r of [...new Set(req.roots)].sort()) {
-    if (r === '/usr' || r.startsWith('/usr/') || r === '/') continue;
-    a.push('--ro-bind', r, r);
-  }
   const disk = req.workBytes + 4 * limits.fileSizeBytes;
   a.push(
     '--ro-bind', req.workDir, SUB_MOUNT,
@@ -205,8 +201,14 @@ function bwrapArgs(req: LaunchRequest, version: number[]): { args: string[]; mec
     '--dev', '/dev',
     '--size', String(limits.fileSizeBytes * 2), '--tmpfs', '/tmp',
     '--size', String(disk), '--tmpfs', BWRAP_WORK,
-    '--unshare-all', '--unshare-user',
   );
+  // After the tmpfs mounts: a root under /tmp or /work (a clone in /tmp, a checkout in /work)
+  // would otherwise be hidden by them.
+  for (const r of [...new Set(req.roots)].sort()) {
+    if (r === '/usr' || r.startsWith('/usr/') || r === '/') continue;
+    a.push('--ro-bind', r, r);
+  }
+  a.push('--unshare-all', '--unshare-user');
   const mechanisms = [
     'user/pid/net/ipc/uts/mount namespaces (no network)',
     'read-only /usr and interpreter; nothing else of the host visible',
@@ -287,11 +289,18 @@ export async function planLaunch(req: LaunchRequest): Promise<LaunchPlan> {
     file = t.prlimit;
     args = [...prlimitArgs(limits, runtime, nproc), '--', ...inner];
     if (asUid === null) {
-      // Same uid as the harness: its parent is a throw-away shell, not the harness (os.kill(os.getppid(), 9)).
-      args = ['-c', '"$@"; exit $?', 'sh', file, ...args];
-      file = '/bin/sh';
+      // Same uid as the harness: its parent is a throw-away wrapper (timeout 0, else sh), not the harness (os.kill(os.getppid(), 9)).
+      // coreutils `timeout 0` (no time limit) forks, waits and passes the exit status on without
+      // printing anything — a shell would add "Terminated" to the program's stderr.
+      if (t.timeout) {
+        args = ['0', file, ...args];
+        file = t.timeout;
+      } else {
+        args = ['-c', '"$@"; exit $?', 'sh', file, ...args];
+        file = '/bin/sh';
+      }
       wrapperExit = true;
-      mechanisms.push('a shell between it and the harness');
+      mechanisms.push('a wrapper process between it and the harness');
     }
     env = { ...req.env, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: req.workDir, TMPDIR: req.tmpDir };
     cwd = req.workDir;

@@ -1,0 +1,1 @@
+"""tracegrade's in-process instrumentation of a graded Python program (virtual clock, task trace)."""

@@ -1,0 +1,632 @@
+"""asyncio hooks: the virtual clock inside every selector event loop, and the task trace.
+
+- Every loop: `BaseSelectorEventLoop.__init__` is wrapped, so asyncio.run, new_event_loop and
+  the old get_event_loop().run_until_complete all get a loop whose time() is the virtual clock
+  and whose selector jumps to the next timer when nothing can happen.
+- Tasks: asyncio.Task is replaced by a subclass of the C Task (same name, same repr) that
+  reports creation, awaiting and completion; ids are our own (WeakKeyDictionary), never
+  the task factory's (its contract changed inside 3.13 patch releases).
+- Steps: while a loop runs, a profile hook sees each task's root coroutine resume (call) and
+  leave (return). A leave is a suspension unless the task finishes right after, so it is
+  reported when the task resumes (or at the end), which needs no bytecode inspection.
+"""
+import os
+import sys
+import weakref
+import _thread
+
+from . import clock as _clock
+
+CO_COROUTINE = 0x80
+CPU_BLOCKING_MS = 100  # a task step longer than this (real time, not sleeping) is reported
+
+
+class TaskTracer:
+    def __init__(self, state):
+        self.state = state
+        self.clock = state.clock
+        self.ids = weakref.WeakKeyDictionary()
+        self.next_id = 1
+        self.roots = {}  # task id -> Root
+        self.loops = weakref.WeakSet()
+        self.loop_threads = {}  # thread ident -> running loop
+        self.code_info = {}
+        self.seen_nested = set()
+        self.step_sleep = 0.0
+        self.asyncio_dir = None
+        self.here = os.path.dirname(os.path.abspath(__file__))
+        self.depth = 0  # timer hops behind the callback running on the loop thread
+
+    # ---- helpers ---------------------------------------------------------------
+    def id_of(self, task):
+        try:
+            i = self.ids.get(task)
+        except TypeError:
+            return None
+        if i is None:
+            i = self.next_id
+            self.next_id += 1
+            try:
+                self.ids[task] = i
+            except TypeError:
+                return None
+        return i
+
+    def emit(self, kind, tid, **extra):
+        rec = {"k": "task", "e": kind, "id": tid}
+        for k, v in extra.items():
+            if v is not None:
+                rec[k] = v
+        self.state.send(rec)
+
+    def loop_running_here(self):
+        return _thread.get_ident() in self.loop_threads
+
+    def current_task(self):
+        loop = self.loop_threads.get(_thread.get_ident())
+        if loop is None:
+            return None
+        try:
+            return self.asyncio.current_task(loop)
+        except Exception:
+            return None
+
+    def current_id(self):
+        t = self.current_task()
+        return None if t is None else self.id_of(t)
+
+    # ---- install ---------------------------------------------------------------
+    def install(self):
+        import asyncio
+        import asyncio.base_events
+        import asyncio.events
+        import asyncio.selector_events
+        import asyncio.tasks
+
+        self.asyncio = asyncio
+        self.asyncio_dir = os.path.dirname(os.path.abspath(asyncio.__file__))
+        self._patch_loops()
+        self._patch_running_loop()
+        self._patch_task_class()
+        self._patch_joins()
+        self._hide_done_callback()
+
+    def _hide_done_callback(self):
+        # Our done-callback must not show in a task's repr ("cb=[...]"): printing a pending
+        # task is part of what the lesson's programs print.
+        import asyncio.base_futures as bf
+
+        orig = bf._future_repr_info
+        done = self._done
+
+        def ours(c):
+            cb = c[0] if isinstance(c, tuple) else c
+            return getattr(cb, "__func__", None) is getattr(done, "__func__", None) and getattr(cb, "__self__", None) is self
+
+        def repr_info(fut):
+            info = orig(fut)
+            try:
+                cbs = list(fut._callbacks or ())
+                keep = [c for c in cbs if not ours(c)]
+                if len(keep) != len(cbs):
+                    i = next((k for k, s in enumerate(info) if isinstance(s, str) and s.startswith("cb=[")), None)
+                    if i is not None:
+                        if keep:
+                            info[i] = bf._format_callbacks(keep)
+                        else:
+                            del info[i]
+            except Exception:
+                pass
+            return info
+
+        bf._future_repr_info = repr_info
+
+    def _patch_loops(self):
+        import asyncio.selector_events as se
+
+        tracer, c = self, self.clock
+        B = se.BaseSelectorEventLoop
+        orig_init = B.__init__
+
+        def init(loop, *a, **k):
+            orig_init(loop, *a, **k)
+            loop._tg_ours = True
+            tracer.loops.add(loop)
+            if not c.virtual:
+                return
+            loop.time = lambda: c.now_us() / 1e6
+            loop._clock_resolution = 1e-6
+            loop._tg_stash = []
+            sel = loop._selector
+            sel.select = tracer._make_select(loop, sel, sel.select)
+
+        B.__init__ = init
+        self._patch_handles(c.virtual)
+
+    def _patch_handles(self, virtual):
+        # Equal deadlines: in real time a timer reached through more sleeps is a little later
+        # (each wake-up overshoots), so "done fetching" (one 2 s sleep) beats "8" (eight 0.25 s
+        # sleeps) and everything it triggers runs first. Each handle carries a depth, the number
+        # of timer hops behind it; equal deadlines fire by depth, then in scheduling order, and a
+        # deeper group waits until the ready queue is empty (see _hold_deeper).
+        import asyncio.events as ev
+        import itertools
+
+        tracer = self
+        counter = itertools.count()
+        HBase, TBase = ev.Handle, ev.TimerHandle
+
+        class Handle(HBase):
+            __slots__ = ("_tg_depth",)
+
+            def __init__(self, *a, **k):
+                super().__init__(*a, **k)
+                self._tg_depth = tracer.depth
+
+            def _run(self):
+                prev = tracer.depth
+                tracer.depth = self._tg_depth
+                token = tracer.step_begin(self._callback)
+                try:
+                    return super()._run()
+                finally:
+                    tracer.depth = prev
+                    if token is not None:
+                        tracer.step_end(token)
+
+        Handle.__module__ = HBase.__module__
+        Handle.__qualname__ = HBase.__qualname__
+        ev.Handle = Handle
+        if not virtual:
+            return
+
+        class TimerHandle(TBase):
+            __slots__ = ("_tg_seq", "_tg_depth", "_tg_us")
+
+            def __init__(self, when, *a, **k):
+                super().__init__(when, *a, **k)
+                self._tg_seq = next(counter)
+                self._tg_depth = tracer.depth + 1
+                self._tg_us = int(round(when * 1e6))
+
+            def _key(self):
+                return (self._tg_us, self._tg_depth, self._tg_seq)
+
+            def __lt__(self, other):
+                return self._key() < other._key()
+
+            def __gt__(self, other):
+                return other._key() < self._key()
+
+            def __le__(self, other):
+                return not other._key() < self._key()
+
+            def __ge__(self, other):
+                return not self._key() < other._key()
+
+            __hash__ = TBase.__hash__
+
+            def _run(self):
+                prev = tracer.depth
+                tracer.depth = self._tg_depth
+                try:
+                    return super()._run()
+                finally:
+                    tracer.depth = prev
+
+        TimerHandle.__module__ = TBase.__module__
+        TimerHandle.__qualname__ = TBase.__qualname__
+        ev.TimerHandle = TimerHandle
+
+    def _hold_deeper(self, loop, now):
+        """Keep only the shallowest group of due timers in the heap; stash the rest."""
+        import heapq
+
+        sched = loop._scheduled
+        due = [h for h in sched if getattr(h, "_tg_us", 1 << 62) <= now]
+        if not due:
+            return
+        top = min((h._tg_us, h._tg_depth) for h in due)
+        later = [h for h in due if (h._tg_us, h._tg_depth) != top]
+        if not later:
+            return
+        ids = set(map(id, later))
+        sched[:] = [h for h in sched if id(h) not in ids]
+        heapq.heapify(sched)
+        loop._tg_stash.extend(later)
+
+    def _release_stash(self, loop):
+        import heapq
+
+        st = loop._tg_stash
+        top = min((h._tg_us, h._tg_depth) for h in st)
+        keep = []
+        for h in st:
+            if (h._tg_us, h._tg_depth) == top:
+                heapq.heappush(loop._scheduled, h)
+            else:
+                keep.append(h)
+        loop._tg_stash = keep
+
+    def _make_select(self, loop, sel, orig):
+        c = self.clock
+        tracer = self
+        wref = weakref.ref(loop)
+
+        def waker():
+            lp = wref()
+            if lp is not None:
+                try:
+                    lp._write_to_self()
+                except Exception:
+                    pass
+
+        def select(timeout=None):
+            lp = wref()
+            stash = lp is not None and lp._tg_stash
+            ev = orig(0)
+            if ev or (timeout is not None and timeout <= 0):
+                if lp is not None and c.jumping:
+                    tracer._hold_deeper(lp, c.now)
+                return ev
+            if not c.jumping:
+                return orig(timeout)
+            if stash:
+                # nothing ready at this instant: the next (deeper) group of due timers fires
+                tracer._release_stash(lp)
+                tracer._hold_deeper(lp, c.now)
+                return ev
+            try:
+                external = len(sel.get_map()) > 1  # more than the loop's self-pipe
+            except Exception:
+                external = True
+            if external:
+                ev = orig(_clock.GRACE)
+                if ev:
+                    return ev
+            me = _clock.Sleeper(None, waker, external, loop)
+            with c.cv:
+                if timeout is not None:
+                    me.deadline = c.now + max(1, _clock.us_of(timeout))
+                    try:
+                        me.depth = loop._scheduled[0]._tg_depth
+                    except Exception:
+                        pass
+                was = c.idle(me)
+                c.advance()
+                reached = me.released
+            try:
+                while not reached and c.jumping:
+                    ev = orig(_clock.SLICE)
+                    if ev:
+                        return ev
+                    with c.cv:
+                        c.advance()
+                        reached = me.released
+                ev = orig(0)
+                if lp is not None:
+                    tracer._hold_deeper(lp, c.now)
+                return ev
+            finally:
+                with c.cv:
+                    c.unidle(me, was)
+
+        return select
+
+    def _patch_running_loop(self):
+        import asyncio.events as ev
+
+        tracer = self
+        orig = ev._set_running_loop
+
+        def set_running_loop(loop):
+            orig(loop)
+            tracer._loop_changed(loop)
+
+        ev._set_running_loop = set_running_loop
+
+    def _loop_changed(self, loop):
+        me = _thread.get_ident()
+        if loop is None:
+            self.loop_threads.pop(me, None)
+            return
+        if not getattr(loop, "_tg_ours", False) and self.clock.virtual and self.clock.fallback is None:
+            why = "the event loop is %s.%s, not asyncio's selector loop (uvloop or a custom loop): it runs in real time" % (
+                type(loop).__module__,
+                type(loop).__name__,
+            )
+            self.clock.fall_back(why)
+            self.state.send({"k": "fallback", "why": why})
+        self.loop_threads[me] = loop
+        self.loops.add(loop)
+
+    # ---- tasks -----------------------------------------------------------------
+    def _patch_task_class(self):
+        import asyncio
+        import asyncio.tasks as at
+
+        tracer = self
+        Base = at.Task
+
+        class Task(Base):
+            def __init__(self, coro, *args, **kwargs):
+                super().__init__(coro, *args, **kwargs)
+                try:
+                    tracer._created(self, coro)
+                except Exception:
+                    pass
+
+            def __await__(self):
+                try:
+                    tracer._awaited(self)
+                except Exception:
+                    pass
+                return (yield from super().__await__())
+
+            __iter__ = __await__
+
+        Task.__module__ = Base.__module__
+        Task.__qualname__ = Base.__qualname__
+        at.Task = Task
+        asyncio.Task = Task
+        self.Task = Task
+        self.BaseTask = Base
+
+    def _via(self):
+        f = sys._getframe(3)
+        outer = None
+        while f is not None:
+            fn = f.f_code.co_filename
+            d = os.path.dirname(os.path.abspath(fn)) if fn else ""
+            if d == self.asyncio_dir:
+                outer = (os.path.basename(fn), f.f_code.co_name)
+            elif d != self.here:
+                break
+            f = f.f_back
+        if outer is None:
+            return "create_task"
+        mod, fn = outer
+        if mod == "taskgroups.py":
+            return "TaskGroup"
+        if mod == "runners.py" or fn == "run_until_complete":
+            return "main"
+        if fn in ("create_task", "ensure_future", "gather", "wait_for", "shield", "wait", "as_completed"):
+            return fn
+        return fn
+
+    def _created(self, task, coro):
+        code = getattr(coro, "cr_code", None)
+        if code is not None and os.path.dirname(os.path.abspath(code.co_filename)) == self.asyncio_dir:
+            return  # asyncio's own housekeeping (shutdown_asyncgens…), not the program's
+        tid = self.id_of(task)
+        parent = self.current_task()
+        by = self.id_of(parent) if parent is not None else None
+        name = getattr(coro, "__name__", None) or type(coro).__name__
+        via = self._via()
+        try:
+            tname = task.get_name()
+        except Exception:
+            tname = None
+        self.emit("created", tid, name=name, via=via, by=by, detail=tname)
+        if via in ("gather", "wait_for") and by is not None:
+            self.emit("awaited", tid, by=by)
+        self.roots[tid] = Root(tid, name)
+        task.add_done_callback(self._done)
+
+    def _done(self, task):
+        tid = self.ids.get(task)
+        if tid is None:
+            return
+        root = self.roots.pop(tid, None)
+        v = root.ended_v if root is not None else None  # the step that ended it, a little earlier
+        if task.cancelled():
+            self.emit("cancelled", tid, at=v)
+        else:
+            exc = task.exception()
+            self.emit("done", tid, at=v, detail=("raised " + type(exc).__name__) if exc is not None else None)
+
+    def _awaited(self, task):
+        by = self.current_task()
+        if by is None or by is task:
+            return
+        self.emit("awaited", self.id_of(task), by=self.id_of(by))
+
+    def _patch_joins(self):
+        import asyncio
+        import asyncio.tasks as at
+
+        tracer = self
+
+        def awaited_all(futs):
+            by = tracer.current_task()
+            if by is None:
+                return
+            for f in futs:
+                if isinstance(f, tracer.Task.__mro__[1]) and f is not by:
+                    tracer.emit("awaited", tracer.id_of(f), by=tracer.id_of(by))
+
+        orig_gather = at.gather
+
+        def gather(*aws, **kw):
+            fut = orig_gather(*aws, **kw)
+            try:
+                awaited_all(getattr(fut, "_children", ()))
+            except Exception:
+                pass
+            return fut
+
+        gather.__doc__ = orig_gather.__doc__
+        at.gather = asyncio.gather = gather
+
+        orig_wait = at.wait
+
+        def wait(fs, *a, **kw):
+            try:
+                fs = list(fs) if isinstance(fs, (set, list, tuple, frozenset)) else fs
+                awaited_all(fs if isinstance(fs, list) else ())
+            except Exception:
+                pass
+            return orig_wait(fs, *a, **kw)
+
+        wait.__doc__ = orig_wait.__doc__
+        at.wait = asyncio.wait = wait
+
+        orig_wait_for = at.wait_for
+
+        def wait_for(fut, *a, **kw):
+            try:
+                awaited_all([fut])
+            except Exception:
+                pass
+            return orig_wait_for(fut, *a, **kw)
+
+        wait_for.__doc__ = orig_wait_for.__doc__
+        at.wait_for = asyncio.wait_for = wait_for
+
+        TG = getattr(asyncio, "TaskGroup", None)
+        if TG is not None:
+            orig_aexit = TG.__aexit__
+
+            async def __aexit__(self, *exc):
+                try:
+                    awaited_all(list(getattr(self, "_tasks", ())))
+                except Exception:
+                    pass
+                return await orig_aexit(self, *exc)
+
+            TG.__aexit__ = __aexit__
+
+    # ---- steps ---------------------------------------------------------------------
+    # Every task step runs from a loop Handle whose callback is bound to the task (its
+    # __step, or its __wakeup when a future it awaited completes): the Handle subclass calls
+    # step_begin/step_end around it. No profiler, so no cost on the code inside the step.
+    def step_begin(self, cb):
+        t = getattr(cb, "__self__", None)
+        if t is None or not isinstance(t, self.BaseTask):
+            return None
+        tid = self.ids.get(t)
+        r = self.roots.get(tid) if tid is not None else None
+        if r is None:
+            return None
+        if not r.started:
+            r.started = True
+            self.emit("started", tid)
+        else:
+            self.emit("resumed", tid)
+        r.step_real = _clock.real_monotonic()
+        self.step_sleep = 0.0
+        return (t, r)
+
+    def step_end(self, token):
+        t, r = token
+        if t.done():
+            r.ended_v = self.clock.now_us()
+        else:
+            self.emit("suspended", r.tid)
+            self._nested(t, r)
+        ran = (_clock.real_monotonic() - r.step_real - self.step_sleep) * 1000
+        if ran > CPU_BLOCKING_MS:
+            self.emit(
+                "blocking",
+                r.tid,
+                d=int(ran * 1000),
+                detail="a step of %s() ran %d ms of real time without awaiting (CPU work or a blocking call)" % (r.name, ran),
+                real=True,
+            )
+
+    def _nested(self, t, r):
+        """Coroutines the task is suspended in, awaited directly (not as tasks): once each."""
+        try:
+            c = t.get_coro()
+        except Exception:
+            return
+        c = getattr(c, "cr_await", None)
+        depth = 0
+        while c is not None and depth < 50:
+            depth += 1
+            code = getattr(c, "cr_code", None) or getattr(c, "gi_code", None)
+            if code is None:
+                return
+            info = self.code_info.get(code)
+            if info is None:
+                fn = code.co_filename
+                d = os.path.dirname(os.path.abspath(fn)) if fn else ""
+                info = "" if d in (self.asyncio_dir, self.here) else code.co_name
+                self.code_info[code] = info
+            if info:
+                key = (r.tid, info)
+                if key not in self.seen_nested:
+                    self.seen_nested.add(key)
+                    self.emit("awaited", r.tid, by=r.tid, name=info, detail="coroutine")
+            c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
+
+    # ---- blocking sleeps on the loop thread ----------------------------------------
+    def blocking_sleep(self, secs, us):
+        tid = self.current_id()
+        self.emit("blocking", tid if tid is not None else 0, d=us, detail="time.sleep(%s)" % _fmt(secs))
+
+    def note_real_sleep(self, seconds):
+        self.step_sleep += seconds
+
+    # ---- end -------------------------------------------------------------------------
+    def flush(self):
+        pass
+
+    def describe_waiting(self):
+        out = []
+        for loop in list(self.loops):
+            try:
+                tasks = self.asyncio.all_tasks(loop)
+            except Exception:
+                continue
+            for t in sorted(tasks, key=lambda t: self.id_of(t) or 0):
+                if t.done():
+                    continue
+                coro = t.get_coro()
+                name = getattr(coro, "__qualname__", None) or getattr(coro, "__name__", "?")
+                where = ""
+                fr = getattr(coro, "cr_frame", None)
+                # innermost frame of the await chain: where it is stuck
+                inner = coro
+                while getattr(inner, "cr_await", None) is not None and getattr(inner.cr_await, "cr_frame", None) is not None:
+                    inner = inner.cr_await
+                    f2 = inner.cr_frame
+                    if os.path.dirname(os.path.abspath(f2.f_code.co_filename)) not in (self.asyncio_dir, self.here):
+                        fr = f2
+                if fr is not None:
+                    where = " at %s:%d" % (os.path.basename(fr.f_code.co_filename), fr.f_lineno)
+                waiter = getattr(t, "_fut_waiter", None)
+                on = ""
+                if waiter is not None:
+                    on = " waiting on " + _short(waiter)
+                out.append("%s %s()%s%s" % (t.get_name(), name, where, on))
+        return out
+
+
+class Root:
+    __slots__ = ("tid", "name", "started", "ended_v", "step_real")
+
+    def __init__(self, tid, name):
+        self.tid = tid
+        self.name = name
+        self.started = False
+        self.ended_v = None
+        self.step_real = 0.0
+
+
+def _fmt(secs):
+    try:
+        f = float(secs)
+        return ("%d" % f) if f == int(f) else repr(f)
+    except Exception:
+        return repr(secs)
+
+
+def _short(fut):
+    t = type(fut).__name__
+    if t == "Task" or hasattr(fut, "get_coro"):
+        try:
+            return "task %s" % fut.get_name()
+        except Exception:
+            pass
+    return "a %s that nothing will complete" % t

@@ -12,7 +12,7 @@ import {
   SUMMARY_LIMIT,
 } from '../src/report/github.js';
 import type { GradeResults } from '../src/score/types.js';
-import { classResults, crash, garbage, lateDone, noEntry, singleResults } from './fixtures/results/fetch-and-count.js';
+import { classResults, crash, garbage, lateDone, noEntry, reference, singleResults } from './fixtures/results/fetch-and-count.js';
 import { cleanupTempDirs, fakeContext, tempDir } from './fixtures/results/helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -109,6 +109,20 @@ describe('job summary', () => {
     expect(md).toMatch(/\| "done fetching" lands between 7 and 8 \| 2\/8 \| 25% \|/);
     expect(md).toMatch(/\| late-done \| 9\/13 \| ❌ points lost \| ✗ done-around-eight, ○ value-after-done, ✗ fetch-takes-two-seconds \|/);
     expect(md).not.toContain('<script>');
+  });
+
+  test('several specs: check rates and submissions are per spec (ids repeat across specs)', async () => {
+    // Seen on the bundled curriculum: 'value-after-done' of two specs was one row (7/16), titled by the first.
+    const other = (s: ReturnType<typeof lateDone>) => ({ ...s, spec: 'second-spec', specTitle: 'Second', path: `/class/second-spec/${s.id}` });
+    const results = { ...classResults(), submissions: [reference(), lateDone(), other(reference()), other(reference())] };
+    const summary = join(tempDir(), 'summary.md');
+    await githubReporter.write(results, fakeContext({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }));
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toMatch(/^## tracegrade: 2 specs\n\n- Fetch data while counting.*\(`fetch-and-count`\)\n- Second \(`second-spec`\)\n/);
+    expect(md).toMatch(/\| fetch-and-count: "done fetching" lands between 7 and 8 \| 1\/2 \| 50% \|/);
+    expect(md).toMatch(/\| second-spec: "done fetching" lands between 7 and 8 \| 2\/2 \| 100% \|/);
+    expect(md).toContain('| Submission | Spec | Score | Status | Not passed |');
+    expect(md).toMatch(/\| reference \| `second-spec` \| 13\/13 \| ✅ full marks \|/);
   });
 
   test('one submission: a table of checks with explanations and hints', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
 import { gradescopeReporter, toGradescope } from '../src/report/gradescope.js';
-import { classResults, crash, flaky, garbage, lateDone, noEntry, singleResults, timeout } from './fixtures/results/fetch-and-count.js';
+import { classResults, crash, flaky, garbage, lateDone, noEntry, reference, singleResults, timeout } from './fixtures/results/fetch-and-count.js';
 import { FIXTURES, cleanupTempDirs, fakeContext, tempDir } from './fixtures/results/helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -88,6 +88,27 @@ describe('Gradescope results.json', () => {
       'gradescope/flaky.json',
     ]);
     for (const f of files) expect(validate(JSON.parse(readFileSync(f, 'utf8')))).toBe(true);
+  });
+
+  test('a message that already says its status is not prefixed twice ("Skipped: skipped: needs …")', () => {
+    const s = lateDone();
+    s.checks = s.checks.map((c) =>
+      c.status === 'skipped' ? { ...c, message: "skipped: needs 'done-around-eight' (\"done fetching\" lands between 7 and 8), which failed" } : c,
+    );
+    const skipped = toGradescope(s).tests.find((t) => t.extra_data.status === 'skipped')!;
+    expect(skipped.output).toBe("Skipped: needs 'done-around-eight' (\"done fetching\" lands between 7 and 8), which failed");
+    const failed = toGradescope(s).tests.find((t) => t.extra_data.status === 'failed')!;
+    expect(failed.output.startsWith('Failed: ')).toBe(true);
+  });
+
+  test('ids shared across specs (every assignment has a reference) go to <spec>/<id>.json, not reference_.json', async () => {
+    // Seen grading the bundled curriculum: reference.json, reference_.json, …, reference__________.json.
+    const other = (s: ReturnType<typeof lateDone>) => ({ ...s, spec: 'second-spec', specTitle: 'Second', path: `/class/second-spec/${s.id}` });
+    const results = { ...classResults({ withGarbage: false }), submissions: [reference(), lateDone(), other(reference()), other(crash())] };
+    const ctx = fakeContext();
+    const files = (await gradescopeReporter.write(results, ctx)).map((f) => f.slice(ctx.outDir.length + 1));
+    expect(files).toEqual(['gradescope/fetch-and-count/reference.json', 'gradescope/late-done.json', 'gradescope/second-spec/reference.json', 'gradescope/crash.json']);
+    expect(JSON.parse(readFileSync(join(ctx.outDir, files[2]!), 'utf8')).extra_data).toMatchObject({ spec: 'second-spec', submission: 'reference' });
   });
 });
 

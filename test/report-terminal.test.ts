@@ -31,11 +31,22 @@ describe('visible / truncate', () => {
   });
 
   test('truncate says how much was cut and never splits a surrogate pair', () => {
-    expect(truncate('abcdef', 3)).toBe('abc… [3 more characters]');
+    const long = 'a'.repeat(3) + 'b'.repeat(40);
+    expect(truncate(long, 3)).toBe('aaa… [40 more characters]');
     expect(truncate('abc', 3)).toBe('abc');
-    const cut = truncate('ab🎉cd', 3);
+    const cut = truncate('ab🎉' + 'c'.repeat(40), 3);
     expect(UNSAFE.test(cut)).toBe(false);
     expect(cut.startsWith('ab…')).toBe(true);
+  });
+
+  test('truncate keeps a line that is only a little too long: the note would be longer than the cut', () => {
+    // Seen on a crash: "…was never awai… [3 more characters]" instead of the 3 characters.
+    const line = "sys:1: RuntimeWarning: coroutine 'fetch_data' was never awaited";
+    expect(truncate(line, line.length - 3)).toBe(line);
+    expect(showLine(line, line.length - 3)).toBe(line);
+    // Past the note's length it is cut, and the result is never longer than the original.
+    const longer = line + ' '.repeat(30) + 'x';
+    expect(truncate(longer, line.length)).toBe(`${line}… [31 more characters]`);
   });
 
   test('a 5 MB line is cut before anything else looks at it', () => {

@@ -23,7 +23,7 @@ export interface GradeOptions {
   repeat?: number;
   /** Submission id; defaults to the folder (or file) name of the submission. */
   id?: string;
-  /** Aborts the runs in flight (the runner kills the child). */
+  /** Stops starting new runs (and new submissions in a batch); runs in flight finish. */
   signal?: AbortSignal;
 }
 

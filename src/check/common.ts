@@ -89,7 +89,7 @@ export function resolveScope(ctx: Ctx, scope: Scope | undefined): ScopeResult {
         outcome: failed(
           ctx,
           'not-applicable',
-          `not applicable: the check looks only after ${describe(scope.after)}, which never appears`,
+          `cannot be checked: the check looks only after ${describe(scope.after)}, which never appears`,
           0,
           [],
         ),

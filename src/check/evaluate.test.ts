@@ -42,6 +42,14 @@ describe('evaluateChecks', () => {
     expect(evaluateChecks(s, r)[2]!.message).toBe("skipped: needs 'x', which failed and 'y', which failed");
   });
 
+  test('the skip message gives the required check\'s title: students see checks by title, not id', () => {
+    const s = spec([
+      check('has-done', { kind: 'exists', line: sel('done') }, { title: 'Prints "done"' }),
+      check('later', { kind: 'exists', line: sel('tim') }, { requires: ['has-done'] }),
+    ]);
+    expect(evaluateChecks(s, r)[1]!.message).toBe(`skipped: needs 'has-done' (Prints "done"), which failed`);
+  });
+
   test('a cycle (rejected by validation) does not hang', () => {
     const s = spec([
       check('p', { kind: 'exists', line: sel('tim') }, { requires: ['q'] }),

@@ -47,9 +47,12 @@ export function evaluateCheck(spec: Spec, run: RunRecord, check: Check): CheckOu
   }
 }
 
-/** "skipped: needs 'counts-to-nine', which failed" */
-function skipMessage(deps: Array<{ id: string; why: string }>): string {
-  const parts = deps.map((d) => `'${d.id}', which ${d.why}`);
+/**
+ * "skipped: needs 'counts-to-nine' (Prints the numbers 0 to 9, in order), which failed" — the
+ * title too, as students see checks by title (the terminal and Gradescope show no ids).
+ */
+function skipMessage(deps: Array<{ id: string; title?: string; why: string }>): string {
+  const parts = deps.map((d) => `'${d.id}'${d.title && d.title !== d.id ? ` (${d.title})` : ''}, which ${d.why}`);
   return `skipped: needs ${parts.join(' and ')}`;
 }
 
@@ -70,7 +73,7 @@ export function evaluateChecks(spec: Spec, run: RunRecord): CheckOutcome[] {
       return { id: check.id, status: 'skipped', fraction: 0, message: `skipped: '${check.id}' requires itself through a cycle`, lines: [], windows: [] };
     }
     inProgress.add(check.id);
-    const unmet: Array<{ id: string; why: string }> = [];
+    const unmet: Array<{ id: string; title?: string; why: string }> = [];
     for (const dep of check.requires ?? []) {
       const d = byId.get(dep);
       if (!d) {
@@ -78,7 +81,7 @@ export function evaluateChecks(spec: Spec, run: RunRecord): CheckOutcome[] {
         continue;
       }
       const o = evalOne(d);
-      if (o.status !== 'passed') unmet.push({ id: dep, why: o.status === 'failed' ? 'failed' : 'was skipped' });
+      if (o.status !== 'passed') unmet.push({ id: dep, title: d.title, why: o.status === 'failed' ? 'failed' : 'was skipped' });
     }
     const out: CheckOutcome = unmet.length > 0
       ? { id: check.id, status: 'skipped', fraction: 0, message: skipMessage(unmet), lines: [], windows: [] }

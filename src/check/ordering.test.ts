@@ -241,7 +241,7 @@ describe('scopes (Dwyer: after the first Q, before the first following R)', () =
     const o = evalBody({ kind: 'absent', line: sel('x'), scope: { after: sel('nope') } }, r);
     expect(o.status).toBe('failed');
     expect(o.category).toBe('not-applicable');
-    expect(o.message).toMatch(/^not applicable: .*'nope', which never appears/);
+    expect(o.message).toMatch(/^cannot be checked: .*'nope', which never appears/);
   });
 
   test('a missing end of scope extends it to the end', () => {
@@ -257,5 +257,33 @@ describe('scopes (Dwyer: after the first Q, before the first following R)', () =
   test('order within a scope', () => {
     expect(evalBody({ kind: 'order', lines: [sel('x')], strict: false, scope }, r).status).toBe('failed');
     expect(evalBody({ kind: 'group', lines: [sel('y')], scope }, r).status).toBe('passed');
+  });
+});
+
+describe('order: what came instead of a missing line', () => {
+  const ten = Array.from({ length: 10 }, (_, i) => sel(String(i)));
+
+  test('a loop stuck on one value (the bundled `hang`): says the previous line comes again, how often, until when', () => {
+    // while i < 10: print(i) without i += 1, stopped at the wall-time limit.
+    const lines: Array<[number, string]> = [[0, 'start fetching'], [5, '0']];
+    for (let k = 1; k <= 23; k++) lines.push([5 + k * 250, '0']);
+    lines.splice(10, 0, [2000, 'done fetching'], [2001, "{'data': 1}"]);
+    const r = run(trace(lines), { timedOut: true, exitCode: null, signal: 'SIGTERM', wallMs: 6010, end: 'timeout' });
+    const o = evalBody({ kind: 'order', lines: ten, strict: false }, r);
+    expect(o.status).toBe('failed');
+    expect(o.message).toBe(
+      "expected '1' after '0' (0.01 s, line 2); it never appears (the run was stopped at the wall-time limit after 6.01 s); " +
+        "instead '0' comes again, 23 more times, from 0.26 s (line 3) to 5.75 s (line 27); 1 of 10 in order",
+    );
+    expect(o.lines).toContainEqual(expect.objectContaining({ index: 2, role: 'context', note: 'came instead, 23 more times' }));
+  });
+
+  test('a run cut short still says what came instead (not only that it stopped)', () => {
+    const r = run(trace([[0, '0'], [250, 'oops'], [260, 'more']]), { exitCode: 1, end: 'exited' });
+    const o = evalBody({ kind: 'order', lines: ten.slice(0, 2), strict: false }, r);
+    expect(o.message).toBe(
+      "expected '1' after '0' (0.00 s, line 1); it never appears (the program exited with code 1 after 260 ms); " +
+        "the next stdout line is 'oops' (0.25 s, line 2), and the last is 'more' (0.26 s, line 3)",
+    );
   });
 });

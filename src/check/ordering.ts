@@ -6,7 +6,7 @@
 import type { CheckBody, LineSelector } from '../spec/types.js';
 import type { CheckOutcome, LineRef } from './types.js';
 import { failed, passed, ref, resolveScope, streamIndices, type Ctx } from './common.js';
-import { cite, citeShort, describe, fmtDuration, fmtTime, plural, streamName } from './format.js';
+import { cite, citeShort, describe, fmtDuration, fmtTime, plural, quote, streamName, where } from './format.js';
 import { findAll, findFrom, findNearMiss, occurrenceWord, pickOccurrence, type Range } from './match.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
@@ -59,19 +59,29 @@ export function whyMissing(
   if (lines.length === 0) {
     return { text: `it never appears (${streamName(sel.stream)} is empty${cut ? `; ${cut.slice(2, -1)}` : ''})`, lines: [] };
   }
-  if (after !== undefined && cut === '') {
+  if (after !== undefined) {
     // What came instead, where the line was expected: often the whole story (a task printed
-    // instead of its result, a program that stopped early).
+    // instead of its result, a program that stopped early, a loop stuck on one value).
     const rest = lines.filter((i) => i > after);
     const sname = sel.stream === 'any' ? 'line' : `${sel.stream} line`;
     if (rest.length === 0) {
+      if (cut !== '') return { text: `it never appears${cut}`, lines: [] };
       return { text: `it never appears; nothing follows on ${streamName(sel.stream)} (the run ended at ${fmtTime(ctx.run.wallMs)})`, lines: [] };
     }
     const next = rest[0]!;
     const last = rest[rest.length - 1]!;
+    // A loop that never advances prints the previous line over and over: say that, not just "the next is '0'".
+    const again = trace[after] ? rest.filter((i) => trace[i]!.text === trace[after]!.text) : [];
+    if (again.length >= 2 && again.length * 2 >= rest.length) {
+      const lastAgain = again[again.length - 1]!;
+      return {
+        text: `it never appears${cut}; instead ${quote(trace[after]!.text)} comes again, ${again.length} more times, from ${fmtTime(trace[again[0]!]!.tMs)} (${where(trace, again[0]!)}) to ${fmtTime(trace[lastAgain]!.tMs)} (${where(trace, lastAgain)})`,
+        lines: [ref(trace, again[0]!, 'context', `came instead, ${again.length} more times`), ref(trace, lastAgain, 'context')],
+      };
+    }
     const tail = rest.length > 1 ? `, and the last is ${citeShort(trace, last)}` : '';
     return {
-      text: `it never appears; the next ${sname} is ${citeShort(trace, next)}${tail}`,
+      text: `it never appears${cut}; the next ${sname} is ${citeShort(trace, next)}${tail}`,
       lines: [ref(trace, next, 'context', 'came instead')],
     };
   }

@@ -44,7 +44,7 @@ describe('at', () => {
   test('anchor never appears → not applicable, said first', () => {
     const o = evalBody({ kind: 'at', line: sel('finished'), atMs: 1000, tolerance: tol(150), from: sel('nope') }, r);
     expect(o.category).toBe('not-applicable');
-    expect(o.message).toMatch(/^not applicable: 'finished' is timed from 'nope', which never appears/);
+    expect(o.message).toMatch(/^cannot be checked: 'finished' is timed from 'nope', which never appears/);
   });
 
   test('relative tolerance, and timing.scale widens it', () => {
@@ -145,13 +145,13 @@ describe('every', () => {
     const o = evalBody(body, ticks([900, 900, 900]));
     expect(o.status).toBe('failed');
     expect(o.fraction).toBe(0);
-    expect(o.message).toContain('0 ms (150 ms too short)');
+    expect(o.message).toContain('every gap is about 0 ms, not 250 ms (at least 150 ms allowed)');
   });
 
   test('hard-coded output: one statement for gaps that are all the same, one line ref per line', () => {
     const o = evalBody(body, ticks([110, 110.2, 110.4, 110.5]));
     expect(o.message).toBe(
-      "expected lines matching /^\\d$/ every 250 ms ± 100 ms; every gap is about 0.20 ms (150 ms too short) — they come out all at once, without waiting, from '0' (0.11 s, line 1) to '3' (0.11 s, line 4)",
+      "expected lines matching /^\\d$/ every 250 ms ± 100 ms; every gap is about 0.20 ms, not 250 ms (at least 150 ms allowed) — they come out all at once, without waiting, from '0' (0.11 s, line 1) to '3' (0.11 s, line 4)",
     );
     expect(o.lines.map((l) => [l.index, l.role])).toEqual([[0, 'anchor'], [1, 'offending'], [2, 'offending'], [3, 'offending']]);
   });

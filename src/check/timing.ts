@@ -81,7 +81,7 @@ export function evalAt(ctx: Ctx, body: Body<'at'>): CheckOutcome {
       return failed(
         ctx,
         'not-applicable',
-        `not applicable: ${describe(body.line)} is timed from ${describe(body.from)}, which ${why.text.replace(/^it /, '')}`,
+        `cannot be checked: ${describe(body.line)} is timed from ${describe(body.from)}, which ${why.text.replace(/^it /, '')}`,
         0,
         why.lines,
       );
@@ -145,7 +145,7 @@ export function evalDelay(ctx: Ctx, body: Body<'delay'>): CheckOutcome {
     return failed(
       ctx,
       'not-applicable',
-      `not applicable: the delay is measured from ${describe(body.from)}, which ${why.text.replace(/^it /, '')}`,
+      `cannot be checked: the delay is measured from ${describe(body.from)}, which ${why.text.replace(/^it /, '')}`,
       0,
       why.lines,
     );
@@ -241,7 +241,9 @@ export function evalEvery(ctx: Ctx, body: Body<'every'>): CheckOutcome {
     // Every gap wrong by the same amount: one statement says it better than a list.
     const typical = ds[Math.floor(ds.length / 2)]!;
     const together = hi < 5 ? ' — they come out all at once, without waiting' : '';
-    detail = `every gap is about ${fmtDuration(typical)} (${offBy(typical, b, 'too long', 'too short')})${together}, from ${citeShort(trace, all[0]!)} to ${citeShort(trace, all[all.length - 1]!)}`;
+    // "about 255 ms, not 500 ms (at least 300 ms allowed)": the period and the limit, not only the shortfall.
+    const limit = typical < b.lo ? `at least ${fmtDuration(b.lo)} allowed` : `at most ${fmtDuration(b.hi)} allowed`;
+    detail = `every gap is about ${fmtDuration(typical)}, not ${fmtSpecDuration(body.periodMs)} (${limit})${together}, from ${citeShort(trace, all[0]!)} to ${citeShort(trace, all[all.length - 1]!)}`;
   } else {
     const shown = bad.slice(0, 3).map(
       (g) => `${citeShort(trace, g.a)} → ${citeShort(trace, g.b)}: ${fmtDuration(g.d)} (${offBy(g.d, b, 'too long', 'too short')})`,

@@ -84,13 +84,13 @@ function resolveRef(ctx: Ctx, r: ValueRef, wantList: boolean): Resolved {
         const why = whyMissing(ctx, r.line, { from: 0, to: ctx.trace.length });
         return {
           ok: false,
-          outcome: failed(ctx, 'not-applicable', `not applicable: the value is compared with the one on ${describe(r.line)}, which ${why.text.replace(/^it /, '')}`, 0, why.lines),
+          outcome: failed(ctx, 'not-applicable', `cannot be checked: the value is compared with the one on ${describe(r.line)}, which ${why.text.replace(/^it /, '')}`, 0, why.lines),
         };
       }
       const raw = capture(r.line, r.group, ctx.trace[i]!.text);
       const where = citeShort(ctx.trace, i);
       if (raw === undefined) {
-        return { ok: false, outcome: failed(ctx, 'not-applicable', `not applicable: the line it is compared with, ${where}, has no group ${String(r.group)} to capture`, 0, [ref(ctx.trace, i, 'anchor')]) };
+        return { ok: false, outcome: failed(ctx, 'not-applicable', `cannot be checked: the line it is compared with, ${where}, has no group ${String(r.group)} to capture`, 0, [ref(ctx.trace, i, 'anchor')]) };
       }
       if (wantList) {
         const { values } = parseList(raw);

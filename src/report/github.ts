@@ -130,7 +130,12 @@ export function summaryLines(results: GradeResults, opts: { showHidden: boolean 
   const subs = results.submissions;
   const shown = (c: CheckResult) => opts.showHidden || !isHiddenCheck(c);
   const specs = [...new Set(subs.map((s) => `${mdCell(s.specTitle)} (\`${mdCell(s.spec)}\`)`))];
-  const lines: string[] = [`## tracegrade: ${specs.join(', ')}`, ''];
+  // Several specs (a whole curriculum): check ids and submission ids repeat across them (every
+  // assignment has a `reference`, a `clean-exit`), so rows are keyed and labelled by spec.
+  const multiSpec = new Set(subs.map((s) => s.spec)).size > 1;
+  const lines: string[] = multiSpec
+    ? [`## tracegrade: ${specs.length} specs`, '', specs.map((t) => `- ${t}`).join('\n'), '']
+    : [`## tracegrade: ${specs.join(', ')}`, ''];
   if (subs.length === 1) {
     const s = subs[0]!;
     const checks = s.checks.filter(shown);
@@ -154,17 +159,24 @@ export function summaryLines(results: GradeResults, opts: { showHidden: boolean 
   const rate = new Map<string, { title: string; passed: number; total: number }>();
   for (const s of subs) {
     for (const c of s.checks.filter(shown)) {
-      const r = rate.get(c.id) ?? { title: c.title, passed: 0, total: 0 };
+      const key = `${s.spec}\u0000${c.id}`;
+      const r = rate.get(key) ?? { title: multiSpec ? `${s.spec}: ${c.title}` : c.title, passed: 0, total: 0 };
       r.total++;
       if (c.status === 'passed' || (c.status === 'unstable' && c.points >= c.maxPoints)) r.passed++;
-      rate.set(c.id, r);
+      rate.set(key, r);
     }
   }
   lines.push('### Checks, hardest first', '', '| Check | Passed | Rate |', '|---|---:|---:|');
   for (const [, r] of [...rate.entries()].sort((a, b) => a[1].passed / a[1].total - b[1].passed / b[1].total)) {
     lines.push(`| ${mdCell(r.title)} | ${r.passed}/${r.total} | ${percent(r.passed, r.total)}% |`);
   }
-  lines.push('', '### Submissions', '', '| Submission | Score | Status | Not passed |', '|---|---:|---|---|');
+  lines.push(
+    '',
+    '### Submissions',
+    '',
+    multiSpec ? '| Submission | Spec | Score | Status | Not passed |' : '| Submission | Score | Status | Not passed |',
+    multiSpec ? '|---|---|---:|---|---|' : '|---|---:|---|---|',
+  );
   for (const s of subs) {
     const state = submissionState(s);
     const status = state === 'full' ? '✅ full marks' : state === 'error' ? '❗ error' : '❌ points lost';
@@ -174,7 +186,7 @@ export function summaryLines(results: GradeResults, opts: { showHidden: boolean 
           .filter((c) => shown(c) && c.status !== 'passed')
           .map((c) => `${STATUS_SYMBOL[c.status]} ${mdCell(c.id)}`)
           .join(', ');
-    lines.push(`| ${mdCell(s.id)} | ${pts(s.score)}/${pts(s.maxScore)} | ${status} | ${lost} |`);
+    lines.push(`| ${mdCell(s.id)} |${multiSpec ? ` \`${mdCell(s.spec)}\` |` : ''} ${pts(s.score)}/${pts(s.maxScore)} | ${status} | ${lost} |`);
   }
   return lines;
 }

@@ -1,7 +1,8 @@
 /**
  * Gradescope's autograder results.json (see docs/gradescope.md). Gradescope grades one
  * submission per run, so one submission → `gradescope/results.json` (or ctx.gradescopePath);
- * a batch → one `gradescope/<id>.json` per submission. A submission graded against several
+ * a batch → one `gradescope/<id>.json` per submission (`gradescope/<spec>/<id>.json` when
+ * several specs' submissions share an id). A submission graded against several
  * specs gives one document with every spec's checks.
  */
 
@@ -45,9 +46,13 @@ function cap(s: string): string {
 }
 
 function testOutput(s: SubmissionResult, c: CheckResult): string {
-  const parts = [`${c.status === 'passed' ? 'Passed' : c.status === 'skipped' ? 'Skipped' : c.status === 'unstable' ? 'Unstable' : 'Failed'}: ${c.message}`];
+  const word = c.status === 'passed' ? 'Passed' : c.status === 'skipped' ? 'Skipped' : c.status === 'unstable' ? 'Unstable' : 'Failed';
+  // "skipped: needs …" and "unstable: passed in 2 of 3 runs …" already say it: no "Skipped: skipped:".
+  const said = c.message.toLowerCase().startsWith(`${word.toLowerCase()}:`);
+  const parts = [said ? `${word}${c.message.slice(word.length)}` : `${word}: ${c.message}`];
   if (c.perRun && c.perRun.length > 1) parts.push(c.perRun.map((r, i) => `run ${i + 1}: ${r.status} — ${r.message}`).join('\n'));
-  if (c.status !== 'passed' && c.hint) parts.push(`Hint: ${c.hint}`);
+  // As in the terminal: a skipped check's hint is about a check that did not run.
+  if ((c.status === 'failed' || c.status === 'unstable') && c.hint) parts.push(`Hint: ${c.hint}`);
   const run = runOf(s, c);
   if (c.status !== 'passed' && run && c.lines.length) parts.push(`What your program printed (time │ line):\n${excerptText(run, c.lines, { width: 200 })}`);
   return cap(visible(parts.join('\n\n'), true));
@@ -120,8 +125,13 @@ export const gradescopeReporter: Reporter = {
     }
     const files: string[] = [];
     const used = new Set<string>();
+    // `<id>.json` when the id names one student; the bundled layout reuses ids across specs
+    // (every assignment has a `reference`), so then `<spec>/<id>.json`.
+    const idCount = new Map<string, number>();
+    for (const g of groups) idCount.set(g[0]!.id, (idCount.get(g[0]!.id) ?? 0) + 1);
     for (const g of groups) {
-      let name = slug(g[0]!.id);
+      const id = g[0]!.id;
+      let name = idCount.get(id)! > 1 ? join(slug([...new Set(g.map((s) => s.spec))].join('+')), slug(id)) : slug(id);
       while (used.has(name)) name += '_';
       used.add(name);
       const file = join(ctx.outDir, 'gradescope', `${name}.json`);

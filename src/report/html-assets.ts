@@ -82,7 +82,8 @@ ol.checks .hint::before { content: "Hint: "; font-weight: 650; }
 .legend svg { flex: none; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 18px; list-style: none; padding: 0; margin: 6px 0 0; font-size: 13px; color: var(--muted); }
 .legend li { display: flex; align-items: center; gap: 6px; }
-details.passed-checks { margin: 6px 0 8px; }
+details.passed-checks, details.not-run { margin: 6px 0 8px; }
+details.not-run summary { cursor: pointer; font-weight: 600; font-size: 14px; color: var(--fail); padding: 4px 0; }
 details.passed-checks summary { cursor: pointer; font-weight: 600; font-size: 14px; color: var(--pass); padding: 4px 0; }
 details.trace-details { margin: 8px 0; }
 details.trace-details summary { cursor: pointer; font-weight: 600; font-size: 14px; }

@@ -247,7 +247,8 @@ function runFacts(r: RunRecord): string {
   facts.push(['Sandbox', r.sandbox.level + (r.sandbox.reason ? ` — ${r.sandbox.reason}` : '')]);
   if (r.runtime) facts.push(['Runtime', r.runtime]);
   if (r.truncated) facts.push(['Output', 'truncated at the output limit']);
-  if (r.error) facts.push(['Error', r.error]);
+  // runEnd already says "could not run: <error>" when there is one; no second copy.
+  if (r.error && !facts[0]![1].includes(r.error)) facts.push(['Error', r.error]);
   return `<dl class="facts">${facts.map(([k, v]) => `<div${v.length > 28 ? ' class="wide"' : ''}><dt>${k}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`;
 }
 
@@ -312,7 +313,14 @@ function submissionView(s: SubmissionResult, anchor: string, opts: Required<Html
   // What needs attention first; passed checks folded away (still there with JS off: details).
   const attention = s.checks.filter((c) => c.status !== 'passed');
   const passed = s.checks.filter((c) => c.status === 'passed');
-  if (attention.length) out.push(`<ol class="checks">${attention.map((c) => checkItem(c, s.runs.length)).join('\n')}</ol>`);
+  if (s.error && attention.length) {
+    // Nothing ran: every check says the same error (already in the box above); list them folded.
+    const max = attention.reduce((a, c) => a + c.maxPoints, 0);
+    out.push(
+      `<details class="not-run"><summary>✗ ${attention.length} check${attention.length === 1 ? '' : 's'} could not run (0/${pts(max)} points)</summary>` +
+        `<ol class="checks">${attention.map((c) => checkItem(c, s.runs.length)).join('\n')}</ol></details>`,
+    );
+  } else if (attention.length) out.push(`<ol class="checks">${attention.map((c) => checkItem(c, s.runs.length)).join('\n')}</ol>`);
   if (passed.length) {
     out.push(
       `<details class="passed-checks"${attention.length ? '' : ' open'}><summary>✓ ${passed.length} passed check${passed.length === 1 ? '' : 's'}</summary>` +

@@ -13,7 +13,7 @@ import type { ReportContext, Reporter } from './types.js';
 export type { ReportContext, Reporter } from './types.js';
 export { writeFileAtomic } from './atomic.js';
 export { readResultsFile, stringifyResults } from './json.js';
-export { renderSubmission, renderSummaryLine, useColor } from './terminal.js';
+export { renderSubmission, renderSummaryLine, terminalWidth, useColor } from './terminal.js';
 
 /** Every reporter by name. json comes first so the complete record is saved before anything else can fail. */
 export const reporters: Record<string, Reporter> = {
@@ -27,6 +27,20 @@ export const reporters: Record<string, Reporter> = {
 
 /** What `grade` and `report` write when no list is given: every file format, plus GitHub (a no-op outside Actions). */
 export const DEFAULT_REPORTERS = ['json', 'junit', 'html', 'gradescope', 'github'];
+
+/** Some reporters could not write (a full disk, a path that is a folder): the others did. */
+export class ReportWriteError extends Error {
+  override name = 'ReportWriteError';
+  constructor(
+    message: string,
+    /** Files that were written. */
+    readonly written: string[],
+    /** `name: reason` per reporter that failed. */
+    readonly failures: string[],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Run the named reporters (default: DEFAULT_REPORTERS) and return the files written. An
@@ -49,6 +63,12 @@ export async function writeReports(results: GradeResults, ctx: ReportContext, na
       failures.push(`${name}: ${(err as Error).message}`);
     }
   }
-  if (failures.length) throw new Error(`could not write ${failures.length === 1 ? 'a report' : 'some reports'} (${failures.join('; ')}); the others were written: ${files.join(', ') || 'none'}`);
+  if (failures.length) {
+    throw new ReportWriteError(
+      `could not write ${failures.length === 1 ? 'a report' : 'some reports'} (${failures.join('; ')}); the others were written: ${files.join(', ') || 'none'}`,
+      files,
+      failures,
+    );
+  }
   return files;
 }

@@ -26,8 +26,22 @@ export interface RenderOptions {
   color: boolean;
   /** Show checks whose visibility is not 'visible' (instructors); students never see them. */
   showHidden: boolean;
-  /** Terminal width for wrapping explanations (default 100). */
+  /** Terminal width for wrapping explanations (default DEFAULT_WIDTH; see terminalWidth). */
   width?: number;
+}
+
+/** The default width when the output is not a terminal (a pipe, a CI log). */
+export const DEFAULT_WIDTH = 100;
+
+/**
+ * The width to wrap to: the terminal's columns on a TTY (a pseudo-terminal may report 0: then
+ * the default), never below 40 (narrower is unreadable either way) nor above 160 (long lines
+ * of prose are hard to read even on a wide screen).
+ */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number {
+  const cols = stream.isTTY === true ? stream.columns : undefined;
+  if (!cols || !Number.isFinite(cols) || cols <= 0) return DEFAULT_WIDTH;
+  return Math.min(160, Math.max(40, Math.floor(cols)));
 }
 
 /** Colour on a TTY only, never with NO_COLOR set (https://no-color.org); FORCE_COLOR forces it. */
@@ -122,7 +136,7 @@ function renderCheck(s: SubmissionResult, c: CheckResult, p: Palette, width: num
 /** The full report for one submission, as the student `check` command prints it. Ends with a newline. */
 export function renderSubmission(result: SubmissionResult, opts: RenderOptions): string {
   const p = palette(opts.color);
-  const width = opts.width ?? 100;
+  const width = opts.width ?? DEFAULT_WIDTH;
   const out: string[] = [];
   out.push(p.bold(`${visible(result.specTitle)}`) + p.dim(`  (${visible(result.spec)})`));
   out.push(`submission ${p.bold(visible(result.id))}  ${p.dim(visible(result.path))}`);
@@ -180,7 +194,7 @@ export const terminalReporter: Reporter = {
     const color = useColor(ctx.env, ctx.stdout);
     const showHidden = ctx.showHidden ?? true;
     if (results.submissions.length === 1) {
-      ctx.stdout.write(renderSubmission(results.submissions[0]!, { color, showHidden }));
+      ctx.stdout.write(renderSubmission(results.submissions[0]!, { color, showHidden, width: terminalWidth(ctx.stdout) }));
     } else {
       for (const s of results.submissions) ctx.stdout.write(renderSummaryLine(s) + '\n');
       const n = results.submissions.length;

@@ -31,9 +31,17 @@ export function visible(s: string, keepNewlines = false): string {
   });
 }
 
-/** Cut a string to at most `max` characters, saying how much was left out. Never splits a surrogate pair. */
+/** About the length of the note truncate() appends; a line at most this much too long is kept whole. */
+const TRUNCATION_NOTE_CHARS = 24;
+
+/**
+ * Cut a string to about `max` characters, saying how much was left out (a line only a little
+ * longer is kept whole: the note would take more room than it saves). Never splits a surrogate pair.
+ */
 export function truncate(s: string, max: number): string {
   if (s.length <= max) return s;
+  // Hiding fewer characters than the note would take ("… [3 more characters]") saves nothing.
+  if (s.length - max <= TRUNCATION_NOTE_CHARS) return s;
   let cut = max;
   const c = s.charCodeAt(cut - 1);
   if (c >= 0xd800 && c <= 0xdbff) cut--;

@@ -99,9 +99,13 @@ interface Mark {
 
 const RANK = { offending: 3, 'near-miss': 2, anchor: 1, plain: 0 } as const;
 
-/** Greedy label rows: offending lines first, then near misses, anchors, the rest in time order; a mark with no room keeps its dot only. */
+/**
+ * Greedy label rows: offending lines first, then near misses, anchors, the rest; within a rank,
+ * lines more failed checks point at first (a crash's error line, cited by the exit-code check
+ * too, before the traceback's first lines), then in time order. A mark with no room keeps its dot only.
+ */
 function placeLabels(marks: Mark[]): number {
-  const order = [...marks].sort((a, b) => RANK[roleOf(b)] - RANK[roleOf(a)] || a.x - b.x);
+  const order = [...marks].sort((a, b) => RANK[roleOf(b)] - RANK[roleOf(a)] || b.refs.length - a.refs.length || a.x - b.x);
   const taken: Array<Array<[number, number]>> = [];
   let used = 0;
   for (const m of order) {

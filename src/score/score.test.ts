@@ -128,3 +128,24 @@ describe('combining runs (properties)', () => {
     );
   });
 });
+
+describe('docs/spec-language.md "Scoring" says what the code does', () => {
+  test('the section exists, names every policy, and its worked examples hold', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile('docs/spec-language.md', 'utf8');
+    const section = /## Scoring\n([\s\S]*?)\n## /.exec(doc)?.[1];
+    expect(section).toBeDefined();
+    for (const policy of ['all', 'majority', 'best']) expect(section).toContain(`| \`${policy}\``);
+    for (const word of ['partial', 'requires', 'unstable', 'could not run the submission', 'rounded to 2 decimals']) expect(section).toContain(word);
+    // "8 of 10 numbers in order on a 2-point `order` is 0.8 × 2 = 1.6"
+    const ten = Array.from({ length: 10 }, (_, i) => sel(String(i)));
+    const s = spec([check('counts', { kind: 'order', lines: ten, strict: false }, { partial: true, points: 2 })]);
+    const eight = run(trace(Array.from({ length: 8 }, (_, i) => [i * 250, String(i)] as [number, string])));
+    expect(scoreSubmission(s, [eight], meta).checks[0]!.points).toBe(1.6);
+    // "unstable: passed in 2 of 3 runs (policy 'majority': 2 of 2 points)"
+    const r = scoreSubmission(withPolicy(fetchAndCountSpec(), 'majority', 3), [fetchAndCountTrace(), doneAfterNineTrace(), fetchAndCountTrace()], meta);
+    const quoted = /`(unstable: passed in 2 of 3\s+runs \(policy 'majority': 2 of 2 points\))`/.exec(section!)?.[1]?.replace(/\s+/g, ' ');
+    expect(quoted).toBeDefined();
+    expect(checkOf(r, 'done-around-eight').message.startsWith(quoted!)).toBe(true);
+  });
+});

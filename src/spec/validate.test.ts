@@ -67,10 +67,55 @@ describe('paths', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tg-validate-'));
     const results = await validateSpecFiles([join(dir, 'nope.yaml'), dir]);
     expect(results).toEqual([
-      { file: join(dir, 'nope.yaml'), diagnostics: [{ file: join(dir, 'nope.yaml'), line: 0, col: 0, severity: 'error', message: 'no such file or directory' }] },
-      { file: dir, diagnostics: [{ file: dir, line: 0, col: 0, severity: 'error', message: 'this directory holds no .yaml or .yml spec files' }] },
+      {
+        file: join(dir, 'nope.yaml'),
+        diagnostics: [
+          { file: join(dir, 'nope.yaml'), line: 0, col: 0, severity: 'error', message: 'no such file or directory', hint: 'give a spec file (.yaml) or a folder of specs' },
+        ],
+      },
+      {
+        file: dir,
+        diagnostics: [
+          {
+            file: dir,
+            line: 0,
+            col: 0,
+            severity: 'error',
+            message: 'this directory holds no .yaml or .yml spec files',
+            hint: 'give the folder that holds the specs, or a spec file',
+          },
+        ],
+      },
     ]);
     expect(allValid(results)).toBe(false);
+  });
+
+  test('a valid file comes with its loaded spec; dot files in a folder are not specs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tg-validate-'));
+    await writeFile(join(dir, 'ok.yaml'), 'name: ok\nchecks:\n  - { id: a, exit_code: 0 }\n');
+    await writeFile(join(dir, '.#ok.yaml'), 'this: [is an editor lock file');
+    const results = await validateSpecFiles([dir]);
+    expect(results.map((r) => r.file)).toEqual([join(dir, 'ok.yaml')]);
+    expect(results[0]!.spec?.name).toBe('ok');
+    expect(results[0]!.spec?.checks.map((c) => c.id)).toEqual(['a']);
+  });
+
+  test('a file that is neither *.yaml nor YAML (a README) is one error, not one per line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tg-validate-'));
+    const readme = join(dir, 'README.md');
+    await writeFile(readme, '# Title\n\nSome `code`: here, and: there\n\n| a | b |\n|---|---|\n| 1 | 2 |\n');
+    const [r] = await validateSpecFiles([readme]);
+    expect(r!.diagnostics).toHaveLength(1);
+    expect(r!.diagnostics[0]!.message).toMatch(/^README\.md is not a spec: its name does not end in \.yaml or \.yml and it is not valid YAML \(\d+ syntax errors?, the first on line \d+\)$/);
+    expect(r!.diagnostics[0]!.hint).toMatch(/spec file/);
+    // A spec without the extension that parses is still accepted, and a .yaml file keeps every positioned error.
+    const plain = join(dir, 'spec');
+    await writeFile(plain, 'checks:\n  - { id: a, exit_code: 0 }\n');
+    expect(allValid(await validateSpecFiles([plain]))).toBe(true);
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(broken, 'checks: [\n  - id: a\nname: x: y\n');
+    const [b] = await validateSpecFiles([broken]);
+    expect(b!.diagnostics.every((d) => d.line > 0)).toBe(true);
   });
 
   test('two specs with the same name: the second is an error; a file named twice is validated once', async () => {

@@ -1,16 +1,27 @@
-/** `tracegrade validate`: load every spec named (directories expand to their *.yaml/*.yml files). */
+/**
+ * Loading and validating a set of spec paths — the one mechanism behind `tracegrade validate`
+ * and every command that loads specs (grade, check): directories expand to their *.yaml/*.yml
+ * files, each file gets all its diagnostics, and a name used twice is an error.
+ */
 
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadSpecFile } from './load.js';
-import type { Diagnostic } from './types.js';
+import type { Diagnostic, Spec } from './types.js';
 
 export interface FileDiagnostics {
   file: string;
   diagnostics: Diagnostic[];
+  /** The loaded spec, when the file has no error of its own (a duplicate name still sets it). */
+  spec?: Spec;
 }
 
 const SPEC_FILE = /\.ya?ml$/i;
+
+/** Dot files (editor back-ups, `.#x.yaml` locks) are not specs, as in the batch planner. */
+function isSpecName(name: string): boolean {
+  return SPEC_FILE.test(name) && !name.startsWith('.');
+}
 
 /** The spec files a path names: itself, or a directory's *.yaml/*.yml files (not recursive), sorted. */
 async function expand(path: string): Promise<string[] | Diagnostic> {
@@ -18,14 +29,48 @@ async function expand(path: string): Promise<string[] | Diagnostic> {
   try {
     info = await stat(path);
   } catch {
-    return { file: path, line: 0, col: 0, severity: 'error', message: 'no such file or directory' };
+    return {
+      file: path,
+      line: 0,
+      col: 0,
+      severity: 'error',
+      message: 'no such file or directory',
+      hint: 'give a spec file (.yaml) or a folder of specs',
+    };
   }
   if (!info.isDirectory()) return [path];
-  const names = (await readdir(path)).filter((n) => SPEC_FILE.test(n)).sort();
+  const names = (await readdir(path)).filter(isSpecName).sort();
   if (names.length === 0) {
-    return { file: path, line: 0, col: 0, severity: 'error', message: 'this directory holds no .yaml or .yml spec files' };
+    return {
+      file: path,
+      line: 0,
+      col: 0,
+      severity: 'error',
+      message: 'this directory holds no .yaml or .yml spec files',
+      hint: 'give the folder that holds the specs, or a spec file',
+    };
   }
   return names.map((n) => join(path, n));
+}
+
+/**
+ * A file named on purpose that is neither called *.yaml nor readable as YAML (a README, a
+ * Python file) would otherwise drown the user in one syntax error per line: say it once.
+ */
+function notASpec(file: string, diagnostics: Diagnostic[]): Diagnostic[] {
+  if (SPEC_FILE.test(file)) return diagnostics;
+  const syntax = diagnostics.filter((d) => d.severity === 'error' && d.line > 0);
+  if (syntax.length === 0) return diagnostics;
+  return [
+    {
+      file,
+      line: 0,
+      col: 0,
+      severity: 'error',
+      message: `${basename(file)} is not a spec: its name does not end in .yaml or .yml and it is not valid YAML (${syntax.length} syntax error${syntax.length === 1 ? '' : 's'}, the first on line ${syntax[0]!.line})`,
+      hint: 'give the spec file (e.g. specs/fetch-and-count.yaml), or a folder of specs',
+    },
+  ];
 }
 
 /**
@@ -47,7 +92,7 @@ export async function validateSpecFiles(paths: string[]): Promise<FileDiagnostic
       if (seenFiles.has(file)) continue;
       seenFiles.add(file);
       const result = await loadSpecFile(file);
-      const diagnostics = [...result.diagnostics];
+      const diagnostics = notASpec(file, [...result.diagnostics]);
       if (result.spec) {
         const other = names.get(result.spec.name);
         if (other) {
@@ -63,7 +108,7 @@ export async function validateSpecFiles(paths: string[]): Promise<FileDiagnostic
           names.set(result.spec.name, file);
         }
       }
-      out.push({ file, diagnostics });
+      out.push({ file, diagnostics, ...(result.spec ? { spec: result.spec } : {}) });
     }
   }
   return out;

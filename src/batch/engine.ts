@@ -1,0 +1,48 @@
+/**
+ * The two stages batch grading drives: run (one RunRecord per run) and score.
+ * Kept behind this seam so tests of batch logic can inject a minimal engine, and so a change
+ * in the runner's options is absorbed here.
+ */
+
+import type { Spec } from '../spec/types.js';
+import type { RunRecord, SandboxLevel } from '../trace/types.js';
+import type { SubmissionResult } from '../score/types.js';
+import { runSubmission } from '../run/runner.js';
+import { scoreSubmission } from '../score/score.js';
+
+/** What batch asks the runner for: one run of one submission under an effective spec. */
+export interface RunRequest {
+  spec: Spec;
+  submission: string;
+  sandbox?: 'auto' | SandboxLevel;
+  requireSandbox?: SandboxLevel;
+  /** 0-based index of this run among `spec.run.repeat` runs. */
+  runIndex: number;
+  /** Stretches the wall and CPU limits (slow graders), as `--time-scale` does. */
+  timeScale?: number;
+}
+
+export interface ScoreMeta {
+  id: string;
+  path: string;
+  gradedAt: string;
+  durationMs: number;
+}
+
+export interface Engine {
+  run(req: RunRequest): Promise<RunRecord>;
+  score(spec: Spec, runs: RunRecord[], meta: ScoreMeta): SubmissionResult;
+}
+
+/** The real runner and scorer. A run in flight always finishes (the runner bounds it by its wall-time limit). */
+export const realEngine: Engine = {
+  run: (req) =>
+    runSubmission({
+      submission: req.submission,
+      settings: req.spec.run,
+      ...(req.sandbox ? { sandbox: req.sandbox } : {}),
+      ...(req.requireSandbox ? { requireSandbox: req.requireSandbox } : {}),
+      ...(req.timeScale !== undefined ? { timeScale: req.timeScale } : {}),
+    }),
+  score: (spec, runs, meta) => scoreSubmission(spec, runs, meta),
+};

@@ -1,0 +1,93 @@
+/**
+ * Grade a batch: shard, reuse stored results (--resume), grade the rest in a bounded pool,
+ * store each result atomically as it finishes, assemble the final results deterministically.
+ */
+
+import { resolve } from 'node:path';
+import type { GradeResults, SubmissionResult } from '../score/types.js';
+import type { Spec } from '../spec/types.js';
+import type { BatchOptions, GradeEvents, Job } from './types.js';
+import type { Engine } from './engine.js';
+import { gradeOne, INTERRUPTED } from './grade-one.js';
+import { defaultJobs, runPool } from './pool.js';
+import { shardJobs } from './shard.js';
+import { readStored, storeKey, writeStored, type StoreKey } from './store.js';
+import { assembleResults } from './results.js';
+
+/** Parallelism for a batch: virtual-clock batches use every core; any real-clock job limits it. */
+export function jobsFor(jobs: readonly Job[], opts: Pick<BatchOptions, 'jobs' | 'clock'>): number {
+  if (opts.jobs !== undefined) return Math.max(1, Math.floor(opts.jobs));
+  const allVirtual = jobs.length > 0 && jobs.every((j) => (opts.clock ?? j.spec.run.clock) === 'virtual');
+  return defaultJobs(allVirtual ? 'virtual' : 'real');
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // A progress listener must never stop grading.
+  }
+}
+
+/**
+ * Grade `jobs` (the full plan; `opts.shard` selects a slice). Never throws for submission
+ * problems; the returned results hold one entry per job of the slice (fewer only if aborted).
+ */
+export async function gradeAll(
+  jobs: readonly Job[],
+  opts: BatchOptions,
+  events: GradeEvents = {},
+  engine?: Engine,
+): Promise<GradeResults> {
+  const outDir = resolve(opts.outDir);
+  const mine = shardJobs(jobs, opts.shard);
+  // From the whole plan, so every shard picks what a single full run would.
+  const concurrency = jobsFor(jobs, opts);
+  const { jobs: _j, outDir: _o, resume: _r, shard: _s, ...gradeOpts } = opts;
+
+  const keys: StoreKey[] = [];
+  const specCache = new Map<Spec, Promise<string>>();
+  for (const job of mine) keys.push(await storeKey(job, gradeOpts, specCache));
+
+  const results: Array<SubmissionResult | undefined> = new Array(mine.length).fill(undefined);
+  if (opts.resume) {
+    for (let i = 0; i < mine.length; i++) results[i] = (await readStored(outDir, mine[i]!, keys[i]!)) ?? undefined;
+  }
+  const todo = mine.map((_, i) => i).filter((i) => !results[i]);
+  const reused = mine.length - todo.length;
+  safely(() => events.onPlan?.({ total: mine.length, reused, toGrade: todo.length, jobs: concurrency }));
+
+  let done = 0;
+  for (let i = 0; i < mine.length; i++) {
+    const r = results[i];
+    if (r) safely(() => events.onResult?.(mine[i]!, r, { reused: true, done: ++done, total: mine.length }));
+  }
+
+  await runPool(
+    todo,
+    concurrency,
+    async (i) => {
+      const job = mine[i]!;
+      safely(() => events.onStart?.(job));
+      const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, engine);
+      // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
+      if (result.error === INTERRUPTED) return;
+      try {
+        await writeStored(outDir, job, keys[i]!, result);
+      } catch (err) {
+        safely(() => events.onWarning?.(`could not store the result of ${job.spec.name}/${job.id}: ${(err as Error).message}`));
+      }
+      results[i] = result;
+      safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
+    },
+    opts.signal ? { signal: opts.signal } : {},
+  );
+
+  const final = assembleResults(
+    results.filter((r): r is SubmissionResult => r !== undefined),
+    { jobs: concurrency, ...(opts.shard ? { shard: opts.shard } : {}) },
+  );
+  safely(() => events.onFinish?.(final));
+  return final;
+}
+

@@ -1,0 +1,110 @@
+/**
+ * Grade one submission against one spec: `repeat` runs through the runner, then the scorer.
+ * Never throws for anything a submission (or the machine) does: the failure becomes an error
+ * result with score 0, so a batch always goes on.
+ */
+
+import { basename, resolve } from 'node:path';
+import type { Spec } from '../spec/types.js';
+import type { RunRecord } from '../trace/types.js';
+import type { SubmissionResult } from '../score/types.js';
+import type { GradeOptions } from './types.js';
+import { realEngine, type Engine } from './engine.js';
+
+/** Submission id: the folder name, or the file name of a single-file submission. */
+export function submissionId(submission: string): string {
+  return basename(resolve(submission));
+}
+
+/** The spec as it will actually run: command-line overrides applied (the input is not modified). */
+export function effectiveSpec(spec: Spec, opts: GradeOptions): Spec {
+  const run = { ...spec.run };
+  if (opts.clock) run.clock = opts.clock;
+  if (opts.interpreter) run.interpreter = opts.interpreter;
+  if (opts.repeat !== undefined) run.repeat = opts.repeat;
+  run.repeat = Math.max(1, Math.floor(run.repeat || 1));
+  const timing = opts.timeScale !== undefined ? { ...spec.timing, scale: opts.timeScale } : spec.timing;
+  return { ...spec, run, timing };
+}
+
+/** A result for a submission that could not be graded: every check skipped, score 0. */
+export function errorResult(
+  spec: Spec,
+  submission: string,
+  id: string,
+  error: string,
+  durationMs: number,
+  runs: RunRecord[] = [],
+): SubmissionResult {
+  return {
+    id,
+    path: submission,
+    spec: spec.name,
+    specFile: spec.file,
+    specTitle: spec.title,
+    score: 0,
+    maxScore: spec.checks.reduce((sum, c) => sum + c.points, 0),
+    checks: spec.checks.map((c) => ({
+      id: c.id,
+      title: c.title,
+      status: 'skipped' as const,
+      points: 0,
+      maxPoints: c.points,
+      message: `Not graded: ${error}`,
+      ...(c.hint !== undefined ? { hint: c.hint } : {}),
+      visibility: c.visibility,
+      ...(c.loc ? { specLine: c.loc.line } : {}),
+      lines: [],
+      windows: [],
+    })),
+    runs,
+    error,
+    gradedAt: new Date().toISOString(),
+    durationMs,
+  };
+}
+
+/** The error of a result cut short by the batch's abort signal: such a result is neither stored nor reported. */
+export const INTERRUPTED = 'grading was interrupted before every run was made';
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/**
+ * Run `spec.run.repeat` runs of `submission` (one after the other: parallelism is across
+ * submissions) and score them. `engine` is injectable for tests of pure logic.
+ */
+export async function gradeOne(
+  spec: Spec,
+  submission: string,
+  opts: GradeOptions = {},
+  engine?: Engine,
+): Promise<SubmissionResult> {
+  const started = performance.now();
+  const path = resolve(submission);
+  const id = opts.id ?? submissionId(path);
+  const eff = effectiveSpec(spec, opts);
+  const runs: RunRecord[] = [];
+  try {
+    const eng = engine ?? realEngine;
+    for (let i = 0; i < eff.run.repeat; i++) {
+      if (opts.signal?.aborted) throw new Error(INTERRUPTED);
+      runs.push(
+        await eng.run({
+          spec: eff,
+          submission: path,
+          runIndex: i,
+          ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+          ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
+          ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+        }),
+      );
+    }
+    const durationMs = Math.round(performance.now() - started);
+    return eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs });
+  } catch (err) {
+    return errorResult(eff, path, id, describe(err), Math.round(performance.now() - started), runs);
+  }
+}

@@ -1,0 +1,156 @@
+/** `tracegrade grade`: specs × submissions → batch grading → every report. */
+
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { planJobs, PlanError } from '../../batch/plan.js';
+import type { BatchOptions } from '../../batch/types.js';
+import type { GradeResults } from '../../score/types.js';
+import { bool, parseCommand, positiveInt, shard, str } from '../args.js';
+import { createProgress, gradeAll } from '../deps.js';
+import { CliError, EXIT } from '../errors.js';
+import type { Io } from '../io.js';
+import { RUN_OPTIONS, runOptions } from '../options.js';
+import { ensureSetup } from '../setup.js';
+import { describeFiles, emitReports, reporterNames } from './report.js';
+import { loadSpecsOrFail, shown } from './validate.js';
+
+export async function gradeCommand(argv: string[], io: Io): Promise<number> {
+  const p = parseCommand('grade', argv, {
+    ...RUN_OPTIONS,
+    out: { type: 'string', short: 'o' },
+    jobs: { type: 'string', short: 'j' },
+    resume: { type: 'boolean' },
+    shard: { type: 'string' },
+    reporter: { type: 'string' },
+    gradescope: { type: 'string' },
+  });
+  if (p.positionals.length < 2) {
+    throw new CliError(
+      p.positionals.length === 0 ? 'give a spec (or a folder of specs) and at least one submission' : 'give at least one submission after the spec',
+      EXIT.usage,
+      'Example: tracegrade grade specs/ submissions/ --out reports/',
+    );
+  }
+  const [specArg, ...subArgs] = p.positionals as [string, ...string[]];
+  const straySpec = subArgs.find((a) => /\.ya?ml$/i.test(a));
+  if (straySpec) {
+    throw new CliError(
+      `${straySpec} looks like a spec, but grade takes one spec (a file or a folder of specs) followed by submissions`,
+      EXIT.usage,
+      'To grade against several specs, put them in one folder: tracegrade grade specs/ submissions/',
+    );
+  }
+  const outDir = resolve(io.cwd, str(p, 'out') ?? 'reports');
+  const names = reporterNames(str(p, 'reporter'));
+  const opts: BatchOptions = { ...runOptions(p), outDir };
+  const jobsN = positiveInt(str(p, 'jobs'), 'jobs');
+  if (jobsN !== undefined) opts.jobs = jobsN;
+  if (bool(p, 'resume')) opts.resume = true;
+  const sh = shard(str(p, 'shard'));
+  if (sh) opts.shard = sh;
+  const gradescope = str(p, 'gradescope');
+
+  const specs = await loadSpecsOrFail([resolve(io.cwd, specArg)], io);
+  let plan;
+  try {
+    plan = await planJobs(specs, subArgs.map((s) => resolve(io.cwd, s)));
+  } catch (err) {
+    if (err instanceof PlanError) throw new CliError(err.message, EXIT.usage);
+    throw err;
+  }
+  for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+  if (plan.jobs.length === 0) {
+    throw new CliError(
+      `no submissions found in ${subArgs.join(', ')}`,
+      EXIT.usage,
+      specs.length > 1
+        ? `With a folder of specs, spec X grades the sub-folders of <submissions>/X/ (e.g. submissions/${specs[0]!.name}/alice/main.py).`
+        : 'Give submission folders, single files, or a folder whose sub-folders are submissions.',
+    );
+  }
+
+  // Gradescope grades one student at a time; that student may be graded against several specs
+  // (one document, tests prefixed by spec), so count distinct submissions, not jobs.
+  const students = new Set(plan.jobs.map((j) => j.submission));
+  if (gradescope && students.size !== 1) {
+    throw new CliError(
+      `--gradescope writes one submission's results (Gradescope grades one at a time), but ${students.size} submissions were found`,
+      EXIT.usage,
+      'Grade the single submission (e.g. /autograder/submission), or drop --gradescope: <out>/gradescope/ holds one file per submission.',
+    );
+  }
+  await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io);
+  // Where the reports go must be writable before anything is graded: finding out afterwards
+  // would throw the whole class's grading away.
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new CliError(`cannot write reports to ${shown(io, outDir)}: ${(err as Error).message}`, EXIT.usage, 'Choose another folder with --out.');
+  }
+  let gradescopePath = gradescope !== undefined ? resolve(io.cwd, gradescope) : undefined;
+  // `--gradescope /autograder/results/` (a folder): the file Gradescope reads in it.
+  if (gradescopePath && (/[\\/]$/.test(gradescope!) || (await stat(gradescopePath).catch(() => null))?.isDirectory())) {
+    gradescopePath = join(gradescopePath, 'results.json');
+  }
+
+  // Ctrl-C: stop starting new submissions; what finished is already stored for --resume.
+  const abort = new AbortController();
+  opts.signal = abort.signal;
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    io.stderr.write('\ninterrupted: finishing the runs in flight (Ctrl-C again to quit now)…\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let results: GradeResults;
+  const started = Date.now();
+  // Progress on stderr (a bar on a TTY, a line every few seconds in CI); the per-submission
+  // lines come from the terminal reporter at the end, on stdout.
+  // A pseudo-terminal may report 0 columns (script, some CI shells): fall back to 80.
+  const columns = (io.stderr as { columns?: number }).columns || 80;
+  const progress = createProgress({ write: (s: string) => io.stderr.write(s), isTTY: io.stderr.isTTY === true, columns });
+  let planned = 0;
+  try {
+    results = await gradeAll(plan.jobs, opts, {
+      ...progress,
+      onPlan(info) {
+        planned = info.total;
+        progress.onPlan?.(info);
+      },
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+
+  const files = await emitReports(results, io, outDir, names, gradescopePath);
+  surfaceSetupErrors(results, io);
+  const n = results.submissions.length;
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  io.stderr.write(
+    `Graded ${n} submission${n === 1 ? '' : 's'} against ${specs.length} spec${specs.length === 1 ? '' : 's'} in ${secs} s` +
+      `${files.length ? `; wrote ${describeFiles(io, outDir, files)}` : ''}\n`,
+  );
+  if (abort.signal.aborted && results.submissions.length < planned) {
+    io.stderr.write(`Interrupted before every submission was graded: run the same command with --resume to grade the rest.\n`);
+    return EXIT.interrupted;
+  }
+  return EXIT.ok;
+}
+
+/**
+ * A setup problem (python3 missing, sandbox unavailable) makes every submission fail the same
+ * way; say it once, plainly, instead of leaving it inside each result.
+ */
+export function surfaceSetupErrors(results: GradeResults, io: Io): void {
+  const counts = new Map<string, number>();
+  for (const s of results.submissions) {
+    const e = s.error ?? s.runs.find((r) => r.error)?.error;
+    if (e) counts.set(e, (counts.get(e) ?? 0) + 1);
+  }
+  for (const [e, k] of counts) {
+    if (k >= 2 || results.submissions.length === 1) {
+      io.stderr.write(`error: ${k} submission${k === 1 ? '' : 's'} could not be graded: ${e}\n`);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/** `tracegrade report` (re-render saved results) and `tracegrade merge` (combine shards). */
+
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { merge, MergeError } from '../../batch/merge.js';
+import { didYouMean } from '../../spec/suggest.js';
+import type { GradeResults } from '../../score/types.js';
+import type { ReportContext } from '../../report/types.js';
+import { bool, parseCommand, str } from '../args.js';
+import { DEFAULT_REPORTERS, readResultsFile, reporters, ReportWriteError, writeReports } from '../deps.js';
+import { CliError, EXIT } from '../errors.js';
+import type { Io } from '../io.js';
+import { shown } from './validate.js';
+
+/** `--reporter json,html` → ['json', 'html']; absent → every file format plus the terminal. */
+export function reporterNames(list: string | undefined): string[] {
+  if (list === undefined) return [...DEFAULT_REPORTERS, 'terminal'];
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new CliError('--reporter needs at least one name, e.g. --reporter json,html', EXIT.usage);
+  const known = Object.keys(reporters);
+  for (const n of names) {
+    if (!known.includes(n)) {
+      const guess = didYouMean(n, known);
+      throw new CliError(`unknown reporter '${n}'${guess ? ` — did you mean '${guess}'?` : ''}`, EXIT.usage, `The reporters are ${known.join(', ')}.`);
+    }
+  }
+  return names;
+}
+
+/**
+ * Write every report to outDir. `gradescopePath`: where Gradescope's results.json goes (the
+ * autograder reads /autograder/results/results.json); it needs exactly one submission.
+ */
+export async function emitReports(
+  results: GradeResults,
+  io: Io,
+  outDir: string,
+  names: string[],
+  gradescopePath?: string,
+  showHidden = true,
+): Promise<string[]> {
+  // One student, possibly graded against several specs (the writer merges those into one document).
+  const students = new Set(results.submissions.map((s) => `${s.id}\u0000${s.path}`)).size;
+  if (gradescopePath && students !== 1) {
+    throw new CliError(
+      `--gradescope writes one submission's results (Gradescope grades one at a time), but there are ${students}`,
+      EXIT.usage,
+      `Grade the single submission (e.g. /autograder/submission), or drop --gradescope: ${join('<out>', 'gradescope', '<id>.json')} holds one file per submission.`,
+    );
+  }
+  const ctx: ReportContext = {
+    outDir,
+    env: io.env,
+    stdout: io.stdout,
+    cwd: io.cwd,
+    showHidden,
+    ...(gradescopePath ? { gradescopePath } : {}),
+  };
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new CliError(`cannot write reports to ${shown(io, outDir)}: ${(err as Error).message}`, EXIT.usage, 'Choose another folder with --out.');
+  }
+  let wanted = names;
+  if (gradescopePath && !wanted.includes('gradescope')) wanted = [...wanted, 'gradescope'];
+  try {
+    return await writeReports(results, ctx, wanted);
+  } catch (err) {
+    // A path we cannot write is the user's to fix, not a bug; what was written stays written.
+    if (err instanceof ReportWriteError) {
+      throw new CliError(
+        `could not write ${err.failures.join('; ')}`,
+        EXIT.usage,
+        err.written.includes(join(outDir, 'results.json'))
+          ? `Written: ${describeFiles(io, outDir, err.written)}. Fix the path, then re-render them all with: tracegrade report ${shown(io, join(outDir, 'results.json'))}`
+          : `Written: ${err.written.length ? describeFiles(io, outDir, err.written) : 'nothing'}. Fix the path (--out, --gradescope), then try again.`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** The files written, for a one-line message: folders of many files are counted, not listed. */
+export function describeFiles(io: Io, outDir: string, files: string[]): string {
+  const direct: string[] = [];
+  const folders = new Map<string, number>();
+  for (const f of files) {
+    const rel = relative(outDir, f);
+    const top = rel.split(sep)[0]!;
+    if (rel.startsWith('..') || top === rel) direct.push(shown(io, f));
+    else folders.set(top, (folders.get(top) ?? 0) + 1);
+  }
+  for (const [folder, n] of folders) {
+    const path = shown(io, join(outDir, folder));
+    direct.push(n === 1 ? shown(io, files.find((f) => relative(outDir, f).startsWith(folder + sep))!) : `${path}/ (${n} files)`);
+  }
+  return direct.join(', ') || 'no files';
+}
+
+export async function reportCommand(argv: string[], io: Io): Promise<number> {
+  const p = parseCommand('report', argv, { out: { type: 'string', short: 'o' }, reporter: { type: 'string' } });
+  if (p.positionals.length !== 1) {
+    throw new CliError(
+      p.positionals.length === 0 ? 'give the results.json to re-render' : 'give exactly one results.json (to combine several, use tracegrade merge)',
+      EXIT.usage,
+      'Example: tracegrade report reports/results.json --out site/',
+    );
+  }
+  const file = resolve(io.cwd, p.positionals[0]!);
+  let results: GradeResults;
+  try {
+    results = await readResultsFile(file);
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT.usage);
+  }
+  checkShape(results, p.positionals[0]!);
+  const outDir = resolve(io.cwd, str(p, 'out') ?? dirname(file));
+  const files = await emitReports(results, io, outDir, reporterNames(str(p, 'reporter')));
+  io.stderr.write(`Re-rendered ${results.submissions.length} submission${results.submissions.length === 1 ? '' : 's'}: ${describeFiles(io, outDir, files)}\n`);
+  return EXIT.ok;
+}
+
+/** Beyond the header readResultsFile checks: each submission has what every reporter reads. */
+function checkShape(results: GradeResults, file: string): void {
+  results.submissions.forEach((s, i) => {
+    const missing = [
+      typeof s?.id !== 'string' ? 'id' : '',
+      typeof s?.spec !== 'string' ? 'spec' : '',
+      !Array.isArray(s?.checks) ? 'checks[]' : '',
+      !Array.isArray(s?.runs) ? 'runs[]' : '',
+      typeof s?.score !== 'number' ? 'score' : '',
+    ].filter(Boolean);
+    if (missing.length) {
+      throw new CliError(
+        `${file}: submissions[${i}] is incomplete (no ${missing.join(', ')}); was the file edited by hand?`,
+        EXIT.usage,
+        'Re-grade to get a complete results.json.',
+      );
+    }
+  });
+}
+
+export async function mergeCommand(argv: string[], io: Io): Promise<number> {
+  const p = parseCommand('merge', argv, {
+    out: { type: 'string', short: 'o' },
+    reporter: { type: 'string' },
+    'allow-incomplete': { type: 'boolean' },
+  });
+  if (p.positionals.length === 0) {
+    throw new CliError('give the results.json of every shard', EXIT.usage, 'Example: tracegrade merge shard-*/results.json --out reports/');
+  }
+  let results: GradeResults;
+  try {
+    results = merge(p.positionals.map((f) => resolve(io.cwd, f)), { allowIncomplete: bool(p, 'allow-incomplete') });
+  } catch (err) {
+    if (err instanceof MergeError) throw new CliError(err.message, EXIT.usage);
+    throw err;
+  }
+  checkShape(results, 'merged results');
+  const outDir = resolve(io.cwd, str(p, 'out') ?? 'reports');
+  const files = await emitReports(results, io, outDir, reporterNames(str(p, 'reporter')));
+  io.stderr.write(`Merged ${p.positionals.length} file${p.positionals.length === 1 ? '' : 's'} (${results.submissions.length} submissions): ${describeFiles(io, outDir, files)}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,152 @@
+/** Help texts: one per command, each with an example (kept in step with docs/cli.md). */
+
+export const EXIT_CODES = `Exit codes:
+  0  ok (grade: grading completed, whatever the scores)
+  1  check: a visible check did not pass
+  2  bad usage, invalid spec, or a setup that cannot run what was asked
+     (python3 missing, --require-sandbox not available)
+  3  internal error in tracegrade (set TRACEGRADE_DEBUG=1 for the stack trace)
+  130 interrupted (Ctrl-C); grade keeps what finished: rerun with --resume`;
+
+export const MAIN_HELP = `tracegrade — grade asynchronous programs by the order and timing of what they print
+
+Usage: tracegrade <command> [options]
+
+Commands:
+  grade     grade submissions against specs and write every report
+  check     check your own submission before handing it in (students)
+  validate  check spec files, with positioned errors
+  record    draft a spec from a reference solution's runs
+  report    re-render every report from a saved results.json
+  merge     combine results.json files of shards into one set of reports
+
+Options:
+  -h, --help     show help (also: tracegrade <command> --help)
+  -V, --version  show the version
+
+Examples:
+  tracegrade grade specs/ submissions/ --out reports/
+  tracegrade check submissions/fetch-and-count/alice
+  tracegrade validate specs/*.yaml
+
+${EXIT_CODES}
+
+Docs: docs/cli.md (commands), docs/spec-language.md (specs).`;
+
+const RUN_OPTIONS = `  --sandbox LEVEL       auto (default: strongest available) | bwrap | rlimit | none
+  --require-sandbox LEVEL
+                        fail (exit 2) unless at least LEVEL is available: bwrap | rlimit | none
+  --clock MODE          real | virtual — overrides the spec's run.clock
+  --python VERSION      interpreter to run: a version prefix (3.12) or an absolute path
+  --time-scale X        multiply every timing tolerance and at-most bound (slow graders: 2)`;
+
+export const HELP: Record<string, string> = {
+  grade: `Usage: tracegrade grade <spec.yaml|specs-dir> <submission…> [options]
+
+Grade each submission against the spec(s) and write every report format to --out.
+A submission is a folder (its entry file, e.g. main.py, inside) or a single file used as
+the entry. A folder whose sub-folders are submissions is graded one sub-folder each.
+With a folder of specs, spec X grades the sub-folders of <submissions>/X/
+(the bundled layout: submissions/<spec-name>/<student>/main.py).
+An invalid spec stops everything before any run (exit 2).
+
+Options:
+  --out DIR             where reports go (default: reports/)
+  --jobs N              grade N submissions at once (default: chosen for timing accuracy)
+  --resume              reuse results already in --out; grade only what is missing
+  --shard i/n           grade only slice i of n (CI matrix); combine with 'tracegrade merge'
+  --reporter LIST       comma-separated reporters to write (default: all of
+                        json,junit,html,gradescope,github,terminal)
+  --gradescope PATH     also write Gradescope's results.json to PATH (a file, or a folder
+                        to write results.json in) for one submission, graded against
+                        every spec given (in run_autograder: /autograder/results/results.json)
+${RUN_OPTIONS}
+  -h, --help            show this help
+
+Exits 0 when grading completed, whatever the scores.
+
+Examples:
+  tracegrade grade specs/ submissions/ --out reports/
+  tracegrade grade specs/fetch-and-count.yaml class/ --jobs 2 --resume
+  tracegrade grade specs/ submissions/ --shard 1/4 --out shard-1/`,
+
+  check: `Usage: tracegrade check <submission> [--spec SPEC] [options]
+
+Check your submission before handing it in: every visible check with ✓ or ✗, an
+explanation and a hint for each miss, and a trace excerpt with times. Hidden checks are
+neither run nor shown.
+Without --spec, the spec is found in ./specs: the one named after the submission's folder
+or its parent folder (submissions/<spec-name>/<you>/), else the only spec there.
+
+Options:
+  --spec FILE           the spec to check against
+${RUN_OPTIONS}
+  -h, --help            show this help
+
+Exits 0 when every visible check passes, 1 otherwise, 2 when it cannot check at all.
+
+Examples:
+  tracegrade check .  --spec specs/fetch-and-count.yaml
+  tracegrade check submissions/fetch-and-count/alice`,
+
+  validate: `Usage: tracegrade validate <spec…>
+
+Check spec files (or folders of them) without running anything. Every problem is reported
+with file:line:col, what is wrong and how to fix it; several at once.
+
+Options:
+  -h, --help            show this help
+
+Exits 0 when every spec is valid (warnings allowed), 2 otherwise.
+
+Example:
+  tracegrade validate specs/*.yaml`,
+
+  record: `Usage: tracegrade record <reference-submission> [options] > spec.yaml
+
+Run a reference solution and draft a spec from what it did: the stdout order (order,
+first, last), the timing of key lines (delay) and of regular ticking series (every), the
+runtime, the exit code and stderr. The draft validates and passes against the reference;
+edit it: keep what the assignment is about, add titles, hints and points.
+
+Options:
+  --runtime KIND        python (default; node for .js entries) | node | command
+  --entry FILE          entry file inside the reference folder (default: main.py / main.js)
+  --command "ARGV"      runtime command: the command line to run ({entry} = the entry path)
+  --runs N              run the reference N times to size the tolerances (default: 3)
+  --name NAME           spec name (default: the reference folder's name)
+${RUN_OPTIONS}
+  -h, --help            show this help
+
+The draft goes to stdout; progress and a summary go to stderr.
+
+Example:
+  tracegrade record submissions/fetch-and-count/reference --runs 3 > specs/my-spec.yaml`,
+
+  report: `Usage: tracegrade report <results.json> [--out DIR] [--reporter LIST]
+
+Re-render every report (JSON, JUnit XML, HTML, Gradescope, GitHub Actions, terminal) from a
+results.json written by 'tracegrade grade'. Nothing is run again.
+
+Options:
+  --out DIR             where reports go (default: the folder of results.json)
+  --reporter LIST       comma-separated reporters to write (default: all)
+  -h, --help            show this help
+
+Example:
+  tracegrade report reports/results.json --out site/`,
+
+  merge: `Usage: tracegrade merge <results.json…> [--out DIR]
+
+Combine the results.json of several shards ('tracegrade grade --shard i/n') into one set
+of reports, identical to those of a single full run.
+
+Options:
+  --out DIR             where reports go (default: reports/)
+  --reporter LIST       comma-separated reporters to write (default: all)
+  --allow-incomplete    merge even when some shards' results are missing
+  -h, --help            show this help
+
+Example:
+  tracegrade merge shard-1/results.json shard-2/results.json --out reports/`,
+};

@@ -1,0 +1,48 @@
+/**
+ * Setup checks before anything runs, so a problem of the machine is said once, in one line
+ * with its fix, and exits 2 — instead of reappearing inside every submission's result:
+ * a missing interpreter (python3 not installed), a sandbox level asked for but unavailable.
+ */
+
+import type { GradeOptions } from '../batch/types.js';
+import { InterpreterError, resolveRuntime } from '../run/interpreter.js';
+import { chooseSandbox, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
+import type { Spec } from '../spec/types.js';
+import { CliError, EXIT } from './errors.js';
+import type { Io } from './io.js';
+
+export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io): Promise<void> {
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    const settings = { ...spec.run, ...(opts.interpreter ? { interpreter: opts.interpreter } : {}) };
+    const key = `${settings.runtime}\0${settings.interpreter ?? ''}\0${settings.command?.[0] ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      await resolveRuntime(settings);
+    } catch (err) {
+      if (err instanceof InterpreterError) throw new CliError(err.message, EXIT.usage);
+      throw err;
+    }
+  }
+  try {
+    if (opts.requireSandbox) {
+      await requireSandbox(opts.requireSandbox);
+    } else {
+      const chosen = await chooseSandbox(opts.sandbox ?? 'auto');
+      // A weaker sandbox still runs (a student's laptop), but says so once.
+      if ((opts.sandbox ?? 'auto') === 'auto' && chosen.level !== 'bwrap') {
+        io.stderr.write(`warning: running submissions with the '${chosen.level}' sandbox level${chosen.reason ? `: ${chosen.reason}` : ''}\n`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof SandboxUnavailableError) {
+      throw new CliError(
+        err.message,
+        EXIT.usage,
+        opts.requireSandbox ? undefined : `Choose another level with --sandbox (bwrap, rlimit, none) or leave it to --sandbox auto.`,
+      );
+    }
+    throw err;
+  }
+}

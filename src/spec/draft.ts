@@ -1,0 +1,337 @@
+/**
+ * Draft a spec from reference runs (`tracegrade record`). PURE: runs in, YAML text out.
+ *
+ * The draft is an authoring aid the instructor edits, so it is written for people (comments
+ * say where each number came from) and it is conservative: every check it emits held in every
+ * reference run, with tolerances wide enough to hold again on a loaded grader. Timings of key
+ * lines are measured from the first line (a `delay`), not from process start, because the
+ * interpreter's start-up time is the noisiest part of a run.
+ */
+
+import type { RuntimeKind } from './types.js';
+import type { RunRecord, TraceLine } from '../trace/types.js';
+
+export interface DraftOptions {
+  /** Spec name (id); defaults to "recorded". */
+  name?: string;
+  title?: string;
+  runtime: RuntimeKind;
+  entry?: string;
+  /** argv for runtime 'command'. */
+  command?: string[];
+  clock?: 'real' | 'virtual';
+  /** Where the reference came from, for the header comment. */
+  source?: string;
+  /** When it was recorded (ISO), for the header comment; omitted when absent (keeps this pure). */
+  recordedAt?: string;
+  /** Relative path from the spec's folder to schema/spec.schema.json, for the editor hint. */
+  schemaPath?: string;
+  /** Most lines listed in the `order` check (longer outputs are cut, with a comment). */
+  maxOrderLines?: number;
+  /** Most key lines given a timing check. */
+  maxTimedLines?: number;
+}
+
+/** Floor of every timing tolerance: scheduling noise on a shared 2-core grader reaches ~100 ms. */
+const MIN_TOLERANCE_MS = 150;
+/** Runs shorter than this are mostly interpreter start-up: their runtime is only bounded above. */
+const SHORT_RUN_MS = 1000;
+/** A gap this long before a line makes it a "key" moment worth a timing check. */
+const KEY_GAP_MS = 50;
+
+export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
+  if (runs.length === 0) throw new Error('draftSpec needs at least one run');
+  const maxOrder = opts.maxOrderLines ?? 40;
+  const maxTimed = opts.maxTimedLines ?? 8;
+  const out: string[] = [];
+  const ids = new Set<string>();
+  const uniqueId = (base: string): string => {
+    let id = slug(base) || 'check';
+    for (let n = 2; ids.has(id); n++) id = `${slug(base)}-${n}`;
+    ids.add(id);
+    return id;
+  };
+
+  // Selectors ignore trailing whitespace, so lines are compared without it.
+  const stdoutOf = (r: RunRecord): TraceLine[] =>
+    r.trace.filter((l) => l.stream === 'stdout' && l.text.trim() !== '').map((l) => ({ ...l, text: l.text.trimEnd() }));
+  const stderrOf = (r: RunRecord): TraceLine[] => r.trace.filter((l) => l.stream === 'stderr' && l.text.trim() !== '');
+  const outs = runs.map(stdoutOf);
+  const n = runs.length;
+
+  // ---- header
+  out.push(`# yaml-language-server: $schema=${opts.schemaPath ?? '../schema/spec.schema.json'}`);
+  out.push(`# Drafted by \`tracegrade record\` from ${n} run${n === 1 ? '' : 's'} of the reference${opts.source ? ` ${opts.source}` : ''}${opts.recordedAt ? ` on ${opts.recordedAt}` : ''}.`);
+  out.push('# Every check below held in every reference run. Keep what the assignment is about,');
+  out.push('# delete what is incidental, and give the checks titles, hints and points.');
+  out.push(`name: ${q(opts.name ?? 'recorded')}`);
+  out.push(`title: ${q(opts.title ?? `${opts.name ?? 'Recorded program'} (drafted from a reference run)`)}`);
+  out.push('');
+  out.push('run:');
+  out.push(`  runtime: ${opts.runtime}`);
+  if (opts.entry !== undefined) out.push(`  entry: ${q(opts.entry)}`);
+  if (opts.command && opts.command.length > 0) out.push(`  command: [${opts.command.map(q).join(', ')}]`);
+  out.push(`  clock: ${opts.clock ?? runs[0].clock ?? 'real'}`);
+  out.push('');
+  out.push('timing:');
+  out.push(`  tolerance: ${dur(MIN_TOLERANCE_MS)}`);
+  out.push('');
+  out.push('checks:');
+
+  const check = (comment: string[], body: string[]): void => {
+    for (const c of comment) out.push(`  # ${c}`);
+    out.push(...body.map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)));
+    out.push('');
+  };
+
+  // ---- order of stdout: the longest sequence every run printed in this order.
+  let seq = outs[0].map((l) => l.text);
+  for (const o of outs.slice(1)) seq = lcs(seq, o.map((l) => l.text));
+  const consistentOrder = outs.every((o) => o.length === seq.length);
+  if (seq.length > 0) {
+    const cut = seq.length > maxOrder;
+    const shown = cut ? seq.slice(0, maxOrder) : seq;
+    const comment = [`stdout, in the order observed${cut ? ` (the first ${maxOrder} of ${seq.length} lines)` : ''}.`];
+    if (!consistentOrder) comment.push('The runs did not all print the same lines in the same order: only the lines they share, in order, are kept.');
+    check(comment, [
+      `id: ${uniqueId('output-order')}`,
+      `title: ${q('Prints its output in the expected order')}`,
+      'order:',
+      ...shown.map((t) => `  - ${sel(t)}`),
+    ]);
+  } else {
+    check(['The reference printed nothing on stdout.'], [`id: ${uniqueId('no-output')}`, `title: ${q('Prints nothing on stdout')}`, 'count: { line: "/./", at_most: 0 }']);
+  }
+
+  // ---- first / last stdout line (blank lines count here: `first`/`last` look at the raw stream).
+  const raws = runs.map((r) => r.trace.filter((l) => l.stream === 'stdout'));
+  const agreed = (pick: (o: TraceLine[]) => TraceLine | undefined): string | undefined => {
+    const texts = new Set(raws.map((o) => pick(o)?.text.trimEnd()));
+    const t = pick(raws[0])?.text.trimEnd();
+    return texts.size === 1 && t ? t : undefined;
+  };
+  const firstText = agreed((o) => o[0]);
+  if (firstText !== undefined) {
+    check([], [`id: ${uniqueId('first-line')}`, `title: ${q(`Prints ${short(firstText)} first`)}`, `first: ${sel(firstText)}`]);
+  }
+  const lastText = agreed((o) => o[o.length - 1]);
+  if (lastText !== undefined) {
+    check([], [`id: ${uniqueId('last-line')}`, `title: ${q(`Prints ${short(lastText)} last`)}`, `last: ${sel(lastText)}`]);
+  }
+
+  // ---- regular ticking series: lines of one shape (digits abstracted) at a steady period.
+  const seriesShapes = new Set<string>();
+  const shapes = new Map<string, string[]>();
+  for (const l of outs[0]) {
+    const s = shapeOf(l.text);
+    if (s === null) continue;
+    shapes.set(s, [...(shapes.get(s) ?? []), l.text]);
+  }
+  for (const [shape] of shapes) {
+    const re = new RegExp(shape);
+    const perRun = outs.map((o) => gaps(o.filter((l) => re.test(l.text)).map((l) => l.tMs)));
+    if (!perRun.every((g) => g.length >= 3)) continue;
+    const all = perRun.flat();
+    const period = median(all);
+    if (period < 20) continue;
+    const maxDev = Math.max(...all.map((g) => Math.abs(g - period)));
+    // Not regular: leave it to the instructor. The bound is relative (a quarter of the period),
+    // but at least 60 ms for short periods — a loaded grader delays a wake-up by tens of ms
+    // however short the sleep — and never above half the period (the tolerance must still tell
+    // a wrong interval apart).
+    if (maxDev > Math.min(Math.max(0.25 * period, 60), 0.5 * period)) continue;
+    const periodMs = roundTo(period, period >= 100 ? 10 : 1);
+    // Wide enough to hold on a loaded grader, narrow enough that a wrong interval fails.
+    const tol = Math.min(Math.max(0.4 * periodMs, 3 * maxDev, 50), 0.6 * periodMs);
+    seriesShapes.add(shape);
+    const sample = shapes.get(shape)!;
+    check(
+      [`${sample.length} lines like ${short(sample[0])}, one every ${dur(period)} (largest deviation seen: ${Math.round(maxDev)} ms).`],
+      [
+        `id: ${uniqueId('ticks-every')}`,
+        `title: ${q(`Lines like ${short(sample[0])} come every ${dur(periodMs)}`)}`,
+        `every: { line: ${q(`/${shape}/`)}, period: ${dur(periodMs)}, tolerance: ${dur(ceilTo(tol, 5))} }`,
+        'partial: true',
+      ],
+    );
+  }
+
+  // ---- timings of key lines, from an anchor: the earliest line printed exactly once in every run.
+  const uniqueIn = (o: TraceLine[], text: string): boolean => o.filter((l) => l.text === text).length === 1;
+  const anchorIdx = outs[0].findIndex((l) => outs.every((o) => uniqueIn(o, l.text)));
+  const anchor = anchorIdx >= 0 ? outs[0][anchorIdx]!.text : undefined;
+  let timed = 0;
+  if (anchor !== undefined) {
+    const anchorT = outs.map((o) => o.find((x) => x.text === anchor)!.tMs);
+    let prevT = outs[0][anchorIdx]!.tMs;
+    for (const l of outs[0].slice(anchorIdx + 1)) {
+      const gapBefore = l.tMs - prevT;
+      prevT = l.tMs;
+      if (timed >= maxTimed) break;
+      const shape = shapeOf(l.text);
+      if (shape !== null && seriesShapes.has(shape)) continue;
+      if (!outs.every((o) => uniqueIn(o, l.text))) continue;
+      const delays = outs.map((o, k) => o.find((x) => x.text === l.text)!.tMs - anchorT[k]!);
+      if (delays.some((d) => d < 0)) continue;
+      const mean = delays.reduce((a, b) => a + b, 0) / n;
+      // A key moment: the line came after a pause, or well after the start.
+      if (gapBefore < KEY_GAP_MS && mean < KEY_GAP_MS) continue;
+      const spread = Math.max(...delays) - Math.min(...delays);
+      const about = roundTo(mean, 10);
+      // 10 % of the delay (a slow grader stretches long waits more) or 3× the spread seen, with a floor.
+      const tol = ceilTo(Math.max(MIN_TOLERANCE_MS, 0.1 * about, 3 * spread, Math.abs(mean - about) + 3 * spread), 10);
+      timed++;
+      check(
+        [`observed ${delays.map((d) => dur(roundTo(d, 1))).join(', ')} after ${short(anchor)}.`],
+        [
+          `id: ${uniqueId(`delay-${l.text}`)}`,
+          `title: ${q(`${cap(short(l.text))} comes about ${dur(about)} after ${short(anchor)}`)}`,
+          `delay: { from: ${sel(anchor)}, to: ${sel(l.text)}, about: ${dur(about)}, tolerance: ${dur(tol)} }`,
+        ],
+      );
+    }
+  }
+
+  // ---- outcome: runtime, exit code / signal, stderr.
+  const walls = runs.map((r) => r.wallMs);
+  const meanWall = walls.reduce((a, b) => a + b, 0) / n;
+  const maxWall = Math.max(...walls);
+  const wallSpread = maxWall - Math.min(...walls);
+  const observed = `wall time observed: ${walls.map((w) => dur(roundTo(w, 1))).join(', ')} (includes interpreter start-up).`;
+  if (runs.some((r) => r.timedOut)) {
+    check(['The reference hit the wall-time limit.'], [`id: ${uniqueId('timed-out')}`, `title: ${q('Runs until the time limit')}`, 'timed_out: true']);
+  } else if (Math.min(...walls) < SHORT_RUN_MS) {
+    // A run this short is mostly interpreter start-up, which load stretches several-fold: only
+    // say that it ends quickly (a program that waits a whole second fails).
+    const atMost = ceilTo(Math.max(SHORT_RUN_MS, maxWall + 500), 100);
+    check(
+      [observed],
+      [`id: ${uniqueId('runtime')}`, `title: ${q(`The whole run ends within ${dur(atMost)}`)}`, `runtime: { at_most: ${dur(atMost)} }`],
+    );
+  } else {
+    // Start-up on a loaded grader adds ~0.3 s; long runs stretch by a fraction.
+    const about = roundTo(meanWall, 10);
+    const wallTol = ceilTo(Math.max(300, 0.15 * about, 3 * wallSpread + Math.abs(meanWall - about)), 10);
+    check(
+      [observed],
+      [`id: ${uniqueId('runtime')}`, `title: ${q(`The whole run takes about ${dur(about)}`)}`, `runtime: { about: ${dur(about)}, tolerance: ${dur(wallTol)} }`],
+    );
+  }
+
+  const codes = new Set(runs.map((r) => r.exitCode));
+  const signals = new Set(runs.map((r) => r.signal));
+  if (signals.size === 1 && runs[0].signal) {
+    check([], [`id: ${uniqueId('signal')}`, `title: ${q(`Is killed by ${runs[0].signal}`)}`, `signal: ${runs[0].signal}`]);
+  } else if (codes.size === 1 && runs[0].exitCode !== null) {
+    const code = runs[0].exitCode;
+    check([], [`id: ${uniqueId('exit-code')}`, `title: ${q(code === 0 ? 'Exits normally' : `Exits with code ${code}`)}`, `exit_code: ${code}`]);
+  }
+
+  const errs = runs.map(stderrOf);
+  if (runs.every((r) => !r.trace.some((l) => l.stream === 'stderr'))) {
+    check([], [`id: ${uniqueId('stderr-clean')}`, `title: ${q('Prints nothing on stderr')}`, 'stderr: clean']);
+  } else {
+    // Keep the stable, meaningful stderr lines: not traceback frames or source excerpts (they
+    // are indented) and with any "path:line: " prefix cut, since the work dir differs per run.
+    const stable = errs[0]
+      .filter((l) => !/^\s/.test(l.text))
+      .map((l) => l.text.replace(/^\S*\.\w+:\d+: /, '').trimEnd())
+      .filter((t, i, a) => t !== '' && a.indexOf(t) === i)
+      .filter((t) => errs.every((e) => e.some((l) => l.text.includes(t))))
+      .slice(-3);
+    for (const t of stable) {
+      check([], [`id: ${uniqueId(`stderr-${t}`)}`, `title: ${q(`Prints ${short(t)} on stderr`)}`, 'stream: stderr', `exists: { contains: ${q(t)} }`]);
+    }
+  }
+  while (out[out.length - 1] === '') out.pop();
+  return out.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** A YAML double-quoted scalar. JSON strings are valid YAML, except lone surrogates. */
+function q(s: string): string {
+  return JSON.stringify(s.replace(/[\uD800-\uDFFF]/g, (c, i, str) => {
+    const code = c.charCodeAt(0);
+    const next = str.charCodeAt(i + 1);
+    const prev = str.charCodeAt(i - 1);
+    if (code < 0xdc00 && next >= 0xdc00 && next <= 0xdfff) return c;
+    if (code >= 0xdc00 && prev >= 0xd800 && prev < 0xdc00) return c;
+    return '\uFFFD';
+  }));
+}
+
+/** A whole-line selector for `text`; the object form when the plain form would be read as a regex or alias. */
+function sel(text: string): string {
+  const t = text.trimEnd();
+  if (t.startsWith('$') || (t.startsWith('/') && t.length > 1)) return `{ text: ${q(t)} }`;
+  return q(t);
+}
+
+/** The regex of a line's shape, digits abstracted; null when the line has no digits. */
+function shapeOf(text: string): string | null {
+  const t = text.trimEnd();
+  if (!/\d/.test(t)) return null;
+  const parts = t.split(/\d+/).map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  return `^${parts.join('\\d+')}$`;
+}
+
+function gaps(ts: number[]): number[] {
+  const g: number[] = [];
+  for (let i = 1; i < ts.length; i++) g.push(ts[i] - ts[i - 1]);
+  return g;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Longest common subsequence of two line lists. */
+function lcs(a: string[], b: string[]): string[] {
+  const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const res: string[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      res.push(a[i]);
+      i++;
+      j++;
+    } else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
+    else j++;
+  }
+  return res;
+}
+
+function roundTo(x: number, step: number): number {
+  return Math.round(x / step) * step;
+}
+function ceilTo(x: number, step: number): number {
+  return Math.ceil(x / step) * step;
+}
+
+/** A duration as the spec language writes it: `250ms` below a second, else `2.5s`. */
+function dur(ms: number): string {
+  if (Math.abs(ms) < 1000) return `${Math.round(ms)}ms`;
+  return `${Number((ms / 1000).toFixed(3))}s`;
+}
+
+function short(t: string): string {
+  const s = t.trim();
+  return `'${s.length > 40 ? `${s.slice(0, 37)}…` : s}'`;
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+}

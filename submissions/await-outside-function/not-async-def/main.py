@@ -1,0 +1,12 @@
+import asyncio
+
+
+async def foo():
+    print('tim')
+
+
+def main():
+    await foo()
+
+
+main()

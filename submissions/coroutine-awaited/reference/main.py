@@ -1,0 +1,15 @@
+import asyncio
+
+
+async def foo(text):
+    print(text)
+    await asyncio.sleep(1)
+
+
+async def main():
+    print('tim')
+    await foo('text')
+    print('finished')
+
+
+asyncio.run(main())

@@ -1,0 +1,27 @@
+import asyncio
+
+
+async def fetch_data():
+    print('start fetching')
+    await asyncio.sleep(2)
+    print('done fetching')
+    return {'data': 1}
+
+
+async def print_numbers():
+    for i in range(10):
+        print(i)
+        await asyncio.sleep(0.25)
+
+
+async def main():
+    # asyncio.TaskGroup needs Python 3.11 or newer.
+    async with asyncio.TaskGroup() as tg:
+        task1 = tg.create_task(fetch_data())
+        task2 = tg.create_task(print_numbers())
+
+        value = await task1
+        print(value)
+
+
+asyncio.run(main())

@@ -1,0 +1,16 @@
+import asyncio
+
+
+async def foo(text):
+    print(text)
+    await asyncio.sleep(1)
+
+
+async def main():
+    print('tim')
+    task = asyncio.create_task(foo('text'))
+    await asyncio.sleep(1)
+    print('finished')
+
+
+asyncio.run(main())

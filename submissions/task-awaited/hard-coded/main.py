@@ -1,0 +1,3 @@
+print('tim')
+print('text')
+print('finished')

@@ -49,7 +49,7 @@ test('"done fetching" after 9: the message gives the time, line and the line bef
       expect.objectContaining({ index: 10, role: 'context' }),
     ]),
   );
-  expect(byId(outs, 'fetch-takes-two-seconds').message).toContain('270 ms too long');
+  expect(byId(outs, 'fetch-takes-two-seconds').message).toContain('270 ms more than the 2.30 s allowed');
 });
 
 test('printing the task instead of awaiting it: the program ends early; one failure per missing thing', () => {

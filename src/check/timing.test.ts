@@ -68,7 +68,7 @@ describe('delay', () => {
     const bad = evalBody({ kind: 'delay', from: sel('tim'), to: sel('text'), aboutMs: 2000, tolerance: tol(200) }, r);
     expect(bad.status).toBe('failed');
     expect(bad.message).toBe(
-      "expected 'text' about 2 s ± 200 ms after 'tim' (0.01 s, line 2); it came at 1.02 s (line 3), 1.01 s later: 790 ms too soon",
+      "expected 'text' about 2 s ± 200 ms after 'tim' (0.01 s, line 2); it came at 1.02 s (line 3), 1.01 s later: 790 ms less than the 1.80 s required",
     );
     expect(bad.windows).toEqual([{ fromMs: 1810, toMs: 2210, label: "'text' expected" }]);
   });

@@ -59,6 +59,13 @@ function offBy(v: number, b: { lo: number; hi: number }, late = 'too late', earl
   return '';
 }
 
+/** How far a delay is outside its bounds, naming the bound ("223 ms more than the 2.30 s allowed"). */
+function beyondBound(v: number, b: { lo: number; hi: number }): string {
+  if (v > b.hi) return `${fmtDuration(v - b.hi)} more than the ${fmtDuration(b.hi)} allowed`;
+  if (v < b.lo) return `${fmtDuration(b.lo - v)} less than the ${fmtDuration(b.lo)} required`;
+  return '';
+}
+
 /** A window for the timeline; an open end becomes the end of the run (JSON has no Infinity). */
 function windowOf(ctx: Ctx, base: number, b: { lo: number; hi: number }, label: string): TimeWindow {
   const from = Number.isFinite(b.lo) ? Math.max(0, base + b.lo) : base;
@@ -179,7 +186,7 @@ export function evalDelay(ctx: Ctx, body: Body<'delay'>): CheckOutcome {
       f, t, ok, missing: false,
       msg: ok
         ? `${cite(trace, t)} came ${fmtDuration(d)} after ${citeShort(trace, f)} (expected ${b.text})`
-        : `expected ${expect}; it came at ${cite(trace, t).replace(/^.*? at /s, '')}, ${fmtDuration(d)} later: ${offBy(d, b, 'too long', 'too soon')}`,
+        : `expected ${expect}; it came at ${cite(trace, t).replace(/^.*? at /s, '')}, ${fmtDuration(d)} later: ${beyondBound(d, b)}`,
       lines: [ref(trace, f, 'anchor', 'measured from here'), ref(trace, t, ok ? 'match' : 'offending', ok ? undefined : offBy(d, b, 'too long', 'too soon'))],
     });
   }

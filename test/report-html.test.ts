@@ -1,16 +1,17 @@
 /**
  * The HTML report in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
  * it renders, the timeline shows what it must, filtering and sorting work, nothing is fetched,
- * it reads with JavaScript off, and axe-core finds no accessibility violations.
+ * it reads with JavaScript off, and axe-core finds no accessibility violations — for the class
+ * page and for a submission's own page (submissions/<spec>/<id>.html, hidden checks left out).
  */
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { htmlReporter, renderHtml } from '../src/report/html.js';
-import { classResults, garbage, lateDone, singleResults } from './fixtures/results/fetch-and-count.js';
+import { classResults, crash, garbage, lateDone, singleResults } from './fixtures/results/fetch-and-count.js';
 import { cleanupTempDirs, fakeContext } from './fixtures/results/helpers.js';
 
 afterAll(cleanupTempDirs);
@@ -23,10 +24,15 @@ let browser: Browser;
 let classFile: string;
 let classUrl: string;
 let classHtml: string;
+/** The crash submission's own page: it failed the hidden check no-traceback. */
+let crashUrl: string;
 
 beforeAll(async () => {
   const ctx = fakeContext();
-  [classFile] = (await htmlReporter.write(classResults(), ctx)) as [string];
+  const files = await htmlReporter.write(classResults(), ctx);
+  classFile = files[0]!;
+  const crashFile = files.find((f) => f.endsWith(join('submissions', 'fetch-and-count', 'crash.html')))!;
+  crashUrl = pathToFileURL(crashFile).href;
   classUrl = pathToFileURL(classFile).href;
   classHtml = readFileSync(classFile, 'utf8');
   browser = await chromium.launch({
@@ -65,9 +71,13 @@ async function visibleRows(page: Page): Promise<string[]> {
 
 describe('index.html, static', () => {
   test('self-contained: no external resource, program text escaped, small despite a 5 MB line', () => {
-    // Every src/href stays in the page (anchors) or is inline data; the only URL is the SVG namespace.
+    // Every src/href stays in the page (anchors), is inline data, or is a submission's page
+    // written beside it; the only URL is the SVG namespace.
     const refs = [...classHtml.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]!);
-    expect(refs.filter((r) => !r.startsWith('#') && !r.startsWith('data:'))).toEqual([]);
+    const pages = refs.filter((r) => r.startsWith('submissions/'));
+    expect(new Set(pages).size).toBe(classResults().submissions.length);
+    for (const p of pages) expect(existsSync(join(dirname(classFile), p))).toBe(true);
+    expect(refs.filter((r) => !r.startsWith('#') && !r.startsWith('data:') && !/^submissions\/[\w.-]+\/[\w.-]+\.html$/.test(r))).toEqual([]);
     expect(classHtml.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
     expect(classHtml).not.toContain('<script>alert');
     expect(classHtml).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -244,6 +254,84 @@ describe('index.html in Chromium', () => {
       if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: join(ROOT, 'docs', 'report-screenshot.png'), clip, fullPage: true });
     } finally {
       await close();
+    }
+  });
+});
+
+describe('a submission\'s own page in Chromium (submissions/<spec>/<id>.html, for the student)', () => {
+  test('opens from file://: renders with its timeline, no console error, no request; hidden checks absent', async () => {
+    const { page, errors, requests, close } = await open(crashUrl);
+    try {
+      expect(await page.locator('h1').textContent()).toBe('tracegrade — crash: Fetch data while counting — two tasks overlap');
+      const tl = page.locator('svg.timeline');
+      expect(await tl.count()).toBe(1);
+      expect(await tl.isVisible()).toBe(true);
+      const box = (await tl.boundingBox())!;
+      expect(box.width).toBeGreaterThan(700);
+      expect(box.height).toBeGreaterThan(150);
+      // The visible check that failed on the crash is highlighted; the hidden one is nowhere.
+      const offending = await tl.locator('g.mark.offending title').allTextContents();
+      expect(offending).toHaveLength(1);
+      expect(offending[0]).toMatch(/^0\.252 s stderr: ZeroDivisionError: division by zero — .*offending \(Exits normally without a traceback\)$/);
+      // The traceback's first line, offending for the hidden check on the class page, is a plain mark here.
+      expect(await tl.locator('g.mark[data-index="2"]').getAttribute('class')).toBe('mark');
+      expect(await tl.locator('g.mark[data-index="2"] title').textContent()).toBe('0.252 s stderr: Traceback (most recent call last):');
+      const body = (await page.locator('body').textContent())!;
+      expect(body.includes('no-traceback')).toBe(false);
+      expect(body.includes('Nothing on stderr')).toBe(false);
+      const visibleChecks = crash().checks.filter((c) => c.visibility === 'visible');
+      expect(await page.locator('ol.checks > li').count()).toBe(visibleChecks.length);
+      expect(await page.locator('section.submission h2 .score').textContent()).toBe('score on visible checks: 1.2/12 points (10%)');
+      expect(await page.locator('p.hidden-note').isVisible()).toBe(true);
+      expect(await page.locator('p.hidden-note').textContent()).toMatch(/^1 more check is hidden/);
+      // Explanations and hints of failed checks are there.
+      expect(await page.locator('ol.checks li.failed .hint').count()).toBeGreaterThan(0);
+      expect(await page.locator('dl.facts').isVisible()).toBe(true);
+      expect(await page.locator('script').count()).toBe(0);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([crashUrl]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('the class page (the instructor\'s) keeps the hidden check, and links to the page', async () => {
+    const { page, errors, close } = await open(classUrl);
+    try {
+      expect(await page.locator('#s-crash svg.timeline g.mark[data-index="2"]').getAttribute('class')).toBe('mark hl offending');
+      expect(await page.locator('#s-crash ol.checks > li').count()).toBe(crash().checks.length);
+      await page.click('#submissions a.page-link[href="submissions/fetch-and-count/crash.html"]');
+      await page.waitForURL(crashUrl);
+      expect(await page.locator('section.submission h2').first().textContent()).toContain('crash');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('axe-core finds no accessibility violations, wide and on a phone; a screenshot artifact', async () => {
+    for (const width of [1280, 390]) {
+      const { page, errors, close } = await open(crashUrl, { width });
+      try {
+        await page.$$eval('details', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+        // The page's CSP forbids scripts: run axe through the browser's own channel instead.
+        await page.evaluate(AXE);
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+          const r = await axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+        });
+        expect({ width, violations }).toEqual({ width, violations: [] });
+        expect(errors).toEqual([]);
+        if (width === 1280) {
+          const dir = join(ROOT, 'reports', 'test-artifacts');
+          mkdirSync(dir, { recursive: true });
+          const png = await page.screenshot({ path: join(dir, 'report-submission-page.png'), fullPage: true });
+          expect(png.length).toBeGreaterThan(20_000);
+        }
+      } finally {
+        await close();
+      }
     }
   });
 });

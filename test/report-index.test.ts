@@ -12,10 +12,17 @@ describe('writeReports', () => {
     const ctx = fakeContext();
     ctx.outDir = join(tempDir(), 'nested', 'reports');
     const files = await writeReports(singleResults(lateDone()), ctx);
-    expect(files.map((f) => f.slice(ctx.outDir.length + 1))).toEqual(['results.json', 'junit.xml', 'index.html', 'gradescope/results.json']);
+    expect(files.map((f) => f.slice(ctx.outDir.length + 1))).toEqual([
+      'results.json',
+      'junit.xml',
+      'index.html',
+      'submissions/fetch-and-count/late-done.html',
+      'gradescope/results.json',
+    ]);
     for (const f of files) expect(existsSync(f)).toBe(true);
     // No temp files left behind by the atomic writes.
-    expect(readdirSync(ctx.outDir).sort()).toEqual(['gradescope', 'index.html', 'junit.xml', 'results.json']);
+    expect(readdirSync(ctx.outDir).sort()).toEqual(['gradescope', 'index.html', 'junit.xml', 'results.json', 'submissions']);
+    expect(readdirSync(join(ctx.outDir, 'submissions', 'fetch-and-count'))).toEqual(['late-done.html']);
     expect(ctx.out()).toBe(''); // the terminal reporter only runs when named
   });
 

@@ -283,7 +283,22 @@ describe('real runs', () => {
     const sub = writeSubmission({ 'main.py': 'print("tMs: 0")\nprint("\\x1b[0m")\n' });
     const r = await runSubmission({ submission: sub, settings: settings(), limits: SMALL });
     expect(r.trace.map((l) => l.text)).toEqual(['tMs: 0', '\x1b[0m']);
-    expect(r.trace[0]!.tMs).toBeGreaterThan(0);
+    expect(r.startupMs).toBeGreaterThan(0); // measured by the parent, whatever the child prints
+    expect(r.trace[0]!.tMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test("times count from the program's start: sandbox and interpreter start-up are left out", async () => {
+    const sub = writeSubmission({ 'main.py': 'import time\ntime.sleep(0.3)\nprint("late")\n' });
+    const r = await runSubmission({ submission: sub, settings: settings(), limits: SMALL });
+    expect(texts(r)).toEqual(['late']);
+    expect(r.startupMs).toBeGreaterThan(0);
+    // From the program's start the line is ~300 ms in; from spawn it would add the start-up.
+    expect(r.trace[0]!.tMs).toBeGreaterThan(280);
+    expect(r.trace[0]!.tMs).toBeLessThan(300 + 400); // the machine is shared: generous upper bound
+    expect(r.wallMs).toBeGreaterThanOrEqual(r.trace[0]!.tMs);
+    // Nothing of the marker reaches the program's output or environment.
+    const env = await runSubmission({ submission: writeSubmission({ 'main.py': 'import os,sys\nprint(sorted(k for k in os.environ if "TRACEGRADE" in k), "_tracegrade" in sys.modules)\n' }), settings: settings(), limits: SMALL });
+    expect(texts(env)).toEqual(['[] True']);
   });
 
   test('parallel runs stay apart (own work dir, own cgroup, own trace)', async () => {

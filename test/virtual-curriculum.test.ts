@@ -1,8 +1,9 @@
 /**
  * Issue 6, done-when: every bundled submission gets the same verdicts under the virtual and
  * the real clock. Runs the whole curriculum (specs/ × submissions/) through the real runner in
- * both modes. Sandbox level rlimit: at the bwrap level the runtime dir is currently hidden
- * under the work-dir tmpfs (see docs/virtual-time.md); that is the runner's to fix.
+ * both modes, at the bwrap level (the runner binds runtime/python read-only after its tmpfs
+ * mounts, so the instrumentation loads inside the sandbox), on the default python3.
+ * Across Python 3.8–3.13: test/virtual-versions.test.ts.
  */
 
 import { readdirSync, statSync } from 'node:fs';

@@ -95,6 +95,17 @@ describe('mergeChannel', () => {
     expect(out.endDetail).toMatch(/^deadlock at 1\.000 s .*would hang until the 10 s wall-time limit$/);
   });
 
+  test("the end record's activity summary is kept when well-formed, validated field by field, dropped otherwise", () => {
+    const act = { asyncio: false, loopRan: false, threads: 2, threadNames: ['fetch_data', 7, 'x'.repeat(100)], sleeps: 12, sleptUs: 4_600_000 };
+    const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(hello() + line('x', 0) + rec({ k: 'end', reason: 'exit', act, v: 1, r: 0 })), KEY), OPTS);
+    expect(out.activity).toEqual({ asyncio: false, loopRan: false, threads: 2, threadNames: ['fetch_data', 'x'.repeat(60)], sleeps: 12, sleptMs: 4600 });
+    for (const bad of [{ ...act, threads: -1 }, { ...act, sleeps: 'many' }, { ...act, asyncio: 1 }, 'act']) {
+      n = 0;
+      const o = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(hello() + rec({ k: 'end', reason: 'exit', act: bad, v: 1, r: 0 })), KEY), OPTS);
+      expect(o.activity).toBeUndefined();
+    }
+  });
+
   test('no channel at all: the run is marked as having fallen back to real time', () => {
     const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.alloc(0), KEY), OPTS);
     expect(out.clock).toBe('real');
@@ -124,7 +135,11 @@ describe('mergeChannel', () => {
 describe('instrumentPython', () => {
   test('asks for nothing on a plain real-clock run; instruments virtual runs, task checks and seeds', () => {
     expect(wantsInstrumentation(settings({ clock: 'real', traceTasks: false }))).toBe(false);
-    expect(instrumentPython(settings({ clock: 'real', traceTasks: false }))).toBeNull();
+    // Uninstrumented real-clock runs still get the start marker (times count from the program's start).
+    const marker = instrumentPython(settings({ clock: 'real', traceTasks: false }))!;
+    expect(marker.env.TRACEGRADE_CLOCK).toBe('start');
+    expect(marker.wantsChannel).toBe(true);
+    expect(instrumentPython(settings({ runtime: 'node', clock: 'real' }))).toBeNull();
     expect(wantsInstrumentation(settings({ clock: 'real', traceTasks: true }))).toBe(true);
     expect(wantsInstrumentation(settings({ clock: 'real', traceTasks: false, seed: 1 }))).toBe(true);
     expect(wantsInstrumentation(settings({ runtime: 'node' }))).toBe(false);

@@ -36,7 +36,7 @@ function why(run: RunRecord, k: keyof typeof RULES): string {
 }
 
 const runs: Record<string, RunRecord> = {};
-const FILES = ['fetch.py', 'gather.py', 'sequential.py', 'blocking.py', 'threads.py', 'sleeponly.py', 'notawaited.py', 'cpublock.py', ...(NEWEST.minor >= 11 ? ['taskgroup.py'] : [])];
+const FILES = ['fetch.py', 'gather.py', 'sequential.py', 'blocking.py', 'threads.py', 'sleeponly.py', 'notawaited.py', 'cpublock.py', 'crash.py', 'hardcoded.py', ...(NEWEST.minor >= 11 ? ['taskgroup.py'] : [])];
 
 beforeAll(async () => {
   const got = await pool(FILES.map((f) => () => runPy(NEWEST.exe, f)));
@@ -54,7 +54,21 @@ describe(`task checks on programs run under Python ${NEWEST.version}`, () => {
     expect(run.clock).toBe('virtual');
     expect(Object.values(verdicts(run))).toEqual(Array(6).fill('failed'));
     for (const k of Object.keys(RULES)) expect(why(run, k)).toMatch(/no asyncio task ran/);
-    expect(why(run, 'uses')).toMatch(/threads or time\.sleep/);
+  });
+
+  // The reason given is the tracer's evidence of what each program did instead.
+  test('each program without tasks is told what it did instead', () => {
+    expect(why(runs['threads.py']!, 'uses')).toMatch(/started 2 threads \(fetch_data, print_numbers\) and waited with time\.sleep \(11 calls, 4\.50 s in all\)/);
+    const sleeps = why(runs['sleeponly.py']!, 'overlap');
+    expect(sleeps).toMatch(/waited with time\.sleep \(10 calls, 2\.50 s in all\), without an asyncio event loop/);
+    expect(sleeps).not.toMatch(/thread/i);
+    const crash = runs['crash.py']!;
+    expect(crash.exitCode).toBe(1);
+    expect(Object.values(verdicts(crash))).toEqual(Array(6).fill('failed'));
+    expect(why(crash, 'overlap')).toMatch(/exited with code 1 after .*, stopped by 'RuntimeError: no running event loop' at .* before any task started/);
+    const flat = why(runs['hardcoded.py']!, 'blocking');
+    expect(flat).toMatch(/printed all 13 lines at once .*without waiting and without asyncio/);
+    expect(flat).not.toMatch(/thread|time\.sleep \(/);
   });
 
   test('blocking time.sleep inside coroutines: asyncio is used, but nothing overlaps and the loop is blocked', () => {

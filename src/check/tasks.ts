@@ -11,7 +11,7 @@
 import type { TaskRule } from '../spec/types.js';
 import type { RunRecord, TaskEvent } from '../trace/types.js';
 import type { CheckOutcome, FailureCategory, LineRef, TimeWindow } from './types.js';
-import { fmtDuration, fmtTime } from './format.js';
+import { cite, fmtDuration, fmtTime } from './format.js';
 
 /** Overlaps shorter than this do not count (real clocks: a few µs between two steps is not concurrency). */
 export const MIN_OVERLAP_MS = 1;
@@ -32,9 +32,102 @@ interface TaskInfo {
   awaitedBy: number[];
 }
 
-const NO_ASYNCIO =
-  'no asyncio task ran: the program never ran an event loop with coroutines (asyncio.run(main())). ' +
-  'Printing the right lines with threads or time.sleep imitates the output, but this exercise is about asyncio tasks';
+/** What to do instead, in every "no asyncio task ran" message. */
+const HOW_TO =
+  'write the work as coroutines (async def), start them as tasks with asyncio.create_task inside main(), ' +
+  'run main() with asyncio.run(main()), and wait with await asyncio.sleep(…)';
+
+/** Lines printed within this span count as printed "at once" (no waiting at all). */
+const AT_ONCE_MS = 50;
+
+/** A Python/Node exception line: "RuntimeError: no running event loop". */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$)/;
+
+/**
+ * Why no asyncio task ran, from the evidence: the run ended early (the exception that stopped
+ * it, the limit that killed it), or it ended normally having used threads, time.sleep, or
+ * nothing at all (every line printed at once). `activity` is the tracer's summary; without
+ * it (a run killed before its end record) only the trace and the exit are used.
+ */
+export function whyNoTasks(run: RunRecord): { text: string; lines: LineRef[] } {
+  const act = run.activity;
+  const trace = run.trace;
+  const used: string[] = [];
+  if (act && act.threads > 0) used.push(`started ${act.threads === 1 ? 'a thread' : `${act.threads} threads`}${act.threadNames.length ? ` (${[...new Set(act.threadNames)].join(', ')})` : ''}`);
+  if (act && act.sleeps > 0) used.push(`waited with time.sleep (${act.sleeps === 1 ? 'once' : `${act.sleeps} calls`}, ${fmtDuration(act.sleptMs)} in all)`);
+  const usedText = used.join(' and ');
+
+  if (run.error) return { text: `no asyncio task ran: the submission could not be run (${run.error}).`, lines: [] };
+
+  const abnormal = run.timedOut || run.signal !== null || (run.exitCode !== null && run.exitCode !== 0) || (run.end !== 'exited' && run.exitCode === null);
+  if (abnormal) {
+    const before = usedText ? ` It had ${usedText} before that.` : '';
+    if (run.timedOut) {
+      const detail = run.end === 'deadlock' && run.endDetail ? ` (${run.endDetail})` : '';
+      return {
+        text:
+          `no asyncio task ran: the program was stopped at the wall-time limit after ${fmtDuration(run.wallMs)}${detail}, before any task started.${before} ` +
+          `Something before the event loop never finishes (an endless loop, a blocking call or a wait on a thread); the tasks only run once main() is started with asyncio.run(main()).`,
+        lines: [],
+      };
+    }
+    const err = trace.map((_, i) => i).filter((i) => trace[i]!.stream === 'stderr' && EXCEPTION_LINE.test(trace[i]!.text.trim()));
+    const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.exitCode ?? '?'}`;
+    const extra = run.endDetail && run.end !== 'exited' && run.end !== 'signalled' ? ` (${run.endDetail})` : '';
+    if (err.length > 0) {
+      const e = err[err.length - 1]!;
+      const tip = /no running event loop/.test(trace[e]!.text)
+        ? ' asyncio.create_task only works while the event loop runs: call it inside main(), which asyncio.run(main()) starts — not at module level or in a plain def.'
+        : '';
+      return {
+        text:
+          `no asyncio task ran: the program ${how} after ${fmtDuration(run.wallMs)}${extra}, stopped by ${cite(trace, e)}, before any task started.${before} ` +
+          `Fix that error first (its traceback on stderr names the line).${tip}`,
+        lines: [{ index: e, tMs: trace[e]!.tMs, text: trace[e]!.text, stream: 'stderr', role: 'context', note: 'the error that stopped the program' }],
+      };
+    }
+    return {
+      text: `no asyncio task ran: the program ${how} after ${fmtDuration(run.wallMs)}${extra}, before any task started.${before} Find out why it stops early (sys.exit, a crash) first.`,
+      lines: [],
+    };
+  }
+
+  // It ended normally, without tasks.
+  if (usedText) {
+    const kind = act!.threads > 0 ? 'Threads' : 'Printing between time.sleep calls';
+    return {
+      text:
+        `no asyncio task ran: the program ${usedText}, without an asyncio event loop. ${kind} can give the same lines at the same times, ` +
+        `but this exercise is about asyncio tasks: ${HOW_TO}.`,
+      lines: [],
+    };
+  }
+  const out = trace.filter((l) => l.stream === 'stdout');
+  if (act?.asyncio && !act.loopRan) {
+    return {
+      text:
+        `no asyncio task ran: the program imports asyncio but never starts an event loop, so no coroutine runs ` +
+        `(calling an async def function only creates a coroutine object). Run main() with asyncio.run(main()).`,
+      lines: [],
+    };
+  }
+  if (out.length === 0) {
+    return { text: `no asyncio task ran, and the program printed nothing: it exited after ${fmtDuration(run.wallMs)} without starting an event loop. To fix it, ${HOW_TO}.`, lines: [] };
+  }
+  const span = out[out.length - 1]!.tMs - out[0]!.tMs;
+  if (span < AT_ONCE_MS && !act?.loopRan) {
+    return {
+      text:
+        `no asyncio task ran: the program printed all ${out.length === 1 ? 'its line' : `${out.length} lines`} at once (within ${fmtDuration(span)}), ` +
+        `without waiting and without asyncio. Printing the expected lines is not the exercise: ${HOW_TO}.`,
+      lines: [],
+    };
+  }
+  return {
+    text: `no asyncio task ran: the program printed its lines without ever running a coroutine as a task${act?.loopRan ? ' (an event loop ran, but no task in it)' : ''}. To fix it, ${HOW_TO}.`,
+    lines: [],
+  };
+}
 
 export function evaluateTaskRule(id: string, rule: TaskRule, run: RunRecord): CheckOutcome {
   if (!run.tasks) {
@@ -47,15 +140,15 @@ export function evaluateTaskRule(id: string, rule: TaskRule, run: RunRecord): Ch
   const tasks = buildTasks(run.tasks, run.wallMs);
   switch (rule.kind) {
     case 'uses_asyncio':
-      return usesAsyncio(id, tasks);
+      return usesAsyncio(id, tasks, run);
     case 'concurrent':
-      return concurrent(id, tasks, rule.atLeast);
+      return concurrent(id, tasks, run, rule.atLeast);
     case 'overlap':
-      return overlap(id, tasks, rule.names);
+      return overlap(id, tasks, run, rule.names);
     case 'awaited':
-      return awaited(id, tasks, run.tasks, rule.name);
+      return awaited(id, tasks, run, run.tasks, rule.name);
     case 'created_with':
-      return createdWith(id, tasks, rule.via, rule.name);
+      return createdWith(id, tasks, run, rule.via, rule.name);
     case 'max_blocking':
       return maxBlocking(id, tasks, run, rule.ms);
   }
@@ -167,15 +260,15 @@ function window(t: TaskInfo, endMs: number): TimeWindow | null {
 
 // ---- rules ------------------------------------------------------------------------------
 
-function usesAsyncio(id: string, tasks: Map<number, TaskInfo>): CheckOutcome {
+function usesAsyncio(id: string, tasks: Map<number, TaskInfo>, run: RunRecord): CheckOutcome {
   const started = [...tasks.values()].filter((t) => t.start !== undefined);
-  if (started.length === 0) return fail(id, 'missing', `${NO_ASYNCIO}.`);
+  if (started.length === 0) return noTasks(id, run);
   return pass(id, `the program ran ${started.length} asyncio task${started.length === 1 ? '' : 's'}: ${started.map((t) => t.name).join(', ')}`);
 }
 
-function concurrent(id: string, tasks: Map<number, TaskInfo>, atLeast: number): CheckOutcome {
+function concurrent(id: string, tasks: Map<number, TaskInfo>, run: RunRecord, atLeast: number): CheckOutcome {
   const all = [...tasks.values()];
-  if (!all.some((t) => t.start !== undefined)) return fail(id, 'missing', `expected at least ${atLeast} tasks working at the same time; ${NO_ASYNCIO}.`);
+  if (!all.some((t) => t.start !== undefined)) return noTasks(id, run, `expected at least ${atLeast} tasks working at the same time`);
   const endMs = endOf(tasks, 0);
   let best: { n: number; seg: [number, number]; who: TaskInfo[] } = { n: 0, seg: [0, 0], who: [] };
   for (const seg of segments(all, endMs)) {
@@ -202,9 +295,9 @@ function concurrent(id: string, tasks: Map<number, TaskInfo>, atLeast: number): 
   );
 }
 
-function overlap(id: string, tasks: Map<number, TaskInfo>, names: string[]): CheckOutcome {
+function overlap(id: string, tasks: Map<number, TaskInfo>, run: RunRecord, names: string[]): CheckOutcome {
   const all = [...tasks.values()];
-  if (!all.some((t) => t.start !== undefined)) return fail(id, 'missing', `expected ${names.join(' and ')} to run at the same time; ${NO_ASYNCIO}.`);
+  if (!all.some((t) => t.start !== undefined)) return noTasks(id, run, `expected ${names.join(' and ')} to run at the same time`);
   const endMs = endOf(tasks, 0);
   const missing = names.filter((n) => !all.some((t) => t.name === n && t.start !== undefined));
   if (missing.length) {
@@ -242,7 +335,7 @@ function overlap(id: string, tasks: Map<number, TaskInfo>, names: string[]): Che
   );
 }
 
-function awaited(id: string, tasks: Map<number, TaskInfo>, events: TaskEvent[], name: string): CheckOutcome {
+function awaited(id: string, tasks: Map<number, TaskInfo>, run: RunRecord, events: TaskEvent[], name: string): CheckOutcome {
   const all = [...tasks.values()].filter((t) => t.name === name);
   const hit = all.find((t) => t.awaitedBy.length > 0);
   if (hit) {
@@ -254,7 +347,7 @@ function awaited(id: string, tasks: Map<number, TaskInfo>, events: TaskEvent[], 
     const inTask = tasks.get(direct.task);
     return pass(id, `${name}() was awaited directly${inTask ? ` in ${inTask.name}` : ''}`);
   }
-  if (![...tasks.values()].some((t) => t.start !== undefined)) return fail(id, 'missing', `expected ${name} to be awaited; ${NO_ASYNCIO}.`);
+  if (![...tasks.values()].some((t) => t.start !== undefined)) return noTasks(id, run, `expected ${name} to be awaited`);
   if (all.length === 0) return fail(id, 'missing', `expected ${name} to be awaited, but no coroutine called ${name} ever ran.`);
   const t = all[0]!;
   const fate = t.endKind === 'cancelled' ? 'it was cancelled when main() returned' : t.endKind === 'done' ? 'it finished, but its result was never collected' : 'it was still pending when the program ended';
@@ -269,13 +362,13 @@ function normVia(v: string): string {
   return v.toLowerCase().replace(/^asyncio\./, '').replace(/[_\s.-]/g, '');
 }
 
-function createdWith(id: string, tasks: Map<number, TaskInfo>, via: string, name?: string): CheckOutcome {
+function createdWith(id: string, tasks: Map<number, TaskInfo>, run: RunRecord, via: string, name?: string): CheckOutcome {
   const all = [...tasks.values()].filter((t) => t.created !== undefined && t.via !== 'main' && (name === undefined || t.name === name));
   const want = normVia(via);
   const hit = all.find((t) => t.via !== undefined && normVia(t.via) === want);
   const subject = name ?? 'a task';
   if (hit) return pass(id, `${hit.name} (${hit.label}) was created with ${hit.via}`);
-  if (![...tasks.values()].some((t) => t.start !== undefined)) return fail(id, 'missing', `expected ${subject} created with ${via}; ${NO_ASYNCIO}.`);
+  if (![...tasks.values()].some((t) => t.start !== undefined)) return noTasks(id, run, `expected ${subject} created with ${via}`);
   if (all.length === 0) {
     return fail(
       id,
@@ -290,7 +383,7 @@ function createdWith(id: string, tasks: Map<number, TaskInfo>, via: string, name
 
 function maxBlocking(id: string, tasks: Map<number, TaskInfo>, run: RunRecord, ms: number): CheckOutcome {
   if (![...tasks.values()].some((t) => t.start !== undefined)) {
-    return fail(id, 'missing', `expected an event loop that is never blocked for more than ${fmtDuration(ms)}; ${NO_ASYNCIO}.`);
+    return noTasks(id, run, `expected an event loop that is never blocked for more than ${fmtDuration(ms)}`);
   }
   const blocks = (run.tasks ?? []).filter((e) => e.kind === 'blocking' && (e.durationMs ?? 0) > ms);
   if (blocks.length === 0) {
@@ -319,6 +412,12 @@ function maxBlocking(id: string, tasks: Map<number, TaskInfo>, run: RunRecord, m
 }
 
 // ---- outcomes -----------------------------------------------------------------------------
+
+/** No task ever started: the expectation (if any), then why, from the run's evidence. */
+function noTasks(id: string, run: RunRecord, expected?: string): CheckOutcome {
+  const why = whyNoTasks(run);
+  return fail(id, 'missing', expected ? `${expected}; ${why.text}` : why.text, 0, [], why.lines);
+}
 
 function pass(id: string, message: string, windows: TimeWindow[] = []): CheckOutcome {
   return { id, status: 'passed', fraction: 1, message, lines: [], windows };

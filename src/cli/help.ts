@@ -60,6 +60,10 @@ Options:
   --gradescope PATH     also write Gradescope's results.json to PATH (a file, or a folder
                         to write results.json in) for one submission, graded against
                         every spec given (in run_autograder: /autograder/results/results.json)
+  --reveal-hidden       the due date has passed: the students' pages
+                        (submissions/<spec>/<id>.html) also show after_due_date and
+                        after_published checks; hidden ones never appear there
+                        (index.html always shows every check)
 ${RUN_OPTIONS}
   -h, --help            show this help
 
@@ -123,7 +127,7 @@ The draft goes to stdout; progress and a summary go to stderr.
 Example:
   tracegrade record submissions/fetch-and-count/reference --runs 3 > specs/my-spec.yaml`,
 
-  report: `Usage: tracegrade report <results.json> [--out DIR] [--reporter LIST]
+  report: `Usage: tracegrade report <results.json> [--out DIR] [--reporter LIST] [--reveal-hidden]
 
 Re-render every report (JSON, JUnit XML, HTML, Gradescope, GitHub Actions, terminal) from a
 results.json written by 'tracegrade grade'. Nothing is run again.
@@ -131,10 +135,13 @@ results.json written by 'tracegrade grade'. Nothing is run again.
 Options:
   --out DIR             where reports go (default: the folder of results.json)
   --reporter LIST       comma-separated reporters to write (default: all)
+  --reveal-hidden       the due date has passed: the students' pages also show
+                        after_due_date and after_published checks (never hidden ones)
   -h, --help            show this help
 
-Example:
-  tracegrade report reports/results.json --out site/`,
+Examples:
+  tracegrade report reports/results.json --out site/
+  tracegrade report reports/results.json --reveal-hidden   # after the due date`,
 
   merge: `Usage: tracegrade merge <results.json…> [--out DIR]
 

@@ -61,6 +61,8 @@ section.submission { margin-top: 44px; }
 section.submission > h2 { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 14px; }
 section.submission > h2 .score { font-size: 16px; font-weight: 600; color: var(--muted); }
 .back { font-size: 13px; font-weight: 400; margin-left: auto; }
+.hidden-note { border: 1px solid #ddd3ff; background: #f6f3ff; color: #3b2d73; padding: 8px 14px; border-radius: 8px; font-size: 14px; }
+.page-link { display: block; width: max-content; font-size: 12.5px; }
 .error-box { border: 1px solid #ffcecb; background: var(--fail-bg); color: #82071e; padding: 10px 14px; border-radius: 8px; }
 dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px 16px; margin: 10px 0; font-size: 14px; }
 dl.facts div { border-left: 3px solid var(--line); padding-left: 8px; }

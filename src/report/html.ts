@@ -1,8 +1,12 @@
 /**
- * index.html: one self-contained page (inline CSS and SVG, no external requests, opens from
- * file://, complete with JavaScript off; the script only adds filtering and sorting).
- * Class view: score distribution, pass rate per check, a table of submissions linking to each
- * submission's section. Submission view: checks, run facts, the timeline, the trace as a table.
+ * The HTML report: self-contained pages (inline CSS and SVG, no external requests, open from
+ * file://, complete with JavaScript off).
+ * - index.html, the instructor's: class view (score distribution, pass rate per check, a table
+ *   of submissions linking to each submission's section and page), then every submission's
+ *   section with every check. Its script only adds filtering and sorting.
+ * - submissions/<spec>/<id>.html, one per submission, to hand to the student: the same
+ *   submission section (one renderer), showing only the checks a student may see
+ *   (visibility.ts), scored over those. No script at all.
  */
 
 import { join } from 'node:path';
@@ -13,8 +17,35 @@ import { CSS, SCRIPT } from './html-assets.js';
 import { formatCount, isHiddenCheck, percent, pts, runEnd, secsProse, slug, submissionState, truncate } from './text.js';
 import { esc, timelineSvg, type Highlight, type TimelineWindow } from './timeline.js';
 import type { ReportContext, Reporter } from './types.js';
+import { studentView } from './visibility.js';
 
 export const HTML_FILE = 'index.html';
+/** Folder, under the output folder, of the per-submission pages. */
+export const PAGES_DIR = 'submissions';
+
+/** A slug that is safe as one file or folder name: no leading dot, not too long, no DOS device name. */
+function fileSlug(s: string): string {
+  const out = slug(s).slice(0, 100);
+  return /^\.|^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(out) ? `_${out}` : out;
+}
+
+/**
+ * Each submission's page, relative to the output folder (with '/'): `submissions/<spec>/<id>.html`.
+ * Ids repeat across specs (every bundled assignment has a `reference`), hence the spec folder.
+ * Names are slugs, made unique ignoring case (ids that differ only in case, or slug alike, would
+ * share a file on macOS and Windows) with a `-2`, `-3`… suffix, in the order given.
+ */
+export function submissionPagePaths(subs: Array<Pick<SubmissionResult, 'id' | 'spec'>>): string[] {
+  const used = new Set<string>();
+  return subs.map((s) => {
+    const dir = `${PAGES_DIR}/${fileSlug(s.spec)}`;
+    const base = fileSlug(s.id);
+    let name = `${dir}/${base}.html`;
+    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${dir}/${base}-${n}.html`;
+    used.add(name.toLowerCase());
+    return name;
+  });
+}
 
 export interface HtmlOptions {
   /** Trace rows shown per run in the text table (highlighted rows are always shown). */
@@ -120,7 +151,7 @@ function histogramSvg(percents: number[]): string {
   );
 }
 
-function classView(results: GradeResults, ids: string[]): string {
+function classView(results: GradeResults, ids: string[], pages: string[]): string {
   const subs = results.submissions;
   const multiSpec = new Set(subs.map((s) => s.spec)).size > 1;
   const percents = subs.map((s) => percent(s.score, s.maxScore));
@@ -163,7 +194,8 @@ function classView(results: GradeResults, ids: string[]): string {
       const wall = s.runs.length ? Math.max(...s.runs.map((r) => r.wallMs)) : 0;
       const p = percent(s.score, s.maxScore);
       return (
-        `<tr data-state="${state}"><td data-sort="${esc(s.id)}"><a href="#${ids[i]}">${esc(s.id)}</a>${multiSpec ? ` <span class="muted">${esc(s.spec)}</span>` : ''}</td>` +
+        `<tr data-state="${state}"><td data-sort="${esc(s.id)}"><a href="#${ids[i]}">${esc(s.id)}</a>${multiSpec ? ` <span class="muted">${esc(s.spec)}</span>` : ''}` +
+        `<a class="page-link" href="${esc(pages[i]!)}">student page<span class="sr-only"> for ${esc(s.id)}${multiSpec ? ` (${esc(s.spec)})` : ''}</span></a></td>` +
         `<td class="num" data-sort="${s.score}">${pts(s.score)}/${pts(s.maxScore)}</td><td class="num" data-sort="${p}">${p}%</td>` +
         `<td data-sort="${state}"><span class="badge ${state}">${STATE_LABEL[state]}</span></td><td>${notPassed}</td>` +
         `<td class="num" data-sort="${wall}">${s.runs.length ? secsProse(wall) : '—'}</td></tr>`
@@ -206,7 +238,7 @@ ${rateRows}
 </div>
 <div class="table-wrap" tabindex="0" role="region" aria-label="Submissions table">
 <table id="submissions">
-<caption>Every submission; follow a name to its checks and timeline. ✗ failed, ○ skipped, ~ unstable.</caption>
+<caption>Every submission; follow a name to its checks and timeline here, or “student page” to the submission's own page, to hand to its student (visible checks only). ✗ failed, ○ skipped, ~ unstable.</caption>
 <thead><tr><th scope="col" data-type="text">Submission</th><th scope="col" class="num" data-type="number">Score</th><th scope="col" class="num" data-type="number">%</th><th scope="col" data-type="text">Status</th><th scope="col">Not passed</th><th scope="col" class="num" data-type="number">Longest run</th></tr></thead>
 <tbody>
 ${rows}
@@ -239,7 +271,7 @@ function runFacts(r: RunRecord): string {
     ['Exit code', r.exitCode === null ? '—' : String(r.exitCode)],
     ['Signal', r.signal ?? 'none'],
     ['Timed out', r.timedOut ? 'yes' : 'no'],
-    ['Wall time', secsProse(r.wallMs)],
+    ['Wall time', secsProse(r.wallMs) + (r.startupMs ? ` (+ ${secsProse(r.startupMs)} start-up, not counted)` : '')],
   ];
   if (r.cpuMs !== undefined) facts.push(['CPU time', secsProse(r.cpuMs)]);
   if (r.maxRssKb !== undefined) facts.push(['Max memory', `${(r.maxRssKb / 1024).toFixed(1)} MiB`]);
@@ -299,15 +331,39 @@ function traceTable(r: RunRecord, highlights: Highlight[], opts: Required<HtmlOp
   );
 }
 
-function submissionView(s: SubmissionResult, anchor: string, opts: Required<HtmlOptions>, inClass: boolean): string {
+interface SectionOptions {
+  /** Id of the section; prefixes every id inside it. */
+  anchor: string;
+  opts: Required<HtmlOptions>;
+  /** On the class page: a link back to the list, trace tables folded. */
+  inClass: boolean;
+  /** The submission's own page, linked from its section on the class page. */
+  pageHref?: string;
+  /** Checks left out of `s` for the student (on their page): the score is over the others, and the page says so. */
+  leftOut?: number;
+}
+
+/** One submission's section: the class page holds one per submission, a submission's page holds its own. */
+function submissionView(s: SubmissionResult, { anchor, opts, inClass, pageHref, leftOut = 0 }: SectionOptions): string {
   const state = submissionState(s);
   const out: string[] = [];
+  const score = `${pts(s.score)}/${pts(s.maxScore)} points (${percent(s.score, s.maxScore)}%)`;
+  const stateLabel = leftOut && state === 'full' ? '✓ every visible check passed' : STATE_LABEL[state];
   out.push(`<section class="submission" id="${anchor}" aria-labelledby="${anchor}-h">`);
   out.push(
-    `<h2 id="${anchor}-h">${esc(s.id)} <span class="badge ${state}">${STATE_LABEL[state]}</span> <span class="score">${pts(s.score)}/${pts(s.maxScore)} points (${percent(s.score, s.maxScore)}%)</span>` +
+    `<h2 id="${anchor}-h">${esc(s.id)} <span class="badge ${state}">${stateLabel}</span> <span class="score">${leftOut ? `score on visible checks: ${score}` : score}</span>` +
       `${inClass ? ` <a class="back" href="#list">↑ all submissions</a>` : ''}</h2>`,
   );
-  out.push(`<p class="muted">${esc(s.path)} · spec <code>${esc(s.spec)}</code> — ${esc(s.specTitle)} · graded ${esc(s.gradedAt)}</p>`);
+  out.push(
+    `<p class="muted">${esc(s.path)} · spec <code>${esc(s.spec)}</code> — ${esc(s.specTitle)} · graded ${esc(s.gradedAt)}` +
+      `${pageHref ? ` · <a href="${esc(pageHref)}">student page<span class="sr-only"> for ${esc(s.id)}</span></a>` : ''}</p>`,
+  );
+  if (leftOut) {
+    out.push(
+      `<p class="hidden-note">${leftOut} more check${leftOut === 1 ? ' is' : 's are'} hidden: not shown on this page and not in the score above, ` +
+        `but counted in the final grade.</p>`,
+    );
+  }
   if (s.error) out.push(`<p class="error-box"><strong>Could not be graded:</strong> ${esc(s.error)}</p>`);
   out.push(`<h3>Checks</h3>`);
   // What needs attention first; passed checks folded away (still there with JS off: details).
@@ -363,16 +419,56 @@ function submissionView(s: SubmissionResult, anchor: string, opts: Required<Html
   return out.join('\n');
 }
 
-/** The whole page. */
+interface PageParts {
+  results: GradeResults;
+  title: string;
+  subtitle: string;
+  nav: string;
+  main: string;
+  /** The filtering/sorting script (the class page only; a submission's page has none, and its CSP forbids any). */
+  script: boolean;
+  footer: string;
+}
+
+/** The page around the content: head with inline CSS and a CSP that blocks every request, header, footer. */
+function page(p: PageParts): string {
+  const csp = `default-src 'none'; style-src 'unsafe-inline';${p.script ? " script-src 'unsafe-inline';" : ''} img-src data:`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="tracegrade ${esc(p.results.tool.version)}">
+<link rel="icon" href="data:,">
+<title>${esc(p.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="page">
+<h1>${esc(p.title)}</h1>
+<p>${esc(p.subtitle)}</p>
+</header>
+${p.nav}
+<main>
+${p.main}
+</main>
+<footer>${p.footer}</footer>
+${p.script ? `<script>${SCRIPT}</script>\n` : ''}</body>
+</html>
+`;
+}
+
+/** The class page (index.html): every check of every submission, for the instructor; links to each submission's page. */
 export function renderHtml(results: GradeResults, options: HtmlOptions = {}): string {
   const opts: Required<HtmlOptions> = { ...defaultHtmlOptions(results.submissions.length), ...options };
   const subs = results.submissions;
   const ids = anchors(subs);
+  const pages = submissionPagePaths(subs);
   const specs = [...new Map(subs.map((s) => [s.spec, s.specTitle])).entries()];
   const inClass = subs.length > 1;
   const heading =
     subs.length === 1 ? `${subs[0]!.id}: ${subs[0]!.specTitle}` : specs.length === 1 ? specs[0]![1] : `${specs.length} specs`;
-  const title = `tracegrade — ${heading}`;
   const sub = [
     `${subs.length} submission${subs.length === 1 ? '' : 's'}`,
     ...specs.map(([id]) => `spec ${id}`),
@@ -382,32 +478,40 @@ export function renderHtml(results: GradeResults, options: HtmlOptions = {}): st
   const nav = inClass
     ? `<nav class="toc" aria-label="Sections"><ul><li><a href="#class">Class overview</a></li><li><a href="#distribution">Score distribution</a></li><li><a href="#checks-h">Pass rate per check</a></li><li><a href="#list">Submissions</a></li></ul></nav>`
     : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="tracegrade ${esc(results.tool.version)}">
-<link rel="icon" href="data:,">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header class="page">
-<h1>${esc(title)}</h1>
-<p>${esc(sub)}</p>
-</header>
-${nav}
-<main>
-${inClass ? classView(results, ids) : ''}
-${subs.map((s, i) => submissionView(s, ids[i]!, opts, inClass)).join('\n')}
-</main>
-<footer>Made by tracegrade from results.json (schema ${results.schemaVersion}). Everything a program printed is shown as text; control characters appear as \\xNN. This page makes no network requests and works without JavaScript.</footer>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+  return page({
+    results,
+    title: `tracegrade — ${heading}`,
+    subtitle: sub,
+    nav,
+    main: `${inClass ? classView(results, ids, pages) : ''}
+${subs.map((s, i) => submissionView(s, { anchor: ids[i]!, opts, inClass, pageHref: pages[i]! })).join('\n')}`,
+    script: true,
+    footer: `Made by tracegrade from results.json (schema ${results.schemaVersion}). Everything a program printed is shown as text; control characters appear as \\xNN. This page makes no network requests and works without JavaScript.`,
+  });
+}
+
+export interface SubmissionPageOptions extends HtmlOptions {
+  /** Also show `after_due_date` and `after_published` checks (the due date has passed). `hidden` ones never. */
+  revealAfterDue?: boolean;
+}
+
+/**
+ * One submission's page, to hand to its student: only the checks the student may see (see
+ * visibility.ts), the score over those, and a sentence saying that other checks are hidden.
+ */
+export function renderSubmissionPage(results: GradeResults, s: SubmissionResult, options: SubmissionPageOptions = {}): string {
+  const { revealAfterDue = false, ...rest } = options;
+  const opts: Required<HtmlOptions> = { ...defaultHtmlOptions(1), ...rest };
+  const view = studentView(s, revealAfterDue);
+  return page({
+    results,
+    title: `tracegrade — ${s.id}: ${s.specTitle}`,
+    subtitle: [`spec ${s.spec}`, `tracegrade ${results.tool.version}`].join(' · '),
+    nav: '',
+    main: submissionView(view.submission, { anchor: `s-${slug(s.id)}`, opts, inClass: false, leftOut: view.leftOut }),
+    script: false,
+    footer: `Made by tracegrade. Everything the program printed is shown as text; control characters appear as \\xNN. This page makes no network requests and needs no JavaScript.`,
+  });
 }
 
 export const htmlReporter: Reporter = {
@@ -415,6 +519,13 @@ export const htmlReporter: Reporter = {
   async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
     const file = join(ctx.outDir, HTML_FILE);
     await writeFileAtomic(file, renderHtml(results));
-    return [file];
+    const files = [file];
+    const pages = submissionPagePaths(results.submissions);
+    for (const [i, s] of results.submissions.entries()) {
+      const pageFile = join(ctx.outDir, ...pages[i]!.split('/'));
+      await writeFileAtomic(pageFile, renderSubmissionPage(results, s, { revealAfterDue: ctx.revealAfterDue === true }));
+      files.push(pageFile);
+    }
+    return files;
   },
 };

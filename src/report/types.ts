@@ -12,9 +12,16 @@ export interface ReportContext {
   /**
    * Include checks whose visibility is not 'visible' (hidden, after_due_date, after_published)
    * in the terminal and GitHub reports. Default true (instructor runs); the student `check`
-   * command sets false. File reports (json, junit, html, gradescope) always include them.
+   * command sets false. File reports (json, junit, the class index.html, gradescope) always
+   * include them; the per-submission HTML pages never show `hidden` ones (see revealAfterDue).
    */
   showHidden?: boolean;
+  /**
+   * The due date has passed (grades are published): the per-submission HTML pages, handed to
+   * students, also show `after_due_date` and `after_published` checks. Default false. `hidden`
+   * checks are never on those pages (Gradescope's rule); the class page always shows everything.
+   */
+  revealAfterDue?: boolean;
   /** Where the Gradescope writer puts its file (default `<outDir>/gradescope/results.json`). */
   gradescopePath?: string;
   /** Current directory for repo-relative paths in annotations (default process.cwd()). */

@@ -142,9 +142,13 @@ async function runInWorkDir(
     env.PYTHONDONTWRITEBYTECODE = '1';
   }
   Object.assign(env, settings.env, instr?.env ?? {});
+  // Inside bwrap the instrumentation dirs appear at fixed paths of their own: bound at their host
+  // path they could land inside the work dir (a checkout under /work) and show up in the
+  // program's listing of its cwd.
+  const binds = (instr?.pythonPath ?? []).map((from, i) => ({ from, to: chosen.level === 'bwrap' ? `${SANDBOX_RUNTIME_DIR}/${i}` : from }));
   if (settings.runtime === 'python') {
     env.PYTHONUNBUFFERED = '1'; // set explicitly either way: the trace's timing depends on it
-    const pp = [...(instr?.pythonPath ?? []), ...(settings.env.PYTHONPATH ? [settings.env.PYTHONPATH] : [])];
+    const pp = [...binds.map((b) => b.to), ...(settings.env.PYTHONPATH ? [settings.env.PYTHONPATH] : [])];
     if (pp.length) env.PYTHONPATH = pp.join(path.delimiter);
   }
   if (settings.runtime === 'command' && work.entry) {
@@ -160,7 +164,8 @@ async function runInWorkDir(
     workDir: work.dir,
     tmpDir: work.tmp,
     workBytes: work.bytes,
-    roots: [...runtime.roots, ...(instr?.pythonPath ?? [])],
+    roots: [...runtime.roots, ...binds.filter((b) => b.from === b.to).map((b) => b.from)],
+    binds: binds.filter((b) => b.from !== b.to),
     env,
     limits,
   });
@@ -254,7 +259,14 @@ async function spawnAndCapture(
   const outs: Record<Stream, Readable | null> = { stdout: child.stdout as Readable | null, stderr: child.stderr as Readable | null };
   for (const name of ['stdout', 'stderr'] as const) watch(outs[name], (c) => capture.push(name, c), () => capture.end(name));
   const channel = wantsChannel ? (child.stdio[3] as Readable | null) : null;
-  if (channel && instr) watch(channel, (c) => instr.onChannelData(c));
+  // The first side-channel record is the bootstrap's hello, sent before the entry runs: its
+  // arrival marks the program's start, after sandbox and interpreter start-up.
+  let programStartMs: number | undefined;
+  if (channel && instr)
+    watch(channel, (c) => {
+      programStartMs ??= now();
+      instr.onChannelData(c);
+    });
 
   if (settings.stdin !== undefined && child.stdin) {
     child.stdin.on('error', () => {}); // the program may exit without reading: EPIPE is fine
@@ -313,9 +325,22 @@ async function spawnAndCapture(
     sandbox: { level: plan.level },
     trace,
   };
+  if (programStartMs !== undefined) rebaseOnProgramStart(record, programStartMs);
   if (stats.cpuMs !== undefined) record.cpuMs = stats.cpuMs;
   if (stats.maxRssKb !== undefined) record.maxRssKb = stats.maxRssKb;
   return record;
+}
+
+/**
+ * Count times from the program's start instead of from spawn: the sandbox's and interpreter's
+ * start-up (tens of ms idle, up to a second on a loaded CI runner) is not the program's time.
+ * Never past the first line: its pipe may be read before the channel's.
+ */
+function rebaseOnProgramStart(record: RunRecord, programStartMs: number): void {
+  const startup = round3(Math.max(0, Math.min(programStartMs, record.trace[0]?.tMs ?? programStartMs, record.wallMs)));
+  record.startupMs = startup;
+  record.wallMs = round3(record.wallMs - startup);
+  for (const line of record.trace) line.tMs = round3(line.tMs - startup);
 }
 
 function round3(x: number): number {
@@ -369,3 +394,5 @@ export function explainEnd(input: {
 
 // The sandbox's view of the work dir (for messages that show paths).
 export const SANDBOX_WORK_DIR = BWRAP_WORK;
+/** Where bwrap shows tracegrade's own runtime dirs (read-only), outside the work dir. */
+const SANDBOX_RUNTIME_DIR = '/opt/tracegrade';

@@ -37,6 +37,25 @@ export interface TaskEvent {
   by?: number;
 }
 
+/**
+ * What an instrumented Python program did besides asyncio tasks, as its tracer reported at the
+ * end of the run. Reported by the child, so it only shapes explanations, never a verdict.
+ */
+export interface ProgramActivity {
+  /** asyncio was imported. */
+  asyncio: boolean;
+  /** An event loop was started (asyncio.run, run_until_complete…). */
+  loopRan: boolean;
+  /** Threads the program started itself (executor workers not counted). */
+  threads: number;
+  /** Their target functions' names ("fetch_data"), the first few. */
+  threadNames: string[];
+  /** time.sleep calls with a positive duration, on any thread. */
+  sleeps: number;
+  /** Their total duration in ms (of the clock in use). */
+  sleptMs: number;
+}
+
 export type SandboxLevel = 'bwrap' | 'rlimit' | 'none';
 
 export interface SandboxInfo {
@@ -72,6 +91,13 @@ export interface RunRecord {
   /** Human explanation of the end ("killed after the 10 s wall-time limit"). */
   endDetail?: string;
   wallMs: number;
+  /**
+   * Start-up left out of the times, in ms: from spawn to when the program's own code began
+   * (Python: tracegrade's bootstrap ran, just before the entry). When set, every `tMs` and
+   * `wallMs` count from that moment, so a slow sandbox or interpreter start does not shift a
+   * verdict. Absent when the runner could not tell (times then count from spawn).
+   */
+  startupMs?: number;
   /** Real wall time in ms when `wallMs` is virtual (clock 'virtual'); for the record, never judged. */
   realWallMs?: number;
   cpuMs?: number;
@@ -84,6 +110,8 @@ export interface RunRecord {
   runtime?: string;
   trace: TraceLine[];
   tasks?: TaskEvent[];
+  /** Python tracer's summary of threads and time.sleep calls (absent when the run was killed before it ended). */
+  activity?: ProgramActivity;
   /** Set when the submission could not be run at all (missing entry, unreadable file…). */
   error?: string;
 }

@@ -90,6 +90,14 @@ def start():
     wall = _pop("TRACEGRADE_WALL_MS", "")
     chan = open_channel()
     _strip_pythonpath()
+    if mode == "start":
+        # Only tell the parent when the program's own code begins (its start-up is not the
+        # program's time), then get out of the way: nothing is patched.
+        import sys
+
+        chan.send({"k": "hello", "clock": "start", "py": sys.version.split()[0], "pid": os.getpid()})
+        chan.close()
+        return
     if seed:
         import random
 
@@ -181,6 +189,12 @@ class State:
         self.taps = []
         self.tasks = None
         self.ended = False
+        # What the program did besides asyncio tasks, for the end record: lets a failed task
+        # check say "started 2 threads" or "waited with time.sleep" instead of guessing.
+        self.threads = 0
+        self.thread_names = []
+        self.sleeps = 0
+        self.slept_us = 0
 
     # ---- records -------------------------------------------------------------
     def send(self, rec):
@@ -245,6 +259,9 @@ class State:
             if secs < 0:
                 return _clock.real_sleep(secs)  # the real ValueError
             blocking = state.tasks is not None and state.tasks.loop_running_here()
+            if us > 0:
+                state.sleeps += 1
+                state.slept_us += us
             if blocking and us > 0:
                 state.tasks.blocking_sleep(secs, us)
             if us <= 0:
@@ -275,8 +292,28 @@ class State:
         time.perf_counter_ns = lambda: perf0_ns + now() * 1000
         time.time_ns = lambda: wall0_ns + now() * 1000
 
+    def note_thread(self, t):
+        self.threads += 1
+        if len(self.thread_names) < 8:
+            tgt = getattr(t, "_target", None)
+            name = getattr(tgt, "__name__", None) if tgt is not None else type(t).__name__
+            if isinstance(name, str):
+                self.thread_names.append(name[:60])
+
+    def activity(self):
+        tr = self.tasks
+        return {
+            "asyncio": tr is not None,
+            "loopRan": bool(tr is not None and tr.loop_ran),
+            "threads": self.threads,
+            "threadNames": self.thread_names,
+            "sleeps": self.sleeps,
+            "sleptUs": self.slept_us,
+        }
+
     def _patch_threads(self):
         c = self.clock
+        state = self
         T = threading.Thread
         orig_start, orig_boot, orig_join = T.start, T._bootstrap_inner, T.join
 
@@ -287,6 +324,7 @@ class State:
         def start(self):
             counted = not getattr(self, "_tg_ignore", False) and not is_worker(self)
             if counted:
+                state.note_thread(self)
                 self._tg_counted = True
                 with c.cv:
                     c.pending += 1
@@ -419,6 +457,10 @@ class State:
             except Exception:
                 pass
         rec = {"k": "end", "reason": reason}
+        try:
+            rec["act"] = self.activity()
+        except Exception:
+            pass
         if detail:
             rec["detail"] = detail
         if extra:

@@ -19,6 +19,15 @@ class Channel:
         self._lock = _thread.allocate_lock()
         self.broken = fd is None
 
+    def close(self):
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+        self._fd = None
+        self.broken = True
+
     def send(self, rec):
         if self.broken:
             return

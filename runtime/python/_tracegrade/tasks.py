@@ -36,6 +36,7 @@ class TaskTracer:
         self.asyncio_dir = None
         self.here = os.path.dirname(os.path.abspath(__file__))
         self.depth = 0  # timer hops behind the callback running on the loop thread
+        self.loop_ran = False  # an event loop was set running (asyncio.run, run_until_complete…)
 
     # ---- helpers ---------------------------------------------------------------
     def id_of(self, task):
@@ -339,6 +340,7 @@ class TaskTracer:
             self.state.send({"k": "fallback", "why": why})
         self.loop_threads[me] = loop
         self.loops.add(loop)
+        self.loop_ran = True
 
     # ---- tasks -----------------------------------------------------------------
     def _patch_task_class(self):

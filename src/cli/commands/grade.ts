@@ -23,6 +23,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     shard: { type: 'string' },
     reporter: { type: 'string' },
     gradescope: { type: 'string' },
+    'reveal-hidden': { type: 'boolean' },
   });
   if (p.positionals.length < 2) {
     throw new CliError(
@@ -123,7 +124,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     process.off('SIGINT', onSigint);
   }
 
-  const files = await emitReports(results, io, outDir, names, gradescopePath);
+  const files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
   surfaceSetupErrors(results, io);
   const n = results.submissions.length;
   const secs = ((Date.now() - started) / 1000).toFixed(1);

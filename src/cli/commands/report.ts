@@ -27,17 +27,22 @@ export function reporterNames(list: string | undefined): string[] {
   return names;
 }
 
-/**
- * Write every report to outDir. `gradescopePath`: where Gradescope's results.json goes (the
- * autograder reads /autograder/results/results.json); it needs exactly one submission.
- */
+export interface EmitOptions {
+  /** Where Gradescope's results.json goes (the autograder reads /autograder/results/results.json); needs exactly one submission. */
+  gradescopePath?: string;
+  /** Terminal/GitHub reports include non-visible checks (default true). */
+  showHidden?: boolean;
+  /** `--reveal-hidden`: the per-submission HTML pages also show after_due_date/after_published checks. */
+  revealAfterDue?: boolean;
+}
+
+/** Write every report to outDir. */
 export async function emitReports(
   results: GradeResults,
   io: Io,
   outDir: string,
   names: string[],
-  gradescopePath?: string,
-  showHidden = true,
+  { gradescopePath, showHidden = true, revealAfterDue = false }: EmitOptions = {},
 ): Promise<string[]> {
   // One student, possibly graded against several specs (the writer merges those into one document).
   const students = new Set(results.submissions.map((s) => `${s.id}\u0000${s.path}`)).size;
@@ -54,6 +59,7 @@ export async function emitReports(
     stdout: io.stdout,
     cwd: io.cwd,
     showHidden,
+    revealAfterDue,
     ...(gradescopePath ? { gradescopePath } : {}),
   };
   try {
@@ -98,7 +104,7 @@ export function describeFiles(io: Io, outDir: string, files: string[]): string {
 }
 
 export async function reportCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommand('report', argv, { out: { type: 'string', short: 'o' }, reporter: { type: 'string' } });
+  const p = parseCommand('report', argv, { out: { type: 'string', short: 'o' }, reporter: { type: 'string' }, 'reveal-hidden': { type: 'boolean' } });
   if (p.positionals.length !== 1) {
     throw new CliError(
       p.positionals.length === 0 ? 'give the results.json to re-render' : 'give exactly one results.json (to combine several, use tracegrade merge)',
@@ -115,7 +121,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
   }
   checkShape(results, p.positionals[0]!);
   const outDir = resolve(io.cwd, str(p, 'out') ?? dirname(file));
-  const files = await emitReports(results, io, outDir, reporterNames(str(p, 'reporter')));
+  const files = await emitReports(results, io, outDir, reporterNames(str(p, 'reporter')), { revealAfterDue: bool(p, 'reveal-hidden') });
   io.stderr.write(`Re-rendered ${results.submissions.length} submission${results.submissions.length === 1 ? '' : 's'}: ${describeFiles(io, outDir, files)}\n`);
   return EXIT.ok;
 }

@@ -69,6 +69,8 @@ export interface LaunchRequest {
   workBytes: number;
   /** Read-only directories the program needs (interpreter prefix, instrumentation). */
   roots: string[];
+  /** Read-only directories shown at another path inside bwrap (ignored by the weaker levels, which use `from`). */
+  binds?: Array<{ from: string; to: string }>;
   /** Environment for the program, without PATH/HOME (added here per level). */
   env: Record<string, string>;
   limits: Limits;
@@ -208,6 +210,7 @@ function bwrapArgs(req: LaunchRequest, version: number[]): { args: string[]; mec
     if (r === '/usr' || r.startsWith('/usr/') || r === '/') continue;
     a.push('--ro-bind', r, r);
   }
+  for (const b of req.binds ?? []) a.push('--ro-bind', b.from, b.to);
   a.push('--unshare-all', '--unshare-user');
   const mechanisms = [
     'user/pid/net/ipc/uts/mount namespaces (no network)',

@@ -1,7 +1,7 @@
 // Start-up cost of each sandbox level against the bare interpreter, as a ratio.
 // Run after `npm run build`:  node bench/sandbox-startup.js [runs=15]
 // Levels are interleaved round by round (the machine is shared: a load spike then hits all
-// of them alike). "spawn→exit" is the child's wall time as recorded (RunRecord.wallMs) for a
+// of them alike). "spawn→exit" is the child's wall time as recorded (RunRecord.wallMs + startupMs) for a
 // program that prints one line; "whole run" adds the work-dir copy, cgroup set-up and clean-up.
 
 import { execa } from 'execa';
@@ -49,7 +49,7 @@ for (let i = 0; i < N + WARMUP; i++) {
     if (r.end !== 'exited' || r.exitCode !== 0) throw new Error(`${level}: ${r.endDetail}`);
     if (keep) {
       whole[level].push(performance.now() - t);
-      child[level].push(r.wallMs);
+      child[level].push(r.wallMs + (r.startupMs ?? 0)); // wallMs counts from the program's start; add the start-up back
     }
   }
 }

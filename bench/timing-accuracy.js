@@ -54,7 +54,7 @@ async function measure(level, root) {
     sandboxLevel = run.sandbox.level;
     const parsed = run.trace.filter((l) => l.stream === 'stdout').map((l) => ({ t: l.tMs, mono: Number(l.text.split(' ')[1]) * 1000 }));
     if (parsed.length !== lines) throw new Error(`expected ${lines} lines, got ${parsed.length}`);
-    startLag.push(parsed[0].t);
+    startLag.push(parsed[0].t + (run.startupMs ?? 0)); // spawn → first print: tMs counts from the program's start
     for (let i = 1; i < parsed.length; i++) {
       errors.push(parsed[i].t - parsed[0].t - (parsed[i].mono - parsed[0].mono));
       // The child's own lateness: how much longer than asked its sleep took (scheduling, not stamping).

@@ -8,23 +8,13 @@ import { parseSpec } from '../src/spec/load.js';
 import { draftSpec, type DraftOptions } from '../src/spec/draft.js';
 import { scoreSubmission } from '../src/score/score.js';
 import type { Spec } from '../src/spec/types.js';
-import type { RunRecord, TraceLine } from '../src/trace/types.js';
+import type { RunRecord } from '../src/trace/types.js';
+import { run as baseRun, trace } from '../src/check/testkit.js';
 
+/** A run of these lines (the testkit's), ending 40 ms after the last line. */
 function run(lines: Array<[number, string, ('stdout' | 'stderr')?]>, extra: Partial<RunRecord> = {}): RunRecord {
-  const trace: TraceLine[] = lines.map(([tMs, text, stream]) => ({ tMs, text, stream: stream ?? 'stdout' }));
-  const last = trace.length ? trace[trace.length - 1]!.tMs : 0;
-  return {
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    truncated: false,
-    end: 'exited',
-    wallMs: last + 40,
-    clock: 'real',
-    sandbox: { level: 'none' },
-    trace,
-    ...extra,
-  };
+  const t = trace(lines);
+  return baseRun(t, { wallMs: (t.length ? t[t.length - 1]!.tMs : 0) + 40, ...extra });
 }
 
 /** The lesson's fetch-and-count trace, shifted by `startMs` and jittered by `jitter(i)`. */

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import type { Spec } from '../spec/types.js';
 import type { SubmissionResult } from '../score/types.js';
 import type { GradeOptions, Job } from './types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../report/atomic.js';
 import { effectiveSpec } from './grade-one.js';
 import { compareStrings } from './plan.js';
 import { toolVersion } from './version.js';

@@ -5,7 +5,7 @@
 
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../spec/suggest.js';
-import { CliError } from './errors.js';
+import { CliError, EXIT } from './errors.js';
 
 export interface OptionDef {
   type: 'string' | 'boolean';
@@ -53,6 +53,14 @@ export function parseCommand(command: string, argv: string[], options: Options):
     }
     throw new CliError(e.message, 2, seeHelp);
   }
+}
+
+/** The single positional argument a command takes, or a usage error that says what to give. */
+export function onePositional(p: Parsed, say: { missing: string; many: string; example: string }): string {
+  if (p.positionals.length !== 1) {
+    throw new CliError(p.positionals.length === 0 ? say.missing : say.many, EXIT.usage, `Example: ${say.example}`);
+  }
+  return p.positionals[0]!;
 }
 
 export function str(p: Parsed, name: string): string | undefined {

@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Check, Spec } from '../../spec/types.js';
-import { parseCommand, str } from '../args.js';
+import { onePositional, parseCommand, str } from '../args.js';
 import { gradeOne, renderSubmission, terminalWidth, useColor } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -83,17 +83,15 @@ export async function findSpec(submission: string, io: Io, specsDir?: string): P
 
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
   const p = parseCommand('check', argv, { ...RUN_OPTIONS, spec: { type: 'string', short: 's' } });
-  if (p.positionals.length !== 1) {
-    throw new CliError(
-      p.positionals.length === 0 ? 'give the submission to check (a folder or a file)' : 'give one submission at a time',
-      EXIT.usage,
-      'Example: tracegrade check my-solution/ --spec specs/fetch-and-count.yaml',
-    );
-  }
-  const submission = resolve(io.cwd, p.positionals[0]!);
+  const given = onePositional(p, {
+    missing: 'give the submission to check (a folder or a file)',
+    many: 'give one submission at a time',
+    example: 'tracegrade check my-solution/ --spec specs/fetch-and-count.yaml',
+  });
+  const submission = resolve(io.cwd, given);
   const st = await stat(submission).catch(() => null);
   if (!st) {
-    throw new CliError(`submission not found: ${p.positionals[0]}`, EXIT.usage, 'Give the folder holding your program (or the program file).');
+    throw new CliError(`submission not found: ${given}`, EXIT.usage, 'Give the folder holding your program (or the program file).');
   }
   const opts = runOptions(p);
   const specArg = str(p, 'spec');

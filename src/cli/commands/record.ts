@@ -6,7 +6,7 @@ import { effectiveSpec } from '../../batch/grade-one.js';
 import { draftSpec } from '../../spec/draft.js';
 import type { RuntimeKind, Spec } from '../../spec/types.js';
 import type { RunRecord } from '../../trace/types.js';
-import { oneOf, parseCommand, positiveInt, str } from '../args.js';
+import { onePositional, oneOf, parseCommand, positiveInt, str } from '../args.js';
 import { runSubmission } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -55,16 +55,14 @@ export async function recordCommand(argv: string[], io: Io): Promise<number> {
     runs: { type: 'string', short: 'n' },
     name: { type: 'string' },
   });
-  if (p.positionals.length !== 1) {
-    throw new CliError(
-      p.positionals.length === 0 ? 'give the reference submission to record (a folder or a file)' : 'give one reference submission',
-      EXIT.usage,
-      'Example: tracegrade record submissions/fetch-and-count/reference > specs/my-spec.yaml',
-    );
-  }
-  const reference = resolve(io.cwd, p.positionals[0]!);
+  const given = onePositional(p, {
+    missing: 'give the reference submission to record (a folder or a file)',
+    many: 'give one reference submission',
+    example: 'tracegrade record submissions/fetch-and-count/reference > specs/my-spec.yaml',
+  });
+  const reference = resolve(io.cwd, given);
   const st = await stat(reference).catch(() => null);
-  if (!st) throw new CliError(`reference not found: ${p.positionals[0]}`, EXIT.usage);
+  if (!st) throw new CliError(`reference not found: ${given}`, EXIT.usage);
   const isFile = !st.isDirectory();
   const opts = runOptions(p);
   const runs = positiveInt(str(p, 'runs'), 'runs') ?? DEFAULT_RUNS;

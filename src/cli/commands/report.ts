@@ -6,7 +6,7 @@ import { merge, MergeError } from '../../batch/merge.js';
 import { didYouMean } from '../../spec/suggest.js';
 import type { GradeResults } from '../../score/types.js';
 import type { ReportContext } from '../../report/types.js';
-import { bool, parseCommand, str } from '../args.js';
+import { bool, onePositional, parseCommand, str } from '../args.js';
 import { DEFAULT_REPORTERS, readResultsFile, reporters, ReportWriteError, writeReports } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -105,21 +105,19 @@ export function describeFiles(io: Io, outDir: string, files: string[]): string {
 
 export async function reportCommand(argv: string[], io: Io): Promise<number> {
   const p = parseCommand('report', argv, { out: { type: 'string', short: 'o' }, reporter: { type: 'string' }, 'reveal-hidden': { type: 'boolean' } });
-  if (p.positionals.length !== 1) {
-    throw new CliError(
-      p.positionals.length === 0 ? 'give the results.json to re-render' : 'give exactly one results.json (to combine several, use tracegrade merge)',
-      EXIT.usage,
-      'Example: tracegrade report reports/results.json --out site/',
-    );
-  }
-  const file = resolve(io.cwd, p.positionals[0]!);
+  const given = onePositional(p, {
+    missing: 'give the results.json to re-render',
+    many: 'give exactly one results.json (to combine several, use tracegrade merge)',
+    example: 'tracegrade report reports/results.json --out site/',
+  });
+  const file = resolve(io.cwd, given);
   let results: GradeResults;
   try {
     results = await readResultsFile(file);
   } catch (err) {
     throw new CliError((err as Error).message, EXIT.usage);
   }
-  checkShape(results, p.positionals[0]!);
+  checkShape(results, given);
   const outDir = resolve(io.cwd, str(p, 'out') ?? dirname(file));
   const files = await emitReports(results, io, outDir, reporterNames(str(p, 'reporter')), { revealAfterDue: bool(p, 'reveal-hidden') });
   io.stderr.write(`Re-rendered ${results.submissions.length} submission${results.submissions.length === 1 ? '' : 's'}: ${describeFiles(io, outDir, files)}\n`);

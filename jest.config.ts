@@ -10,6 +10,7 @@ const config: JestConfigWithTsJest = {
   // Sources import siblings as './x.js' (NodeNext ESM); Jest resolves the .ts file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
 };
 
 export default config;

@@ -18,8 +18,11 @@ export const TABLE_FILE = join(ROOT, 'docs', 'expected-scores.md');
 export interface ExpectedRow {
   spec: string;
   submission: string;
-  /** Oldest Python the submission is written for, as [major, minor]. */
-  minPython: [number, number];
+  /**
+   * Oldest Python the submission is written for, as [major, minor]; null for a program that is
+   * not Python (the Node lesson: its Python cell is "–"). Python-only tests skip those rows.
+   */
+  minPython: [number, number] | null;
   /** Every score the submission can get (usually one; "7.6 or 7.8 / 13" lists two). */
   scores: number[];
   maxScore: number;
@@ -59,14 +62,15 @@ export function parseExpectedScores(markdown: string, file = TABLE_FILE): Expect
       if (!m) throw new TableError(`${where}: ${what} must be a name in backticks, got '${c}'`);
       return m[1]!;
     };
+    const notPython = pyCell === '–' || pyCell === '-';
     const py = /^(\d+)\.(\d+)\+$/.exec(pyCell);
-    if (!py) throw new TableError(`${where}: Python must look like '3.8+', got '${pyCell}'`);
+    if (!py && !notPython) throw new TableError(`${where}: Python must look like '3.8+' (or '–' for a program that is not Python), got '${pyCell}'`);
     const sc = /^([\d.]+(?:\s+or\s+[\d.]+)*)\s*\/\s*([\d.]+)$/.exec(scoreCell);
     if (!sc) throw new TableError(`${where}: Score must look like '9 / 13' or '7.6 or 7.8 / 13', got '${scoreCell}'`);
     rows.push({
       spec: name(specCell, 'Spec'),
       submission: name(subCell, 'Submission'),
-      minPython: [Number(py[1]), Number(py[2])],
+      minPython: py ? [Number(py[1]), Number(py[2])] : null,
       scores: sc[1]!.split(/\s+or\s+/).map(Number),
       maxScore: Number(sc[2]),
       fails: idList(failCell, where),
@@ -89,6 +93,11 @@ export function pythonVersionOf(runtime: string | undefined): [number, number] |
 
 export function atLeast(v: [number, number], min: [number, number]): boolean {
   return v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
+}
+
+/** Whether Python `v` is meant to run this row's program (never for a program that is not Python). */
+export function forPython(row: ExpectedRow, v: [number, number]): boolean {
+  return row.minPython !== null && atLeast(v, row.minPython);
 }
 
 /** Throws a clear error when the CLI has not been compiled (npm test builds it first). */

@@ -52,11 +52,14 @@ describe('the table of expected scores', () => {
       '|---|---|---|---|---|---|---|',
       "| `s` | `a` | 3.11+ | 7.6 or 7.8 / 13 | `x`, `y-2` | – | text |",
       '| `s` | `b` | 3.8+ | 13 / 13 | – | – | text |',
+      '| `n` | `c` | – | 0.5 / 8 | `x` | – | a Node program |',
     ].join('\n');
     expect(parseExpectedScores(md, 'm.md')).toEqual([
       { spec: 's', submission: 'a', minPython: [3, 11], scores: [7.6, 7.8], maxScore: 13, fails: ['x', 'y-2'], skipped: [], line: 3 },
       { spec: 's', submission: 'b', minPython: [3, 8], scores: [13], maxScore: 13, fails: [], skipped: [], line: 4 },
+      { spec: 'n', submission: 'c', minPython: null, scores: [0.5], maxScore: 8, fails: ['x'], skipped: [], line: 5 },
     ]);
+    expect(() => parseExpectedScores("| `s` | `a` | 3.8 | 9 / 9 | – | – | x |", 'm.md')).toThrow(/m\.md:1: Python must look like '3\.8\+'/);
     expect(() => parseExpectedScores("| `s` | `a` | 3.8+ | nine | – | – | x |", 'm.md')).toThrow(/m\.md:1: Score must look like/);
     expect(() => parseExpectedScores("| `s` | `a` | 3.8+ | 9 / 9 | x | – | x |", 'm.md')).toThrow(/check ids in backticks/);
   });
@@ -80,6 +83,11 @@ describe('the table of expected scores', () => {
   });
 });
 
+/** Specs whose rows are not Python programs (Python cell "–"): the Node lesson. */
+function notPythonSpecs(rows: ExpectedRow[]): Set<string> {
+  return new Set(rows.filter((r) => r.minPython === null).map((r) => r.spec));
+}
+
 /** Rows the default interpreter can run; the others are listed in `skipped`. */
 function assertTable(rows: ExpectedRow[], results: GradeResults): { problems: string[]; notApplicable: string[] } {
   const byKey = new Map(results.submissions.map((s) => [`${s.spec}/${s.id}`, s] as const));
@@ -87,8 +95,8 @@ function assertTable(rows: ExpectedRow[], results: GradeResults): { problems: st
   const notApplicable: string[] = [];
   for (const row of rows) {
     const r = byKey.get(`${row.spec}/${row.submission}`);
-    const py = pythonVersionOf(r?.runs[0]?.runtime);
-    if (py && !atLeast(py, row.minPython)) {
+    const py = row.minPython && pythonVersionOf(r?.runs[0]?.runtime);
+    if (row.minPython && py && !atLeast(py, row.minPython)) {
       // e.g. the TaskGroup reference on a default python3 older than 3.11: graded, not asserted.
       notApplicable.push(`${row.spec}/${row.submission} needs Python ${row.minPython.join('.')}+, the default is ${py.join('.')}`);
       continue;
@@ -123,12 +131,17 @@ describe('grading the bundled curriculum for real', () => {
     expect(notApplicable.length).toBeLessThanOrEqual(1);
   });
 
-  it('runs each submission once, on a real interpreter, with the trace it judged', () => {
+  it('runs each submission once, on a real interpreter, with the trace it judged', async () => {
+    const notPython = notPythonSpecs(await readExpectedScores());
     for (const s of results.submissions) {
       expect(s.runs).toHaveLength(1);
-      expect(pythonVersionOf(s.runs[0]!.runtime)).not.toBeNull();
+      if (notPython.has(s.spec)) expect(s.runs[0]!.runtime).toMatch(/\/node\b.*\(\d+\.\d+\.\d+\)$/);
+      else expect(pythonVersionOf(s.runs[0]!.runtime)).not.toBeNull();
       expect(s.runs[0]!.clock).toBe('real');
     }
+    // The Node lesson's reference really ran the event loop: sync, microtask, then timers.
+    const node = results.submissions.find((s) => s.spec === 'node-event-loop' && s.id === 'reference')!;
+    expect(node.runs[0]!.trace.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(['start', 'end', 'promise', 'timeout 0', 'timeout 500']);
     // The reference of fetch-and-count really printed the lesson's output, in order.
     const ref = results.submissions.find((s) => s.spec === 'fetch-and-count' && s.id === 'reference')!;
     expect(ref.runs[0]!.trace.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(
@@ -152,8 +165,17 @@ describe('the same curriculum under the virtual clock', () => {
     const results = await gradeToJson(['specs', 'submissions', '--clock', 'virtual'], out, 120_000);
     const rows = await readExpectedScores();
     expect(results.submissions).toHaveLength(rows.length);
-    const fellBack = results.submissions.filter((s) => s.runs[0]?.clock !== 'virtual').map((s) => `${s.spec}/${s.id}: ${s.runs[0]?.clockFallback}`);
+    // Only Python has a virtual clock: the Node lesson stays on the real one, and says why.
+    const notPython = notPythonSpecs(rows);
+    const python = results.submissions.filter((s) => !notPython.has(s.spec));
+    const fellBack = python.filter((s) => s.runs[0]?.clock !== 'virtual').map((s) => `${s.spec}/${s.id}: ${s.runs[0]?.clockFallback}`);
     expect(fellBack).toEqual([]);
+    const others = results.submissions.filter((s) => notPython.has(s.spec));
+    expect(others.length).toBeGreaterThan(0);
+    for (const s of others) {
+      expect(s.runs[0]!.clock).toBe('real');
+      expect(s.runs[0]!.clockFallback).toMatch(/Python-only/);
+    }
     expect(assertTable(rows, results).problems).toEqual([]);
   }, 150_000);
 });

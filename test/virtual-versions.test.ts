@@ -3,7 +3,8 @@
  * clock on EACH installed Python 3.8–3.13, gets exactly the verdicts of docs/expected-scores.md
  * (score, failed and skipped checks; every other check passes) — the table real mode is
  * asserted against in test/curriculum.test.ts. Rows whose minimum Python is above a version
- * (TaskGroup: 3.11+) are not run on it; versions that are not installed are reported and skipped.
+ * (TaskGroup: 3.11+) are not run on it, nor rows that are not Python (Node); versions that are
+ * not installed are reported and skipped.
  * Runner + engine directly (the default sandbox level, as the CLI picks it), two runs at a time:
  * a virtual run costs what starting the interpreter costs (~0.1–0.3 s).
  */
@@ -14,7 +15,7 @@ import { scoreSubmission } from '../src/score/index.js';
 import type { SubmissionResult } from '../src/score/types.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/types.js';
-import { ROOT, atLeast, pythonVersionOf, readExpectedScores, type ExpectedRow } from './curriculum-helpers.js';
+import { ROOT, forPython, pythonVersionOf, readExpectedScores, type ExpectedRow } from './curriculum-helpers.js';
 import { interpreters, pool } from './virtual-helpers.js';
 
 const WANTED = [8, 9, 10, 11, 12, 13];
@@ -55,7 +56,8 @@ test('finds Python versions to test and the whole table', () => {
 test.each(PY.map((p) => [p.version, p] as const))(
   'Python %s: every bundled submission gets the verdicts of the table under the virtual clock',
   async (_label, py) => {
-    const mine = rows.filter((r) => atLeast([3, py.minor], r.minPython));
+    // Python programs only: the Node lesson (Python '–') has no virtual clock.
+    const mine = rows.filter((r) => forPython(r, [3, py.minor]));
     const results = await pool(
       mine.map((row) => async () => {
         const spec = specs.get(row.spec)!;

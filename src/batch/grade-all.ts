@@ -8,7 +8,7 @@ import type { GradeResults, SubmissionResult } from '../score/types.js';
 import type { Spec } from '../spec/types.js';
 import type { BatchOptions, GradeEvents, Job } from './types.js';
 import type { Engine } from './engine.js';
-import { gradeOne, INTERRUPTED } from './grade-one.js';
+import { effectiveClock, gradeOne, INTERRUPTED } from './grade-one.js';
 import { defaultJobs, runPool } from './pool.js';
 import { shardJobs } from './shard.js';
 import { readStored, storeKey, writeStored, type StoreKey } from './store.js';
@@ -17,7 +17,7 @@ import { assembleResults } from './results.js';
 /** Parallelism for a batch: virtual-clock batches use every core; any real-clock job limits it. */
 export function jobsFor(jobs: readonly Job[], opts: Pick<BatchOptions, 'jobs' | 'clock'>): number {
   if (opts.jobs !== undefined) return Math.max(1, Math.floor(opts.jobs));
-  const allVirtual = jobs.length > 0 && jobs.every((j) => (opts.clock ?? j.spec.run.clock) === 'virtual');
+  const allVirtual = jobs.length > 0 && jobs.every((j) => effectiveClock(j.spec, opts.clock) === 'virtual');
   return defaultJobs(allVirtual ? 'virtual' : 'real');
 }
 

@@ -16,11 +16,27 @@ export function submissionId(submission: string): string {
   return basename(resolve(submission));
 }
 
+/**
+ * The clock a spec runs on under the command line's `--clock`. `--clock virtual` is a request
+ * for the whole batch, but only Python has a virtual clock (`clock: virtual` on a node or
+ * command spec is a spec error): those specs keep the real clock, and their runs say why.
+ */
+export function effectiveClock(spec: Spec, clock: GradeOptions['clock']): 'real' | 'virtual' {
+  if (clock === 'virtual' && spec.run.runtime !== 'python') return 'real';
+  return clock ?? spec.run.clock;
+}
+
+/** Recorded on the runs of a non-Python spec graded with `--clock virtual`. */
+export function virtualClockFallback(spec: Spec): string {
+  return `the virtual clock is Python-only, so this ${spec.run.runtime} program ran in real time`;
+}
+
 /** The spec as it will actually run: command-line overrides applied (the input is not modified). */
 export function effectiveSpec(spec: Spec, opts: GradeOptions): Spec {
   const run = { ...spec.run };
-  if (opts.clock) run.clock = opts.clock;
-  if (opts.interpreter) run.interpreter = opts.interpreter;
+  run.clock = effectiveClock(spec, opts.clock);
+  // `--python` pins Python specs only: a node or command spec in the same batch keeps its own.
+  if (opts.interpreter && spec.run.runtime === 'python') run.interpreter = opts.interpreter;
   if (opts.repeat !== undefined) run.repeat = opts.repeat;
   run.repeat = Math.max(1, Math.floor(run.repeat || 1));
   const timing = opts.timeScale !== undefined ? { ...spec.timing, scale: opts.timeScale } : spec.timing;
@@ -91,16 +107,17 @@ export async function gradeOne(
     const eng = engine ?? realEngine;
     for (let i = 0; i < eff.run.repeat; i++) {
       if (opts.signal?.aborted) throw new Error(INTERRUPTED);
-      runs.push(
-        await eng.run({
-          spec: eff,
-          submission: path,
-          runIndex: i,
-          ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-          ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
-          ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
-        }),
-      );
+      const run = await eng.run({
+        spec: eff,
+        submission: path,
+        runIndex: i,
+        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+        ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
+        ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+      });
+      // `--clock virtual` on a runtime without one: say so, as the runner does when it falls back.
+      const fallback = opts.clock === 'virtual' && eff.run.clock !== 'virtual' && !run.clockFallback;
+      runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(eff) } : run);
     }
     const durationMs = Math.round(performance.now() - started);
     return eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs });

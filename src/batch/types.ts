@@ -13,9 +13,9 @@ export interface GradeOptions {
   sandbox?: 'auto' | SandboxLevel;
   /** Fail closed unless at least this level is available (instructors' CI). */
   requireSandbox?: SandboxLevel;
-  /** Overrides `run.clock` of every spec. */
+  /** Overrides `run.clock` of every spec; `virtual` only of Python specs (see effectiveClock). */
   clock?: 'real' | 'virtual';
-  /** Overrides `run.interpreter` (absolute path or version prefix such as "3.12"). */
+  /** Overrides `run.interpreter` of Python specs (absolute path or version prefix such as "3.12"). */
   interpreter?: string;
   /** Replaces `timing.scale` of every spec (slow graders: 2). */
   timeScale?: number;

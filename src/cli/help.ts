@@ -36,8 +36,9 @@ Docs: docs/cli.md (commands), docs/spec-language.md (specs).`;
 const RUN_OPTIONS = `  --sandbox LEVEL       auto (default: strongest available) | bwrap | rlimit | none
   --require-sandbox LEVEL
                         fail (exit 2) unless at least LEVEL is available: bwrap | rlimit | none
-  --clock MODE          real | virtual — overrides the spec's run.clock
-  --python VERSION      interpreter to run: a version prefix (3.12) or an absolute path
+  --clock MODE          real | virtual — overrides the spec's run.clock (virtual:
+                        Python specs only; node and command specs keep real time)
+  --python VERSION      Python to run Python specs with: a version prefix (3.12) or an absolute path
   --time-scale X        multiply every timing tolerance and at-most bound (slow graders: 2)`;
 
 export const HELP: Record<string, string> = {

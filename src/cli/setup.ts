@@ -4,6 +4,7 @@
  * a missing interpreter (python3 not installed), a sandbox level asked for but unavailable.
  */
 
+import { effectiveSpec } from '../batch/grade-one.js';
 import type { GradeOptions } from '../batch/types.js';
 import { InterpreterError, resolveRuntime } from '../run/interpreter.js';
 import { chooseSandbox, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
@@ -14,7 +15,7 @@ import type { Io } from './io.js';
 export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io): Promise<void> {
   const seen = new Set<string>();
   for (const spec of specs) {
-    const settings = { ...spec.run, ...(opts.interpreter ? { interpreter: opts.interpreter } : {}) };
+    const settings = effectiveSpec(spec, opts).run;
     const key = `${settings.runtime}\0${settings.interpreter ?? ''}\0${settings.command?.[0] ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -65,12 +65,19 @@ describe('visibility for students', () => {
     expect(closed.submission.maxScore).toBe(MAX_SCORE - 2 - 2 - 1);
     // crash passes starts-fetching only (counts-to-nine's partial 0.2 is now left out).
     expect(closed.submission.score).toBe(1);
+    // A skip message does not name a left-out check it needed…
+    const skipped = (v: typeof closed, id: string) => v.submission.checks.find((c) => c.id === id)!;
+    expect(s.checks.find((c) => c.id === 'done-around-eight')!.message).toContain("'counts-to-nine'");
+    expect(skipped(closed, 'done-around-eight').message).toBe('skipped: needs a check that is not shown here, which did not pass');
+    expect(JSON.stringify(closed.submission.checks)).not.toContain('counts-to-nine');
 
     const open = studentView(s, true);
     expect(ids(open.submission)).toEqual(ids(s).filter((id) => id !== 'no-traceback'));
     expect(open.leftOut).toBe(1);
     expect(open.submission.score).toBe(1.2);
     expect(open.submission.maxScore).toBe(MAX_SCORE - 1);
+    // … and names it once it is shown.
+    expect(skipped(open, 'done-around-eight').message).toContain("'counts-to-nine'");
     // The record itself is untouched.
     expect(s.checks).toHaveLength(9);
     expect(s.score).toBe(crash().score);

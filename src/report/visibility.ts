@@ -31,9 +31,19 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/**
+ * A skipped check's message names the checks it needed ("skipped: needs 'x' (Title), which
+ * failed"); when one of those is left out, say so without naming it.
+ */
+function maskLeftOut(c: CheckResult, hidden: CheckResult[]): CheckResult {
+  if (c.status !== 'skipped' || !hidden.some((h) => c.message.includes(`'${h.id}'`))) return c;
+  return { ...c, message: 'skipped: needs a check that is not shown here, which did not pass' };
+}
+
 /** The submission as a student sees it: left-out checks are absent from the list and from the score. */
 export function studentView(s: SubmissionResult, revealAfterDue = false): StudentView {
-  const checks = s.checks.filter((c) => shownToStudent(c, revealAfterDue));
+  const hidden = s.checks.filter((c) => !shownToStudent(c, revealAfterDue));
+  const checks = s.checks.filter((c) => shownToStudent(c, revealAfterDue)).map((c) => maskLeftOut(c, hidden));
   const leftOut = s.checks.length - checks.length;
   // Nothing left out: keep the recorded score exactly as graded.
   if (leftOut === 0) return { submission: s, leftOut };

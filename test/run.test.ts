@@ -353,6 +353,40 @@ describe('real runs', () => {
     expect(r.sandbox.limits?.memoryBytes).toBe((SMALL.memoryBytes ?? 0) + 1024 * 1048576);
   });
 
+  // Node: a preload (node --require, bound read-only inside bwrap) marks the program's start.
+  test.each(['bwrap', 'rlimit'] as const)("node (%s): times count from the program's start; the marker leaves no trace", async (level) => {
+    const sub = writeSubmission({
+      'main.js': [
+        'setTimeout(() => {',
+        '  console.log("late");',
+        '  console.log(JSON.stringify(Object.keys(process.env).filter((k) => k.includes("TRACEGRADE"))));',
+        // execArgv shows the --require (documented, harmless).
+        '  console.log(JSON.stringify(process.execArgv.filter((a) => a !== "--require" && !a.startsWith("--max-old"))));',
+        '}, 300);',
+      ].join('\n'),
+    });
+    const r = await runSubmission({ submission: sub, settings: settings({ runtime: 'node' }), limits: SMALL, sandbox: level, requireSandbox: level });
+    expect(r.sandbox.level).toBe(level);
+    expect(r.end).toBe('exited');
+    expect(texts(r).slice(0, 2)).toEqual(['late', '[]']);
+    const preload = JSON.parse(texts(r)[2]!) as string[];
+    // Inside bwrap the preload's dir is bound read-only at a fixed path outside the work dir.
+    if (level === 'bwrap') expect(preload).toEqual(['/opt/tracegrade/0/start.cjs']);
+    else expect(preload).toEqual([expect.stringMatching(/\/runtime\/node\/start\.cjs$/)]);
+    expect(r.startupMs).toBeGreaterThan(0);
+    expect(r.trace[0]!.tMs).toBeGreaterThan(280);
+    expect(r.trace[0]!.tMs).toBeLessThan(300 + 400); // the machine is shared: generous upper bound
+    expect(r.wallMs).toBeGreaterThanOrEqual(r.trace[0]!.tMs);
+  });
+
+  test('node: an ES module entry gets the start marker too', async () => {
+    const sub = writeSubmission({ 'main.mjs': 'await new Promise((r) => setTimeout(r, 300));\nconsole.log("late");\n' });
+    const r = await runSubmission({ submission: sub, settings: settings({ runtime: 'node', entry: 'main.mjs' }), limits: SMALL });
+    expect(texts(r)).toEqual(['late']);
+    expect(r.startupMs).toBeGreaterThan(0);
+    expect(r.trace[0]!.tMs).toBeGreaterThan(280);
+  });
+
   test('command runtime: the submission itself can be the program', async () => {
     const sub = writeSubmission({ 'run.sh': '#!/bin/sh\necho "args: $*"\n' });
     chmodSync(path.join(sub, 'run.sh'), 0o644);

@@ -21,6 +21,8 @@ export interface Instrumentation {
   env: Record<string, string>;
   /** Directories prepended to PYTHONPATH; the sandbox binds them read-only. */
   pythonPath: string[];
+  /** A Node preload (`node --require dir/file`); the sandbox binds `dir` read-only. */
+  nodePreload?: { dir: string; file: string };
   /** Whether the runner must open an extra pipe as the child's fd 3 (the side channel). */
   wantsChannel: boolean;
   /** Bytes read from fd 3, as they arrive. */
@@ -41,6 +43,29 @@ export const CHANNEL_MAX_BYTES = 64 * 1024 * 1024;
 export function runtimePythonDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   return path.resolve(here, '..', '..', 'runtime', 'python');
+}
+
+/** Absolute path of runtime/node (the start-marker preload), from src/run or dist/run. */
+export function runtimeNodeDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '..', '..', 'runtime', 'node');
+}
+
+/**
+ * A Node run's instrumentation: only the start marker. A preload (runtime/node/start.cjs) sends
+ * one line on fd 3 just before the entry runs (the runner counts times from its arrival), closes
+ * the channel and deletes its variable; nothing is patched. The program's process.execArgv shows
+ * the --require (harmless: a fork()ed child loads it too and, without the variable, does nothing).
+ */
+export function instrumentNode(): Instrumentation {
+  return {
+    env: { TRACEGRADE_CHANNEL_FD: String(CHANNEL_FD) },
+    pythonPath: [],
+    nodePreload: { dir: runtimeNodeDir(), file: 'start.cjs' },
+    wantsChannel: true,
+    onChannelData() {},
+    finish: (record) => record,
+  };
 }
 
 /** Whether a run needs the Python instrumentation at all. */

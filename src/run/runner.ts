@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Limits, RunSettings } from '../spec/types.js';
 import type { RunEndReason, RunRecord, SandboxInfo, SandboxLevel, Stream } from '../trace/types.js';
 import { TraceCapture } from './capture.js';
-import { instrumentPython, type Instrumentation } from './instrument.js';
+import { instrumentNode, instrumentPython, type Instrumentation } from './instrument.js';
 import { resolveRuntime, type ResolvedRuntime } from './interpreter.js';
 import { formatBytes, formatMs, resolveLimits } from './limits.js';
 import {
@@ -107,14 +107,21 @@ function sandboxInfo(chosen: { level: SandboxLevel; reason?: string }, plan?: La
   return info;
 }
 
-function buildArgv(settings: RunSettings, runtime: ResolvedRuntime, work: WorkDir, limits: Limits): string[] {
+function buildArgv(settings: RunSettings, runtime: ResolvedRuntime, work: WorkDir, limits: Limits, nodePreload?: string): string[] {
   const entry = work.entry;
   switch (settings.runtime) {
     case 'python':
       return [runtime.executable, entry!, ...settings.args];
     case 'node':
       // The heap cap is the real memory limit for V8; the address-space limit has headroom.
-      return [runtime.executable, `--max-old-space-size=${Math.max(16, Math.floor(limits.memoryBytes / 1048576))}`, entry!, ...settings.args];
+      // The start marker (when given) runs before the entry, CommonJS or ESM alike.
+      return [
+        runtime.executable,
+        `--max-old-space-size=${Math.max(16, Math.floor(limits.memoryBytes / 1048576))}`,
+        ...(nodePreload ? ['--require', nodePreload] : []),
+        entry!,
+        ...settings.args,
+      ];
     case 'command': {
       const argv = (settings.command ?? []).map((a, i) => {
         if (!a.includes('{entry}')) return a;
@@ -135,7 +142,8 @@ async function runInWorkDir(
   runtime: ResolvedRuntime,
   abort?: AbortSignal,
 ): Promise<RunRecord> {
-  const instr: Instrumentation | null = settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : null;
+  const instr: Instrumentation | null =
+    settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : settings.runtime === 'node' ? instrumentNode() : null;
   const env: Record<string, string> = { LANG: 'C.UTF-8' };
   if (settings.runtime === 'python') {
     env.PYTHONUNBUFFERED = '1';
@@ -145,10 +153,14 @@ async function runInWorkDir(
   // Inside bwrap the instrumentation dirs appear at fixed paths of their own: bound at their host
   // path they could land inside the work dir (a checkout under /work) and show up in the
   // program's listing of its cwd.
-  const binds = (instr?.pythonPath ?? []).map((from, i) => ({ from, to: chosen.level === 'bwrap' ? `${SANDBOX_RUNTIME_DIR}/${i}` : from }));
+  const dirs = [...(instr?.pythonPath ?? []), ...(instr?.nodePreload ? [instr.nodePreload.dir] : [])];
+  const binds = dirs.map((from, i) => ({ from, to: chosen.level === 'bwrap' ? `${SANDBOX_RUNTIME_DIR}/${i}` : from }));
+  const pyBinds = binds.slice(0, instr?.pythonPath.length ?? 0);
+  const preloadDir = instr?.nodePreload ? binds[binds.length - 1]!.to : undefined;
+  const nodePreload = instr?.nodePreload && preloadDir ? path.posix.join(preloadDir, instr.nodePreload.file) : undefined;
   if (settings.runtime === 'python') {
     env.PYTHONUNBUFFERED = '1'; // set explicitly either way: the trace's timing depends on it
-    const pp = [...binds.map((b) => b.to), ...(settings.env.PYTHONPATH ? [settings.env.PYTHONPATH] : [])];
+    const pp = [...pyBinds.map((b) => b.to), ...(settings.env.PYTHONPATH ? [settings.env.PYTHONPATH] : [])];
     if (pp.length) env.PYTHONPATH = pp.join(path.delimiter);
   }
   if (settings.runtime === 'command' && work.entry) {
@@ -160,7 +172,7 @@ async function runInWorkDir(
   const plan = await planLaunch({
     level: chosen.level,
     runtime: settings.runtime,
-    argv: buildArgv(settings, runtime, work, limits),
+    argv: buildArgv(settings, runtime, work, limits, nodePreload),
     workDir: work.dir,
     tmpDir: work.tmp,
     workBytes: work.bytes,

@@ -1,0 +1,35 @@
+// tracegrade's start marker for Node programs, loaded with `node --require` before the entry.
+// It tells the parent (one line on the side channel, fd TRACEGRADE_CHANNEL_FD) that the
+// program's own code begins now, closes the channel and removes its variable, so the program
+// and any node it starts (fork() passes on --require) see nothing. It never prints and never throws.
+'use strict';
+try {
+  const fdText = process.env.TRACEGRADE_CHANNEL_FD;
+  delete process.env.TRACEGRADE_CHANNEL_FD;
+  const fd = Number(fdText);
+  if (fdText && Number.isInteger(fd) && fd > 2) {
+    const fs = require('fs');
+    // Only the parent's pipe (a socket or FIFO): were fd 3 not given, Node's own event-loop fd
+    // could sit there, and closing that would abort the process.
+    let st = null;
+    try {
+      st = fs.fstatSync(fd);
+    } catch (e) {
+      /* no such fd */
+    }
+    if (st && (st.isSocket() || st.isFIFO())) {
+      try {
+        fs.writeSync(fd, '{"k":"hello","clock":"start","node":' + JSON.stringify(process.version) + '}\n');
+      } catch (e) {
+        /* the parent is gone: nothing to tell */
+      }
+      try {
+        fs.closeSync(fd);
+      } catch (e) {
+        /* already closed */
+      }
+    }
+  }
+} catch (e) {
+  /* never disturb the program */
+}

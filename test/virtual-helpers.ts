@@ -15,6 +15,21 @@ import type { RunSettings } from '../src/spec/types.js';
 import type { RunRecord } from '../src/trace/types.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'virtual');
+const SUBMISSIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'submissions');
+
+/** Lesson programs the curriculum already ships: the tests run those, not copies of them. */
+const BUNDLED: Record<string, string> = {
+  'fetch.py': 'fetch-and-count/reference/main.py',
+  'fetch_half.py': 'fetch-and-count-half-second/reference/main.py',
+  'sequential.py': 'fetch-and-count-sequential/reference/main.py',
+  'hardcoded.py': 'fetch-and-count/hard-coded/main.py',
+};
+
+/** Absolute path of a test program: a bundled submission, or a file of test/fixtures/virtual. */
+export function fixturePath(file: string): string {
+  if (path.isAbsolute(file)) return file;
+  return BUNDLED[file] ? path.join(SUBMISSIONS, BUNDLED[file]) : path.join(FIXTURES, file);
+}
 
 export interface Interp {
   version: string;
@@ -68,7 +83,7 @@ export async function runPy(exe: string, file: string, over: Partial<RunSettings
   };
   const t0 = performance.now();
   const capture = new TraceCapture({ outputLimit: 1 << 20, now: () => performance.now() - t0 });
-  const child = spawn(exe, [path.isAbsolute(file) ? file : path.join(FIXTURES, file)], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], cwd: FIXTURES });
+  const child = spawn(exe, [fixturePath(file)], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], cwd: FIXTURES });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

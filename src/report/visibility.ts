@@ -5,6 +5,7 @@
  * the class page and results.json keep everything. Pure.
  */
 
+import { round2 } from '../score/combine.js';
 import type { CheckResult, SubmissionResult } from '../score/types.js';
 
 /** Whether a student sees this check. An unknown visibility (a hand-edited file) stays hidden. */
@@ -27,9 +28,6 @@ export interface StudentView {
   leftOut: number;
 }
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
 
 /**
  * A skipped check's message names the checks it needed ("skipped: needs 'x' (Title), which

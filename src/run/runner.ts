@@ -302,7 +302,7 @@ async function spawnAndCapture(
   clearTimeout(wallTimer);
   abort?.removeEventListener('abort', onAbort);
   // A setsid grandchild can keep the pipes open: read them with our own deadline, then close.
-  await Promise.race([Promise.all(streamsDone), new Promise((r) => setTimeout(r, DRAIN_MS))]);
+  await raceTimeout(Promise.all(streamsDone), DRAIN_MS);
   // Whatever is left of the run (daemons, process-group escapees) dies now.
   if (plan.cgroup) await plan.cgroup.killAll();
   if (child.pid) {
@@ -316,7 +316,7 @@ async function spawnAndCapture(
   capture.end('stdout');
   capture.end('stderr');
   if (killTimer) clearTimeout(killTimer);
-  await Promise.race([child.then(() => {}, () => {}), new Promise((r) => setTimeout(r, 1000))]);
+  await raceTimeout(child.then(() => {}, () => {}), 1000);
   const stats = plan.cgroup ? await plan.cgroup.stats() : {};
 
   const err = await Promise.race([spawnError, Promise.resolve(null)]);
@@ -353,6 +353,19 @@ function rebaseOnProgramStart(record: RunRecord, programStartMs: number): void {
   record.startupMs = startup;
   record.wallMs = round3(record.wallMs - startup);
   for (const line of record.trace) line.tMs = round3(line.tMs - startup);
+}
+
+/**
+ * Wait for `p`, at most `ms`. The timer is cleared either way: a pending timer keeps Node's
+ * event loop alive, so every CLI run used to idle up to a second before it could exit.
+ */
+async function raceTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function round3(x: number): number {

@@ -2,15 +2,26 @@ import { createDefaultEsmPreset, type JestConfigWithTsJest } from 'ts-jest';
 
 const preset = createDefaultEsmPreset({ tsconfig: 'tsconfig.json' });
 
-const config: JestConfigWithTsJest = {
+// Shared by both projects.
+const common = {
   ...preset,
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // Sources import siblings as './x.js' (NodeNext ESM); Jest resolves the .ts file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testTimeout: 60_000,
+  // Every fast-check property uses the run's seed (printed at the end; TRACEGRADE_SEED replays it).
+  setupFiles: ['<rootDir>/test/seed-setup.ts'],
+};
+
+const config: JestConfigWithTsJest = {
+  // Once per run: the seed, and which facilities (bwrap, Chromium, xmllint, Pythons) are here.
+  globalSetup: '<rootDir>/test/global-setup.mjs',
   reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
+  projects: [
+    // The pure engine, spec loader and helpers: no process, no clock, no file outside a temp dir.
+    { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.test.ts'], testTimeout: 20_000 },
+    // Real programs, the sandbox, the compiled CLI, the browser.
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.test.ts'], testTimeout: 60_000 },
+  ],
 };
 
 export default config;

@@ -122,3 +122,8 @@ export function needs(...names: string[]): { describe: jest.Describe; test: jest
   }) as unknown as jest.Describe;
   return { describe: skipDescribe, test: skipTest, it: skipTest, ok: false };
 }
+
+/** `needs('bwrap')` for the bwrap level; the rlimit and none levels work on any Linux. */
+export function needsLevel(level: 'bwrap' | 'rlimit' | 'none'): ReturnType<typeof needs> {
+  return level === 'bwrap' ? needs('bwrap') : needs();
+}

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/report/atomic.js';
@@ -34,6 +35,15 @@ describe('results.json', () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(singleResults(s))));
   });
 
+  test('a line as long as the output limit allows (8 MiB) is written too, not a stack overflow', () => {
+    // The one-line-per-trace-row rewrite once ran a backtracking regex over each row: V8 gave up
+    // ("Maximum call stack size exceeded") somewhere between 5 and 8 MB, and results.json was lost.
+    const s = garbage();
+    s.runs[0]!.trace.push({ tMs: 300, stream: 'stdout', text: 'x\\"'.repeat(3 * 1024 * 1024) });
+    const text = stringifyResults(singleResults(s));
+    expect(JSON.parse(text).submissions[0].runs[0].trace.at(-1).text.length === 9 * 1024 * 1024).toBe(true);
+  });
+
   test('written atomically: no temp file left, and a failed write leaves the old file whole', async () => {
     const dir = tempDir();
     const file = join(dir, 'results.json');
@@ -49,17 +59,30 @@ describe('results.json', () => {
   });
 
   test('a write into an unwritable directory fails without touching the old file', async () => {
-    if (process.getuid?.() === 0) {
-      // root ignores directory permissions; the rename test above covers the failure path.
-      return;
-    }
     const dir = tempDir();
     const file = join(dir, 'results.json');
     writeFileSync(file, 'old');
-    chmodSync(dir, 0o500);
-    await expect(writeFileAtomic(file, 'new')).rejects.toThrow();
-    chmodSync(dir, 0o700);
+    if (process.getuid?.() === 0) {
+      // Root ignores directory permissions: the write is made by a child running as nobody
+      // (uid 65534), for whom the directory (root's, 0755) is read-only, as it is for a user.
+      chmodSync(dir, 0o755);
+      const atomic = new URL('../dist/report/atomic.js', import.meta.url).href;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { writeFileAtomic } from '${atomic}'; await writeFileAtomic(process.argv[1], 'new');`, file], {
+        uid: 65534,
+        gid: 65534,
+        cwd: '/',
+        encoding: 'utf8',
+      });
+      expect(r.error).toBeUndefined();
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/EACCES/);
+    } else {
+      chmodSync(dir, 0o500);
+      await expect(writeFileAtomic(file, 'new')).rejects.toThrow(/EACCES/);
+      chmodSync(dir, 0o700);
+    }
     expect(readFileSync(file, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['results.json']);
   });
 
   test('readResultsFile reads what the writer wrote and names the problem otherwise', async () => {

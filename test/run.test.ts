@@ -23,6 +23,7 @@ import {
   SubmissionError,
   translateWrapperExit,
 } from '../src/run/index.js';
+import { needsLevel } from './facilities.js';
 import { SMALL, removeTempDirs, settings, tempDir, texts, writeSubmission } from './run-helpers.js';
 
 afterAll(removeTempDirs);
@@ -354,7 +355,7 @@ describe('real runs', () => {
   });
 
   // Node: a preload (node --require, bound read-only inside bwrap) marks the program's start.
-  test.each(['bwrap', 'rlimit'] as const)("node (%s): times count from the program's start; the marker leaves no trace", async (level) => {
+  for (const level of ['bwrap', 'rlimit'] as const) needsLevel(level).test(`node (${level}): times count from the program's start; the marker leaves no trace`, async () => {
     const sub = writeSubmission({
       'main.js': [
         'setTimeout(() => {',

@@ -5,11 +5,12 @@
 
 import { runSubmission } from '../src/run/index.js';
 import path from 'node:path';
+import { needsLevel } from './facilities.js';
 import { FIXTURES, fixturePath, rows, settings } from './virtual-helpers.js';
 
 const FETCH_ROWS = [[0, 'start fetching'], ...Array.from({ length: 8 }, (_, i) => [i * 250, String(i)]), [2000, 'done fetching'], [2000, "{'data': 1}"], [2000, '8'], [2250, '9']];
 
-describe.each(['bwrap', 'rlimit', 'none'] as const)('runner at sandbox level %s', (sandbox) => {
+for (const sandbox of ['bwrap', 'rlimit', 'none'] as const) needsLevel(sandbox).describe(`runner at sandbox level ${sandbox}`, () => {
   test('fetch-and-count under the virtual clock: exact times, tasks traced', async () => {
     const r = await runSubmission({ submission: fixturePath('fetch.py'), settings: settings({ clock: 'virtual' }), sandbox });
     expect(r.sandbox.level).toBe(sandbox);

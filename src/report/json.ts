@@ -19,20 +19,21 @@ export function stringifyResults(results: GradeResults): string {
       for (const t of r.tasks ?? []) compact.add(t);
     }
   }
-  // A per-call nonce, so no text a program printed can forge the marker.
+  // Each compact object becomes a short numbered placeholder, swapped for its one-line JSON
+  // afterwards: the regex only ever sees placeholders, never a program's (up to 8 MiB) line.
+  // A per-call nonce, so no text a program printed can forge a placeholder.
   const nonce = randomBytes(8).toString('hex');
-  const MARK = `\u0000tg${nonce}\u0000`;
+  const rows: string[] = [];
   const json = JSON.stringify(
     results,
     function (_key, value: unknown) {
-      return compact.has(value) ? MARK + JSON.stringify(value) : value;
+      if (!compact.has(value)) return value;
+      rows.push(JSON.stringify(value));
+      return `\u0000tg${nonce}:${rows.length - 1}\u0000`;
     },
     2,
   );
-  // Un-quote the marked one-line objects: the marker and JSON.stringify's string escaping undone.
-  return (
-    json.replace(new RegExp(`"\\\\u0000tg${nonce}\\\\u0000((?:[^"\\\\]|\\\\.)*)"`, 'g'), (_m, inner: string) => JSON.parse(`"${inner}"`) as string) + '\n'
-  );
+  return json.replace(new RegExp(`"\\\\u0000tg${nonce}:(\\d+)\\\\u0000"`, 'g'), (_m, i: string) => rows[Number(i)]!) + '\n';
 }
 
 export const jsonReporter: Reporter = {

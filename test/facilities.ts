@@ -9,6 +9,8 @@
  *
  * TRACEGRADE_TEST_NO=chromium,xmllint,python3.9 hides facilities that are installed, to run the
  * suite as on a machine without them (TRACEGRADE_BWRAP=/nonexistent does it for bwrap too).
+ * TRACEGRADE_TEST_REQUIRE=bwrap,chromium,xmllint (set by .ci/run) makes their tests fail
+ * instead of skipping when one is missing: CI must not pass by skipping.
  */
 
 import { accessSync, constants, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -110,7 +112,9 @@ export function pythons(): Array<{ minor: number; version: string; exe: string }
  */
 export function needs(...names: string[]): { describe: jest.Describe; test: jest.It; it: jest.It; ok: boolean } {
   const missing = names.filter((n) => !has(n));
-  if (!missing.length) return { describe, test, it: test, ok: true };
+  // CI installs these (.ci/run sets TRACEGRADE_TEST_REQUIRE): there a missing one fails its tests.
+  const required = (process.env.TRACEGRADE_TEST_REQUIRE ?? '').split(',').map((s) => s.trim());
+  if (!missing.length || missing.every((n) => required.includes(n))) return { describe, test, it: test, ok: !missing.length };
   const tag = ` [needs ${missing.join(', ')}]`;
   const tagged = <F extends (title: string, ...rest: never[]) => unknown>(f: F): F =>
     ((title: string, ...rest: never[]) => f(title + tag, ...rest)) as F;

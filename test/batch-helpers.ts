@@ -61,13 +61,15 @@ export function sleeper(seconds: number, done = 'done'): string {
 /**
  * A minimal real engine for tests of batch logic: runs `python main.py` (or the file) in
  * place, stamps lines on arrival, passes the single check when a line equals its pattern.
- * Counts how many runs are in flight at once (`maxInFlight`).
+ * Counts how many runs are in flight at once (`maxInFlight`) and their total time (`busyMs`).
  */
-export function pythonEngine(): Engine & { maxInFlight: number; runs: number } {
+export function pythonEngine(): Engine & { maxInFlight: number; runs: number; busyMs: number } {
   let inFlight = 0;
   const eng = {
     maxInFlight: 0,
     runs: 0,
+    /** The runs' durations added up: what they would take one after the other. */
+    busyMs: 0,
     async run(req: Parameters<Engine['run']>[0]): Promise<RunRecord> {
       inFlight++;
       eng.runs++;
@@ -88,6 +90,7 @@ export function pythonEngine(): Engine & { maxInFlight: number; runs: number } {
           }
         });
         const code: number | null = await new Promise((res) => child.on('close', (c) => res(c)));
+        eng.busyMs += performance.now() - t0;
         return {
           exitCode: code, signal: null, timedOut: false, truncated: false, end: 'exited',
           wallMs: performance.now() - t0, clock: 'real', sandbox: { level: 'none' }, trace,

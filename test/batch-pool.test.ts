@@ -61,12 +61,14 @@ describe('gradeAll parallelism with real Python processes', () => {
   it('--jobs N: at most N programs run at once, N is recorded in the results, and N > 1 is faster', async () => {
     const { jobs } = await planJobs([makeSpec('sleepy')], [join(root, 'subs')]);
     const elapsed: Record<number, number> = {};
+    const busy: Record<number, number> = {};
     for (const n of [1, 3]) {
       const engine = pythonEngine();
       // In-flight counts measured around each real child process, independently of the pool's bookkeeping.
       const t0 = performance.now();
       const results = await gradeAll(jobs, { jobs: n, outDir: join(root, `out${n}`) }, {}, engine);
       elapsed[n] = performance.now() - t0;
+      busy[n] = engine.busyMs;
       expect(engine.maxInFlight).toBe(n);
       expect(results.jobs).toBe(n);
       expect(results.submissions.map((s) => s.score)).toEqual([1, 1, 1, 1, 1, 1]);
@@ -74,6 +76,10 @@ describe('gradeAll parallelism with real Python processes', () => {
     // 6 programs sleeping 0.3 s: one at a time takes ≥ 1.8 s; three at once take ≥ 0.6 s and clearly less.
     expect(elapsed[1]!).toBeGreaterThanOrEqual(6 * 300);
     expect(elapsed[3]!).toBeGreaterThanOrEqual(2 * 300);
-    expect(elapsed[3]!).toBeLessThan(0.75 * elapsed[1]!);
+    // "Faster", measured within one batch (so the machine's load, which comes and goes, cancels
+    // out): three at a time overlap, so the batch takes well under its runs' summed durations;
+    // one at a time it takes all of them.
+    expect(elapsed[3]!).toBeLessThan(0.75 * busy[3]!);
+    expect(elapsed[1]!).toBeGreaterThanOrEqual(busy[1]!);
   });
 });

@@ -140,7 +140,10 @@ test('every fixture gets the same verdicts under the virtual and the real clock 
   const loaded = await loadSpecFile(SPEC);
   expect(loaded.spec).toBeDefined();
   const spec = withTaskChecks(loaded.spec!);
-  const files = ['fetch.py', 'sequential.py', 'blocking.py', 'threads.py', 'sleeponly.py', 'notawaited.py'];
+  // Not threads.py: its two threads print at the same instants (0 s, 2 s), so its real-clock
+  // order is a thread race by construction. The bundled thread-fake (offset by 0.1 s) gets the
+  // same verdicts in both modes in curriculum.test.ts; threads.py's virtual verdicts are above.
+  const files = ['fetch.py', 'sequential.py', 'blocking.py', 'sleeponly.py', 'notawaited.py'];
   const pairs = await pool(
     files.flatMap((f) => [() => runPy(NEWEST.exe, f, { clock: 'virtual' }), () => runPy(NEWEST.exe, f, { clock: 'real' })]),
     4,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createDefaultEsmPreset, type JestConfigWithTsJest } from 'ts-jest';
 
 const preset = createDefaultEsmPreset({ tsconfig: 'tsconfig.json' });
@@ -15,6 +16,9 @@ const common = {
 const config: JestConfigWithTsJest = {
   // Once per run: the seed, and which facilities (bwrap, Chromium, xmllint, Pythons) are here.
   globalSetup: '<rootDir>/test/global-setup.mjs',
+  // Jest's default on 2 cores is one worker; the e2e files mostly wait on real programs, so two
+  // run side by side (measured: README, "Tests").
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // A global option (Jest ignores it per project); real runs on a loaded 2-core machine need it.
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],

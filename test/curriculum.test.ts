@@ -21,6 +21,7 @@ import {
   requireBuild,
   type ExpectedRow,
 } from './curriculum-helpers.js';
+import { has } from './facilities.js';
 
 async function dirs(path: string): Promise<string[]> {
   return (await readdir(path, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -106,6 +107,10 @@ function assertTable(rows: ExpectedRow[], results: GradeResults): { problems: st
   return { problems, notApplicable };
 }
 
+/** Both gradings of the curriculum, shared by the tests below (one real grading per test run). */
+let realResults: GradeResults | undefined;
+let virtualResults: GradeResults | undefined;
+
 describe('grading the bundled curriculum for real', () => {
   let out: string;
   let results: GradeResults;
@@ -114,7 +119,7 @@ describe('grading the bundled curriculum for real', () => {
     requireBuild();
     out = await mkdtemp(join(tmpdir(), 'tracegrade-curriculum-'));
     // The same command as `npm run grade` (json only), with the default --jobs.
-    results = await gradeToJson(['specs', 'submissions'], out, 200_000);
+    results = realResults = await gradeToJson(['specs', 'submissions'], out, 200_000);
   }, 240_000);
 
   afterAll(async () => {
@@ -162,7 +167,7 @@ describe('the same curriculum under the virtual clock', () => {
   it('grades every submission exactly as the table says, with virtual time', async () => {
     requireBuild();
     out = await mkdtemp(join(tmpdir(), 'tracegrade-curriculum-virtual-'));
-    const results = await gradeToJson(['specs', 'submissions', '--clock', 'virtual'], out, 120_000);
+    const results = (virtualResults = await gradeToJson(['specs', 'submissions', '--clock', 'virtual'], out, 120_000));
     const rows = await readExpectedScores();
     expect(results.submissions).toHaveLength(rows.length);
     // Only Python has a virtual clock: the Node lesson stays on the real one, and says why.
@@ -178,4 +183,22 @@ describe('the same curriculum under the virtual clock', () => {
     }
     expect(assertTable(rows, results).problems).toEqual([]);
   }, 150_000);
+
+  // (Was test/virtual-curriculum.test.ts, which graded the curriculum twice more through the
+  // runner: the same claim, from the two gradings above.) Every Python submission gets the same
+  // per-check verdicts in virtual and in real time, both at the strongest sandbox level here
+  // (bwrap when it works: the instrumentation then loads from the read-only bind inside it).
+  it('the same verdicts in virtual and in real time, check by check, at the strongest sandbox level', () => {
+    expect(realResults && virtualResults).toBeDefined();
+    const verdicts = (r: GradeResults) =>
+      new Map(r.submissions.map((s) => [`${s.spec}/${s.id}`, s.checks.map((c) => `${c.id}:${c.status}`).join(' ')] as const));
+    const real = verdicts(realResults!);
+    const virt = verdicts(virtualResults!);
+    expect(real.size).toBeGreaterThan(40);
+    const diffs = [...real].filter(([k, v]) => virt.get(k) !== v).map(([k, v]) => ({ submission: k, real: v, virtual: virt.get(k) }));
+    expect(diffs).toEqual([]);
+    const level = has('bwrap') ? 'bwrap' : 'rlimit';
+    const levels = [...realResults!.submissions, ...virtualResults!.submissions].map((s) => s.runs[0]?.sandbox.level);
+    expect(levels.filter((l) => l !== level)).toEqual([]);
+  });
 });

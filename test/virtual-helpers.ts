@@ -5,7 +5,6 @@
  */
 
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
@@ -13,6 +12,7 @@ import { TraceCapture } from '../src/run/capture.js';
 import { instrumentPython } from '../src/run/instrument.js';
 import type { RunSettings } from '../src/spec/types.js';
 import type { RunRecord } from '../src/trace/types.js';
+import { pythons } from './facilities.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'virtual');
 const SUBMISSIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'submissions');
@@ -37,20 +37,9 @@ export interface Interp {
   exe: string;
 }
 
-/** Every /root/.pyenv/versions/3.{8..13}.x interpreter present, else the default python3. */
+/** Every installed Python 3.8–3.13 (test/facilities.ts), else the default python3. */
 export function interpreters(): Interp[] {
-  const root = '/root/.pyenv/versions';
-  const out: Interp[] = [];
-  if (existsSync(root)) {
-    for (const d of readdirSync(root).sort()) {
-      const m = /^3\.(\d+)\.\d+$/.exec(d);
-      if (!m) continue;
-      const minor = Number(m[1]);
-      const exe = path.join(root, d, 'bin', 'python3');
-      if (minor >= 8 && minor <= 13 && existsSync(exe)) out.push({ version: d, minor, exe });
-    }
-  }
-  out.sort((a, b) => a.minor - b.minor);
+  const out: Interp[] = pythons().map((p) => ({ version: p.version, minor: p.minor, exe: p.exe }));
   if (out.length === 0) {
     const exe = execFileSync('python3', ['-c', 'import sys;print(sys.executable)']).toString().trim();
     const v = execFileSync(exe, ['-c', 'import sys;print("%d.%d.%d" % sys.version_info[:3])']).toString().trim();

@@ -17,6 +17,8 @@ export interface UnitRef {
   task: TaskRef;
   fromMs: number;
   toMs?: number;
+  /** Its end is unknown (an older tracer's evidence): toMs is not said. */
+  inferred?: boolean;
 }
 
 /** What one thread printed: its number, how many lines, the first and last text. */
@@ -60,4 +62,6 @@ export type StructureCause =
   /** One finished before the other started (awaited one after another). */
   | { kind: 'sequential'; first: UnitRef; second: UnitRef; sameTask: boolean }
   /** Both were in flight, but one never waited on an await while the other ran. */
-  | { kind: 'never-suspended'; busy: UnitRef; other: UnitRef };
+  | { kind: 'never-suspended'; busy: UnitRef; other: UnitRef }
+  /** They never overlapped, and an older tracer's evidence cannot say more (where a coroutine ended). */
+  | { kind: 'apart'; a: UnitRef; b: UnitRef };

@@ -17,6 +17,7 @@ function unit(u: UnitRef): string {
 }
 
 function span(u: UnitRef): string {
+  if (u.inferred) return `from ${fmtTime(u.fromMs)}`;
   return `${fmtTime(u.fromMs)}–${u.toMs !== undefined ? fmtTime(u.toMs) : 'end'}`;
 }
 
@@ -31,6 +32,8 @@ export function renderThreads(ts: ThreadPrint[]): string {
 
 /** "time.sleep(2) in fetch_data at 0.05 s blocked the loop for 2.00 s". */
 export function renderBlock(b: Block): string {
+  // The tracer's CPU-step detail is a sentence of its own ("a step of busy() ran 424 ms …").
+  if (!/^[\w.]+\(/.test(b.detail)) return `${b.detail}, at ${fmtTime(b.atMs)}, blocked the loop for ${fmtDuration(b.durationMs)}`;
   return `${b.detail}${b.name ? ` in ${b.name}` : ''} at ${fmtTime(b.atMs)} blocked the loop for ${fmtDuration(b.durationMs)}`;
 }
 
@@ -58,6 +61,8 @@ export function renderCause(c: StructureCause): string {
       );
     case 'never-suspended':
       return `${c.busy.name} never waited on an await while ${c.other.name} was in flight (${span(c.busy)}; ${c.other.name} ${span(c.other)}), so they never ran alongside each other`;
+    case 'apart':
+      return `neither ran while the other waited on an await (${unit(c.a)} from ${fmtTime(c.a.fromMs)}, ${unit(c.b)} from ${fmtTime(c.b.fromMs)})`;
   }
 }
 

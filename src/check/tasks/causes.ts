@@ -29,7 +29,7 @@ function blockIn(model: Model, u: Unit, from: number, to: number): Block | undef
     if (!best || (e.durationMs ?? 0) > (best.durationMs ?? 0)) best = e;
   });
   if (!best) return undefined;
-  return { ...(best.name ? { name: best.name } : {}), detail: best.detail ?? 'a blocking call', atMs: best.tMs, durationMs: best.durationMs ?? 0 };
+  return { name: best.name ?? u.name, detail: best.detail ?? 'a blocking call', atMs: best.tMs, durationMs: best.durationMs ?? 0 };
 }
 
 /** Whether u's task was suspended at some point while u was in flight within [from, to]. */
@@ -44,12 +44,13 @@ export function whyApart(model: Model, a: Unit, b: Unit, aWaited: boolean, bWait
   const hosts = new Set([a.task, b.task].map((id) => taskRef(model.tasks.get(id), id).label));
   if (main?.kind === 'main-returned' && main.cancelled.some((t) => hosts.has(t.label))) return main;
   const [first, second] = a.from <= b.from ? [a, b] : [b, a];
-  if (a.task === b.task || first.to <= second.from) {
+  if (a.task === b.task || (first.to <= second.from && !first.inferred)) {
     const blk = everSuspended(model, first, first.from, first.to) ? undefined : blockIn(model, first, first.from, first.to);
     if (blk && a.task !== b.task) return { kind: 'blocked', block: blk, by: unitRef(model, first), other: unitRef(model, second) };
     return { kind: 'sequential', first: unitRef(model, first), second: unitRef(model, second), sameTask: a.task === b.task };
   }
   // Both in flight at once: the one that never waited while the other was in flight is busy.
+  if (a.inferred || b.inferred) return { kind: 'apart', a: unitRef(model, a), b: unitRef(model, b) };
   const busy = !aWaited ? a : b;
   const other = busy === a ? b : a;
   const lo = Math.max(busy.from, other.from);

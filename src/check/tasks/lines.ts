@@ -42,7 +42,8 @@ export function taskRef(t: TaskNode | undefined, id: number): { name: string; la
 
 export function unitRef(model: Model, u: Unit): UnitRef {
   const r: UnitRef = { name: u.name, task: taskRef(model.tasks.get(u.task), u.task), fromMs: u.fromMs };
-  if (u.toMs !== undefined) r.toMs = u.toMs;
+  if (u.inferred) r.inferred = true;
+  else if (u.toMs !== undefined) r.toMs = u.toMs;
   else {
     const end = model.events[u.to];
     if (end) r.toMs = end.tMs;

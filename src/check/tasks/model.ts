@@ -47,6 +47,8 @@ export interface Unit {
   to: number;
   fromMs: number;
   toMs?: number;
+  /** Known only from an older tracer's "suspended inside it" record: where it ended is unknown. */
+  inferred?: boolean;
 }
 
 export interface Model {
@@ -129,7 +131,7 @@ function buildUnits(events: TaskEvent[], tasks: Map<number, TaskNode>): Unit[] {
       const u = open.get(`${e.task}:${e.name}`)?.pop();
       if (u) Object.assign(u, { to: i, toMs: e.tMs });
     } else if (e.kind === 'awaited' && e.by === e.task && e.name && !withEntered.has(e.task)) {
-      if (!units.some((u) => u.task === e.task && u.name === e.name)) units.push({ name: e.name, task: e.task, from: i, to: taskEnd(e.task), fromMs: e.tMs });
+      if (!units.some((u) => u.task === e.task && u.name === e.name)) units.push({ name: e.name, task: e.task, from: i, to: taskEnd(e.task), fromMs: e.tMs, inferred: true });
     }
   });
   for (const t of tasks.values()) {

@@ -35,7 +35,7 @@ describe('TraceCapture', () => {
     return { set: (v: number) => (t = v), now: () => t };
   }
 
-  test('splits lines across chunks and stamps each with its first byte', () => {
+  test('splits lines across chunks and stamps each at the arrival of its end (first byte kept)', () => {
     const c = clocked();
     const cap = new TraceCapture({ outputLimit: 1 << 20, now: c.now });
     c.set(1.5);
@@ -46,10 +46,23 @@ describe('TraceCapture', () => {
     cap.push('stdout', enc('ld\r\nlast'));
     cap.end('stdout');
     expect(cap.lines).toEqual([
-      { tMs: 1.5, stream: 'stdout', text: 'hello' },
-      { tMs: 2.25, stream: 'stdout', text: 'world' },
+      { tMs: 2.25, stream: 'stdout', text: 'hello', firstByteMs: 1.5 },
+      { tMs: 3, stream: 'stdout', text: 'world', firstByteMs: 2.25 },
       { tMs: 3, stream: 'stdout', text: 'last', partial: true },
     ]);
+  });
+
+  test('a line written one byte early and the rest later is not backdated (issue 10)', () => {
+    const c = clocked();
+    const cap = new TraceCapture({ outputLimit: 1 << 20, now: c.now });
+    c.set(100);
+    cap.push('stdout', enc('d'));
+    c.set(1100);
+    cap.push('stdout', enc('one fetching\n'));
+    c.set(1500);
+    cap.end('stdout');
+    expect(cap.lines).toEqual([{ tMs: 1100, stream: 'stdout', text: 'done fetching', firstByteMs: 100 }]);
+    expect(cap.newlines.stdout).toBe(1);
   });
 
   test('decodes each stream separately, a multi-byte character split across chunks included', () => {

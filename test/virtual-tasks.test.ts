@@ -4,7 +4,7 @@
  * verdicts are the same under the virtual and the real clock.
  */
 
-import { evaluateTaskRule } from '../src/check/tasks.js';
+import { evaluateTaskRule } from '../src/check/tasks/index.js';
 import { evaluateChecks } from '../src/check/index.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { Check, Spec, TaskRule } from '../src/spec/types.js';
@@ -74,15 +74,19 @@ describe(`task checks on programs run under Python ${NEWEST.version}`, () => {
   test('blocking time.sleep inside coroutines: asyncio is used, but nothing overlaps and the loop is blocked', () => {
     const run = runs['blocking.py']!;
     expect(verdicts(run)).toEqual({ uses: 'passed', concurrent: 'failed', overlap: 'failed', awaited: 'passed', createTask: 'passed', blocking: 'failed' });
-    expect(why(run, 'blocking')).toMatch(/blocked for 2\.00 s by time\.sleep\(2\) in fetch_data/);
+    expect(why(run, 'blocking')).toMatch(/^time\.sleep\(2\) in fetch_data at 0\.00 s blocked the loop for 2\.00 s/);
     expect(why(run, 'blocking')).toMatch(/await asyncio\.sleep/);
-    expect(why(run, 'overlap')).toMatch(/fetch_data ran 0\.00 s–2\.00 s; print_numbers ran 2\.00 s–4\.50 s/);
+    // The cause, not a symptom: fetch_data never awaited, so print_numbers could not start.
+    expect(why(run, 'overlap')).toMatch(/time\.sleep\(2\) in fetch_data at 0\.00 s blocked the loop for 2\.00 s: fetch_data never waited on an await, so print_numbers could not run meanwhile/);
+    expect(why(run, 'overlap')).not.toMatch(/one after another/);
   });
 
   test('the sequential version awaits fetch_data directly: awaited, but no concurrency', () => {
     const run = runs['sequential.py']!;
     expect(verdicts(run)).toEqual({ uses: 'passed', concurrent: 'failed', overlap: 'failed', awaited: 'passed', createTask: 'failed', blocking: 'passed' });
-    expect(why(run, 'overlap')).toMatch(/fetch_data never ran as a task of its own/);
+    // With the tracer's entered/left events the cause is exact; an older trace says only what it knows.
+    const exact = run.tasks!.some((e) => e.kind === 'entered');
+    expect(why(run, 'overlap')).toMatch(exact ? /the tasks were awaited one after another: fetch_data finished .* before print_numbers started/ : /neither ran while the other waited on an await \(fetch_data \(in main \(Task-1\)\) from 0\.00 s, print_numbers \(Task-2\) from 2\.00 s\)/);
     expect(why(run, 'concurrent')).toMatch(/at most 1 was/);
   });
 
@@ -107,7 +111,7 @@ describe(`task checks on programs run under Python ${NEWEST.version}`, () => {
   test('CPU work inside a coroutine blocks the loop too, and max_blocking says so', () => {
     const o = evaluateTaskRule('b', RULES.blocking!, runs['cpublock.py']!);
     expect(o.status).toBe('failed');
-    expect(o.message).toMatch(/blocked for \d+ ms by a step of busy\(\) ran \d+ ms of real time without awaiting/);
+    expect(o.message).toMatch(/^a step of busy\(\) ran \d+ ms of real time without awaiting \(CPU work or a blocking call\), at \d\.\d\d s, blocked the loop for (\d+ ms|\d+\.\d\d s)/);
     expect(evaluateTaskRule('b', { kind: 'max_blocking', ms: 60_000 }, runs['cpublock.py']!).status).toBe('passed');
   });
 
@@ -140,17 +144,20 @@ test('every fixture gets the same verdicts under the virtual and the real clock 
   const loaded = await loadSpecFile(SPEC);
   expect(loaded.spec).toBeDefined();
   const spec = withTaskChecks(loaded.spec!);
-  // Not threads.py: its two threads print at the same instants (0 s, 2 s), so its real-clock
-  // order is a thread race by construction. The bundled thread-fake (offset by 0.1 s) gets the
-  // same verdicts in both modes in curriculum.test.ts; threads.py's virtual verdicts are above.
-  const files = ['fetch.py', 'sequential.py', 'blocking.py', 'sleeponly.py', 'notawaited.py'];
+  // threads.py's two threads print at the same instants, but its structure verdict comes from who
+  // printed each line (a thread), not from their order, so it is the same in both modes.
+  const files = ['fetch.py', 'sequential.py', 'blocking.py', 'threads.py', 'sleeponly.py', 'notawaited.py', 'gather.py', 'crash.py', ...(NEWEST.minor >= 11 ? ['taskgroup.py'] : [])];
   const pairs = await pool(
     files.flatMap((f) => [() => runPy(NEWEST.exe, f, { clock: 'virtual' }), () => runPy(NEWEST.exe, f, { clock: 'real' })]),
     4,
   );
+  // The structure checks, for every program; every check, for programs without a real race
+  // (threads.py's two threads race for the first line under the real clock, as threads do).
+  const structure = (id: string) => id.startsWith('tasks-') || id === 'overlapping-tasks' || id === 'loop-never-blocked';
   for (let i = 0; i < files.length; i++) {
-    const v = evaluateChecks(spec, pairs[2 * i]!.record).map((o) => `${o.id}:${o.status}`);
-    const r = evaluateChecks(spec, pairs[2 * i + 1]!.record).map((o) => `${o.id}:${o.status}`);
+    const keep = files[i] === 'threads.py' ? structure : () => true;
+    const v = evaluateChecks(spec, pairs[2 * i]!.record).filter((o) => keep(o.id)).map((o) => `${o.id}:${o.status}`);
+    const r = evaluateChecks(spec, pairs[2 * i + 1]!.record).filter((o) => keep(o.id)).map((o) => `${o.id}:${o.status}`);
     expect({ file: files[i], verdicts: v }).toEqual({ file: files[i], verdicts: r });
   }
   // And the reference passes everything, in virtual time.

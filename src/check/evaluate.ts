@@ -7,11 +7,11 @@ import type { Check, Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { CheckOutcome } from './types.js';
 import { failed, makeCtx } from './common.js';
-import { evalAbsent, evalCount, evalExists, evalFirst, evalGroup, evalLast, evalOrder } from './ordering.js';
+import { evalAbsent, evalCount, evalExists, evalFirst, evalGroup, evalLast, evalOrder } from './ordering/index.js';
 import { evalAt, evalDelay, evalEvery, evalRuntime } from './timing.js';
 import { evalValue } from './values.js';
 import { evalExitCode, evalSignal, evalStderrClean, evalTimedOut } from './outcome.js';
-import { evaluateTaskRule } from './tasks.js';
+import { evalTasks } from './tasks/index.js';
 
 /** Evaluate one check on its own (ignoring `requires`). Never throws: an internal error becomes a failed outcome that says so. */
 export function evaluateCheck(spec: Spec, run: RunRecord, check: Check): CheckOutcome {
@@ -35,7 +35,7 @@ export function evaluateCheck(spec: Spec, run: RunRecord, check: Check): CheckOu
       case 'signal': return evalSignal(ctx, b);
       case 'timed_out': return evalTimedOut(ctx, b);
       case 'stderr_clean': return evalStderrClean(ctx, b);
-      case 'tasks': return { ...evaluateTaskRule(check.id, b.rule, run), id: check.id };
+      case 'tasks': return evalTasks(ctx, b.rule);
       default: {
         const never: never = b;
         return failed(ctx, 'error', `unknown check kind '${(never as { kind: string }).kind}'`);

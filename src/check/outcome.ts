@@ -4,7 +4,7 @@ import type { CheckBody } from '../spec/types.js';
 import type { CheckOutcome, LineRef } from './types.js';
 import { failed, passed, ref, type Ctx } from './common.js';
 import { cite, fmtDuration, plural } from './format.js';
-import { listLines } from './ordering.js';
+import { listLines } from './explain/index.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 

@@ -59,7 +59,13 @@ export const tol = (ms: number): Tolerance => ({ ms });
 
 // ------------------------------------------------------------ the lesson's fetch-and-count
 
-/** specs/fetch-and-count.yaml, built by hand as the loader would normalise it. */
+/**
+ * The lesson's fetch-and-count spec, built by hand as the loader would normalise it: the
+ * output and timing checks of specs/fetch-and-count.yaml (without its `tasks:` checks, which
+ * need a task trace), with `starts-fetching` as `first` and a hidden `stderr: clean` check
+ * (`no-traceback`) as the bundled spec had them, so report tests keep a hidden check to hide.
+ * The bundled spec itself now says `order: [$start, "0"]` and a visible `absent: /Traceback/`.
+ */
 export function fetchAndCountSpec(): Spec {
   const start = sel('start fetching', { alias: 'start', display: '$start' });
   const done = sel('done fetching', { alias: 'done', display: '$done' });

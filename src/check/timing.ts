@@ -11,7 +11,7 @@ import type { CheckOutcome, LineRef, TimeWindow } from './types.js';
 import { failed, fmtTol, passed, ref, scaledAtMost, toleranceMs, type Ctx } from './common.js';
 import { cite, citeShort, describe, fmtDuration, fmtSpecDuration, fmtTime, plural, trimNumber } from './format.js';
 import { findAll, findFrom, select, selectOne } from './match.js';
-import { capitalize, whyMissing } from './ordering.js';
+import { capitalize, whyMissing } from './explain/index.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 

@@ -14,7 +14,7 @@ import type { CheckOutcome, LineRef } from './types.js';
 import { failed, passed, ref, type Ctx } from './common.js';
 import { citeShort, describe, fmtDuration, quote, trimNumber } from './format.js';
 import { compile, findAll, select, selectOne } from './match.js';
-import { whyMissing } from './ordering.js';
+import { whyMissing } from './explain/index.js';
 
 type ValueBody = Extract<CheckBody, { kind: 'value' }>;
 

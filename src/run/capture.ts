@@ -1,6 +1,8 @@
 /**
  * Turns the child's raw stdout/stderr chunks into timed trace lines. Times are taken here,
- * in the parent, at arrival: nothing the child writes can change them.
+ * in the parent, at arrival: nothing the child writes can change them. A line's time is the
+ * arrival of its END (newline, or the end of the stream), so writing a line's first byte early
+ * and the rest later cannot backdate it; the first byte's arrival is kept as `firstByteMs`.
  */
 
 import { TextDecoder } from 'node:util';
@@ -12,6 +14,8 @@ export interface CaptureOptions {
   onLimit?: () => void;
   /** Clock in ms (sub-ms), relative to the process start; injectable for unit tests. */
   now?: () => number;
+  /** Called for every completed line, right when it is completed (the virtual clock stamps it). */
+  onLine?: (line: TraceLine) => void;
 }
 
 interface StreamState {
@@ -28,6 +32,8 @@ export class TraceCapture {
   truncated = false;
   /** Bytes received (counted up to the limit). */
   bytes = 0;
+  /** Newline bytes received per stream (the virtual clock waits for the child's count). */
+  readonly newlines: Record<Stream, number> = { stdout: 0, stderr: 0 };
   private readonly streams: Record<Stream, StreamState>;
   private readonly now: () => number;
 
@@ -36,6 +42,11 @@ export class TraceCapture {
     this.now = opts.now ?? (() => performance.now() - t0);
     const mk = (): StreamState => ({ decoder: new TextDecoder('utf-8', { fatal: false }), pending: [], pendingSince: null, ended: false });
     this.streams = { stdout: mk(), stderr: mk() };
+  }
+
+  /** Whether `stream` can still deliver lines (not closed, not cut at the output limit). */
+  open(stream: Stream): boolean {
+    return !this.truncated && !this.streams[stream].ended;
   }
 
   /** A chunk arrived on `stream`. */
@@ -74,13 +85,19 @@ export class TraceCapture {
     if (s.ended) return;
     const tail = s.decoder.decode();
     if (tail) this.feed(stream, s, tail, t);
-    if (s.pending.length > 0) {
-      const text = s.pending.join('');
-      this.lines.push({ tMs: s.pendingSince ?? t, stream, text, partial: true });
-      s.pending = [];
-      s.pendingSince = null;
-    }
+    if (s.pending.length > 0) this.complete(stream, s, s.pending.join(''), t, true);
     s.ended = true;
+  }
+
+  private complete(stream: Stream, s: StreamState, text: string, t: number, partial: boolean): void {
+    const line: TraceLine = { tMs: t, stream, text };
+    // Only when it differs: a line that arrived in one chunk has nothing to add.
+    if (s.pendingSince !== null && s.pendingSince !== t) line.firstByteMs = s.pendingSince;
+    if (partial) line.partial = true;
+    this.lines.push(line);
+    s.pending = [];
+    s.pendingSince = null;
+    this.opts.onLine?.(line);
   }
 
   private feed(stream: Stream, s: StreamState, text: string, t: number): void {
@@ -89,12 +106,12 @@ export class TraceCapture {
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl === -1) break;
+      if (s.pendingSince === null) s.pendingSince = t;
       s.pending.push(text.slice(start, nl));
       let line = s.pending.join('');
       if (line.endsWith('\r')) line = line.slice(0, -1); // CRLF: the \r is part of the terminator
-      this.lines.push({ tMs: s.pendingSince ?? t, stream, text: line });
-      s.pending = [];
-      s.pendingSince = null;
+      this.newlines[stream]++;
+      this.complete(stream, s, line, t, false);
       start = nl + 1;
     }
     if (start < text.length) {

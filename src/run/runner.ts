@@ -352,7 +352,10 @@ function rebaseOnProgramStart(record: RunRecord, programStartMs: number): void {
   const startup = round3(Math.max(0, Math.min(programStartMs, record.trace[0]?.tMs ?? programStartMs, record.wallMs)));
   record.startupMs = startup;
   record.wallMs = round3(record.wallMs - startup);
-  for (const line of record.trace) line.tMs = round3(line.tMs - startup);
+  for (const line of record.trace) {
+    line.tMs = round3(line.tMs - startup);
+    if (line.firstByteMs !== undefined) line.firstByteMs = round3(Math.max(0, line.firstByteMs - startup));
+  }
 }
 
 /**

@@ -18,14 +18,45 @@ export interface TraceLine {
   task?: number;
   /** True for a final line that had no terminating newline. */
   partial?: boolean;
+  /**
+   * Name of the innermost user coroutine function (defined in the submission's files, not
+   * asyncio/stdlib/tracegrade) on the printing task's stack, e.g. "fetch_data" even when
+   * fetch_data runs inside gather's task via fetch_and_report().
+   */
+  coro?: string;
+  /**
+   * 0 = the main thread; n >= 1 = the n-th thread the program started itself (threading.Thread);
+   * absent when unknown. A line printed from a non-loop thread has `thread` and no `task`.
+   */
+  thread?: number;
+  /**
+   * Real clock: arrival of the line's first byte. `tMs` is the arrival of its END (newline or end
+   * of stream), so a line cannot be backdated by writing its first byte early.
+   */
+  firstByteMs?: number;
 }
 
 /** A task lifecycle or blocking event seen by the in-process tracer (Python, issue 6). */
 export interface TaskEvent {
   tMs: number;
-  kind: 'created' | 'started' | 'suspended' | 'resumed' | 'done' | 'cancelled' | 'blocking' | 'awaited';
+  kind:
+    | 'created'
+    | 'started'
+    | 'suspended'
+    | 'resumed'
+    | 'done'
+    | 'cancelled'
+    | 'blocking'
+    | 'awaited'
+    /** User coroutine `name` started running inside task `task`. */
+    | 'entered'
+    /** User coroutine `name` finished inside task `task` (detail "raised X" when it raised). */
+    | 'left';
   task: number;
-  /** Coroutine name, e.g. "fetch_data"; on 'created'. */
+  /**
+   * Coroutine name, e.g. "fetch_data"; on 'created', 'entered' and 'left'; on 'blocking' the user
+   * coroutine that blocked.
+   */
   name?: string;
   /** Duration of a blocking call in ms; on 'blocking'. */
   durationMs?: number;
@@ -114,4 +145,17 @@ export interface RunRecord {
   activity?: ProgramActivity;
   /** Set when the submission could not be run at all (missing entry, unreadable file…). */
   error?: string;
+  /**
+   * What the PARENT saw (polling /proc of the program's process tree, or at each virtual-clock
+   * jump): the most threads at once in the program's main process beyond its main thread
+   * (executor workers included) and the number of distinct processes in its tree. `source` says how.
+   */
+  observed?: { threads: number; processes: number; source: string };
+  /**
+   * Set when the parent found the child's records inconsistent with what it observed itself
+   * (forged or missing channel records, line records that do not match the captured output,
+   * virtual times inconsistent with the parent-owned clock, threads the tracer did not report…),
+   * in words for an instructor. A tampered run scores 0 and is flagged for review in every report.
+   */
+  tampered?: string;
 }

@@ -3,10 +3,10 @@
  * was stopped, used threads, used time.sleep, printed everything at once), on synthetic runs.
  */
 
-import type { TaskRule } from '../spec/types.js';
-import type { ProgramActivity, RunRecord, TaskEvent } from '../trace/types.js';
-import { evaluateTaskRule, whyNoTasks } from './tasks.js';
-import { run, trace } from './testkit.js';
+import type { TaskRule } from '../../spec/types.js';
+import type { ProgramActivity, RunRecord, TaskEvent } from '../../trace/types.js';
+import { evaluateTaskRule, whyNoTasks } from './index.js';
+import { run, trace } from '../testkit.js';
 
 const LINES = ['start fetching', '0', '1', '2', '3', '4', '5', '6', '7', 'done fetching', "{'data': 1}", '8', '9'];
 /** fetch-and-count's lines at their real times (0.25 s apart, done at 2 s). */
@@ -144,7 +144,7 @@ describe('why no asyncio task ran', () => {
     const r = noTaskRun({ tasks, activity: act({ asyncio: true, loopRan: true, sleeps: 1, sleptMs: 2000 }) });
     expect(evaluateTaskRule('u', RULES[0]!, r).status).toBe('passed');
     const o = evaluateTaskRule('b', RULES[5]!, r);
-    expect(o.message).toMatch(/^the event loop was blocked for 2\.00 s by time\.sleep\(2\) in main/);
+    expect(o.message).toMatch(/^time\.sleep\(2\) in main at 0\.10 s blocked the loop for 2\.00 s/);
     expect(o.message).not.toMatch(/no asyncio task ran/);
   });
 });

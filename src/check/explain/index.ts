@@ -1,0 +1,18 @@
+/**
+ * check/'s one explanation layer: evaluators build evidence (evidence.ts) and these modules
+ * write the sentences, so a cause is worded in one place.
+ */
+export type * from './evidence.js';
+export { capitalize, cutShort, listLines, subjectOf, whyMissing } from './missing.js';
+export { renderNoTasks } from './no-tasks.js';
+export {
+  renderBlock,
+  renderBlockingFail,
+  renderBlockingPass,
+  renderCause,
+  renderConcurrentFail,
+  renderConcurrentPass,
+  renderOverlapFail,
+  renderOverlapPass,
+  renderThreads,
+} from './structure.js';

@@ -1,0 +1,165 @@
+/**
+ * The order model of a run's asyncio tasks, from the tracer's events (issue 10). Positions are
+ * indices into the event array, which is in the order things happened: no verdict depends on
+ * how many milliseconds lay between two events, so a fast and a slow machine, or the real and
+ * the virtual clock, give the same model for the same program.
+ *
+ * A *step* of a task runs from its 'started'/'resumed' event to its 'suspended'/'done'/
+ * 'cancelled' event, or to the start of the next step of any task (one loop runs one step at a
+ * time, and 'done' may be reported later, from a done callback). A *unit* is a user coroutine
+ * in flight inside a task, from 'entered' to 'left' (or its task's end). Without entered/left
+ * events (an older tracer) a task's own coroutine is its unit, and a coroutine it was seen
+ * suspended in ('awaited' by itself) a nested unit from there to the task's end.
+ */
+
+import type { TaskEvent } from '../../trace/types.js';
+
+export interface Step {
+  task: number;
+  from: number;
+  to: number;
+}
+
+export interface TaskNode {
+  id: number;
+  name: string;
+  /** "Task-2" when known. */
+  label: string;
+  via?: string;
+  by?: number;
+  createdMs?: number;
+  steps: Step[];
+  /** Position after its last step (its end), when it ended. */
+  end?: number;
+  endKind?: 'done' | 'cancelled';
+  endMs?: number;
+  /** Detail of its end ("raised ValueError"). */
+  endDetail?: string;
+  /** Positions at which it began waiting for another task (await task, gather, wait…). */
+  joins: { at: number; target: number }[];
+  awaitedBy: number[];
+}
+
+export interface Unit {
+  name: string;
+  task: number;
+  from: number;
+  to: number;
+  fromMs: number;
+  toMs?: number;
+  /** Known only from an older tracer's "suspended inside it" record: where it ended is unknown. */
+  inferred?: boolean;
+}
+
+export interface Model {
+  events: TaskEvent[];
+  tasks: Map<number, TaskNode>;
+  steps: Step[];
+  units: Unit[];
+}
+
+export function buildModel(events: TaskEvent[]): Model {
+  const tasks = new Map<number, TaskNode>();
+  const get = (id: number): TaskNode => {
+    let t = tasks.get(id);
+    if (!t) tasks.set(id, (t = { id, name: `task ${id}`, label: `task ${id}`, steps: [], joins: [], awaitedBy: [] }));
+    return t;
+  };
+  const steps: Step[] = [];
+  let cur: Step | undefined;
+  const close = (at: number) => {
+    if (cur) cur.to = at;
+    cur = undefined;
+  };
+  events.forEach((e, i) => {
+    const t = get(e.task);
+    switch (e.kind) {
+      case 'created':
+        if (e.name) t.name = e.name;
+        t.label = e.detail ?? `task ${e.task}`;
+        t.via = e.via;
+        t.by = e.by;
+        t.createdMs = e.tMs;
+        break;
+      case 'started':
+      case 'resumed':
+        close(i);
+        cur = { task: e.task, from: i, to: events.length };
+        steps.push(cur);
+        t.steps.push(cur);
+        break;
+      case 'suspended':
+        if (cur?.task === e.task) close(i);
+        break;
+      case 'done':
+      case 'cancelled':
+        if (cur?.task === e.task) close(i);
+        t.endKind = e.kind;
+        t.endMs = e.tMs;
+        t.endDetail = e.detail;
+        break;
+      case 'awaited':
+        // by === task: a coroutine awaited directly inside the task (not a join).
+        if (e.by !== undefined && e.by !== e.task) {
+          t.awaitedBy.push(e.by);
+          get(e.by).joins.push({ at: i, target: e.task });
+        }
+        break;
+      default:
+        break;
+    }
+  });
+  for (const t of tasks.values()) {
+    const last = t.steps[t.steps.length - 1];
+    if (t.endKind) t.end = last ? last.to : events.findIndex((e) => e.task === t.id && e.kind === t.endKind);
+  }
+  return { events, tasks, steps, units: buildUnits(events, tasks) };
+}
+
+function buildUnits(events: TaskEvent[], tasks: Map<number, TaskNode>): Unit[] {
+  const units: Unit[] = [];
+  const open = new Map<string, Unit[]>();
+  const taskEnd = (id: number) => tasks.get(id)?.end ?? events.length;
+  const withEntered = new Set(events.filter((e) => e.kind === 'entered').map((e) => e.task));
+  events.forEach((e, i) => {
+    if (e.kind === 'entered' && e.name) {
+      const u: Unit = { name: e.name, task: e.task, from: i, to: taskEnd(e.task), fromMs: e.tMs };
+      units.push(u);
+      const k = `${e.task}:${e.name}`;
+      (open.get(k) ?? open.set(k, []).get(k)!).push(u);
+    } else if (e.kind === 'left' && e.name) {
+      const u = open.get(`${e.task}:${e.name}`)?.pop();
+      if (u) Object.assign(u, { to: i, toMs: e.tMs });
+    } else if (e.kind === 'awaited' && e.by === e.task && e.name && !withEntered.has(e.task)) {
+      if (!units.some((u) => u.task === e.task && u.name === e.name)) units.push({ name: e.name, task: e.task, from: i, to: taskEnd(e.task), fromMs: e.tMs, inferred: true });
+    }
+  });
+  for (const t of tasks.values()) {
+    const first = t.steps[0];
+    if (!first || withEntered.has(t.id)) continue;
+    const u: Unit = { name: t.name, task: t.id, from: first.from, to: t.end ?? events.length, fromMs: events[first.from]!.tMs };
+    if (t.endMs !== undefined) u.toMs = t.endMs;
+    units.push(u);
+  }
+  return units;
+}
+
+/** Whether unit `u` (or a task's span [from, to]) is in flight across the whole step `s`. */
+export function acrossStep(span: { from: number; to: number }, s: Step): boolean {
+  return span.from < s.from && span.to > s.to;
+}
+
+/** Whether step `s` runs while unit `u` is in flight (it made progress in that step). */
+export function inStep(u: { from: number; to: number }, s: Step): boolean {
+  return s.from < u.to && s.to > u.from;
+}
+
+/** A task's span in positions: from its first step to its end (or the end of the run). */
+export function span(t: TaskNode, model: Model): { from: number; to: number } | undefined {
+  const first = t.steps[0];
+  return first ? { from: first.from, to: t.end ?? model.events.length } : undefined;
+}
+
+export function who(t: TaskNode): string {
+  return `${t.name} (${t.label})`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Why no asyncio task ran, as evidence: the run ended early (the exception that stopped it, the
+ * limit that killed it), or it ended normally having used threads, time.sleep, or nothing at
+ * all (every line printed at once). `activity` is the tracer's summary; without it (a run
+ * killed before its end record) only the trace and the exit are used.
+ */
+
+import type { RunRecord } from '../../trace/types.js';
+import type { LineRef } from '../types.js';
+import type { NoTaskCause } from '../explain/evidence.js';
+import { cite, fmtDuration } from '../format.js';
+
+/** Lines printed within this span count as printed "at once" (an explanation only, never a verdict). */
+const AT_ONCE_MS = 50;
+
+/** A Python/Node exception line: "RuntimeError: no running event loop". */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$)/;
+
+export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRef[] } {
+  const act = run.activity;
+  const trace = run.trace;
+  const usedParts: string[] = [];
+  if (act && act.threads > 0) usedParts.push(`started ${act.threads === 1 ? 'a thread' : `${act.threads} threads`}${act.threadNames.length ? ` (${[...new Set(act.threadNames)].join(', ')})` : ''}`);
+  if (act && act.sleeps > 0) usedParts.push(`waited with time.sleep (${act.sleeps === 1 ? 'once' : `${act.sleeps} calls`}, ${fmtDuration(act.sleptMs)} in all)`);
+  const used = usedParts.join(' and ');
+
+  if (run.error) return { cause: { kind: 'not-run', error: run.error }, lines: [] };
+  const abnormal = run.timedOut || run.signal !== null || (run.exitCode !== null && run.exitCode !== 0) || (run.end !== 'exited' && run.exitCode === null);
+  if (abnormal) {
+    if (run.timedOut) {
+      const detail = run.end === 'deadlock' && run.endDetail ? run.endDetail : undefined;
+      return { cause: { kind: 'timeout', wallMs: run.wallMs, used, ...(detail ? { detail } : {}) }, lines: [] };
+    }
+    const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.exitCode ?? '?'}`;
+    const extra = run.endDetail && run.end !== 'exited' && run.end !== 'signalled' ? ` (${run.endDetail})` : '';
+    const err = trace.map((_, i) => i).filter((i) => trace[i]!.stream === 'stderr' && EXCEPTION_LINE.test(trace[i]!.text.trim()));
+    if (err.length > 0) {
+      const e = err[err.length - 1]!;
+      const l = trace[e]!;
+      return {
+        cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used, error: { text: l.text, cite: cite(trace, e) } },
+        lines: [{ index: e, tMs: l.tMs, text: l.text, stream: 'stderr', role: 'context', note: 'the error that stopped the program' }],
+      };
+    }
+    return { cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used }, lines: [] };
+  }
+  if (used) return { cause: { kind: 'without-loop', used, threads: act!.threads > 0 }, lines: [] };
+  const out = trace.filter((l) => l.stream === 'stdout');
+  if (act?.asyncio && !act.loopRan) return { cause: { kind: 'no-loop' }, lines: [] };
+  if (out.length === 0) return { cause: { kind: 'silent', wallMs: run.wallMs }, lines: [] };
+  const spanMs = out[out.length - 1]!.tMs - out[0]!.tMs;
+  if (spanMs < AT_ONCE_MS && !act?.loopRan) return { cause: { kind: 'at-once', lines: out.length, spanMs }, lines: [] };
+  return { cause: { kind: 'no-task', loopRan: !!act?.loopRan }, lines: [] };
+}

@@ -324,7 +324,7 @@ class TaskTracer:
                 r.tid,
                 d=int(ran * 1000),
                 name=r.resumed_in,
-                detail="CPU-bound step: a step of %s() ran %d ms of real time without awaiting (CPU work or a blocking call)" % (r.resumed_in, ran),
+                detail="a step of %s() ran %d ms of real time without awaiting (CPU work or a blocking call)" % (r.resumed_in, ran),
                 real=True,
             )
 

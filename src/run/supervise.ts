@@ -13,6 +13,8 @@ import { explainEnd } from './end-reason.js';
 import type { Instrumentation } from './instrument.js';
 import type { LaunchPlan } from './sandbox/index.js';
 import { translateWrapperExit } from './sandbox/signals.js';
+import { killLeftovers, signalRun } from './kill.js';
+import { raceTimeout, rebaseOnProgramStart, round3 } from './timing.js';
 
 /** SIGTERM, then this long, then SIGKILL for the whole tree. */
 const KILL_GRACE_MS = 300;
@@ -36,28 +38,7 @@ export async function spawnAndCapture(
   const stdio = wantsChannel ? ([stdinMode, 'pipe', 'pipe', 'pipe'] as const) : ([stdinMode, 'pipe', 'pipe'] as const);
 
   let child: ReturnType<typeof execa> | undefined;
-  const killTree = (signal: NodeJS.Signals) => {
-    if (plan.cgroup && signal === 'SIGTERM') {
-      // The program first, not the wrapper: it gets its grace, and bwrap reaps its own
-      // namespace and exits with the program's status (no orphaned zombies).
-      void plan.cgroup.signalAll(signal, child?.pid);
-      return;
-    }
-    void plan.cgroup?.signalAll(signal);
-    void plan.uid?.signalAll(signal); // every process of the run's own uid, process-group escapees included
-    if (child?.pid) {
-      try {
-        process.kill(-child.pid, signal); // its own process group (detached)
-      } catch {
-        /* gone */
-      }
-      try {
-        process.kill(child.pid, signal);
-      } catch {
-        /* gone */
-      }
-    }
-  };
+  const killTree = (signal: NodeJS.Signals) => signalRun(plan, child?.pid, signal);
   const stop = (reason: RunEndReason) => {
     if (killReason) return;
     killReason = reason;
@@ -133,15 +114,7 @@ export async function spawnAndCapture(
   // A setsid grandchild can keep the pipes open: read them with our own deadline, then close.
   await raceTimeout(Promise.all(streamsDone), DRAIN_MS);
   // Whatever is left of the run (daemons, process-group escapees) dies now.
-  if (plan.cgroup) await plan.cgroup.killAll();
-  if (plan.uid) await plan.uid.signalAll('SIGKILL');
-  if (child.pid) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  await killLeftovers(plan, child.pid);
   for (const s of [outs.stdout, outs.stderr, channel]) s?.destroy();
   capture.end('stdout');
   capture.end('stderr');
@@ -172,33 +145,3 @@ export async function spawnAndCapture(
   if (stats.maxRssKb !== undefined) record.maxRssKb = stats.maxRssKb;
   return record;
 }
-
-/**
- * Count times from the program's start instead of from spawn: the sandbox's and interpreter's
- * start-up (tens of ms idle, up to a second on a loaded CI runner) is not the program's time.
- * Never past the first line: its pipe may be read before the channel's.
- */
-function rebaseOnProgramStart(record: RunRecord, programStartMs: number): void {
-  const startup = round3(Math.max(0, Math.min(programStartMs, record.trace[0]?.tMs ?? programStartMs, record.wallMs)));
-  record.startupMs = startup;
-  record.wallMs = round3(record.wallMs - startup);
-  for (const line of record.trace) line.tMs = round3(line.tMs - startup);
-}
-
-/**
- * Wait for `p`, at most `ms`. The timer is cleared either way: a pending timer keeps Node's
- * event loop alive, so every CLI run used to idle up to a second before it could exit.
- */
-async function raceTimeout(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-

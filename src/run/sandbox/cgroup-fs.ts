@@ -100,19 +100,21 @@ export async function makeV2(root: string, self: string, name: string): Promise<
     const want = ['pids', ...(avail.includes('memory') ? ['memory'] : [])];
     const ok = await writeFile(path.join(parent, 'cgroup.subtree_control'), want.map((c) => `+${c}`).join(' ')).then(() => true, () => false);
     if (!ok || !(await delegates(parent))) return null;
-  } else if (avail.includes('memory')) {
+  } else if (avail.includes('memory') && !(await delegated(parent)).includes('memory')) {
     await writeFile(path.join(parent, 'cgroup.subtree_control'), '+memory').catch(() => {});
   }
   const d = path.join(parent, name);
   if (!(await mkdir(d).then(() => true, (e: NodeJS.ErrnoException) => e.code === 'EEXIST'))) return null;
   const f = (n: string) => path.join(d, n);
+  // The child has a controller's files exactly when the parent delegates it; cgroup.kill is 5.14+.
+  const memory = (await delegated(parent)).includes('memory');
   return {
     version: 2,
     procs: [f('cgroup.procs')],
-    killFile: existsSync(path.join(parent, 'cgroup.kill')) || existsSync(f('cgroup.kill')) ? f('cgroup.kill') : undefined,
+    killFile: existsSync(path.join(parent, 'cgroup.kill')) ? f('cgroup.kill') : undefined,
     async setLimits(processes, memoryBytes) {
       await writeFile(f('pids.max'), String(processes));
-      if (existsSync(f('memory.max'))) {
+      if (memory) {
         await writeFile(f('memory.max'), String(memoryBytes));
         await writeFile(f('memory.swap.max'), '0').catch(() => {});
       }
@@ -131,7 +133,10 @@ export async function makeV2(root: string, self: string, name: string): Promise<
   };
 }
 
-async function delegates(dir: string): Promise<boolean> {
+/** Controllers `dir` hands to its children (the kernel lists "pids memory"; "+pids" read back from a simulated file). */
+async function delegated(dir: string): Promise<string[]> {
   const text = await readFile(path.join(dir, 'cgroup.subtree_control'), 'utf8').catch(() => '');
-  return text.split(/\s+/).map((c) => c.replace(/^\+/, '')).includes('pids');
+  return text.split(/\s+/).filter(Boolean).map((c) => c.replace(/^\+/, ''));
 }
+
+const delegates = async (dir: string) => (await delegated(dir)).includes('pids');

@@ -6,11 +6,12 @@
  * and removing three directories per run cost ~40 ms of waiting for the kernel to let go.
  */
 
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
-import { readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync, rmdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from '../limits.js';
-import { makeV1, makeV2, ownPath, type CgroupDirs, type RawStats } from './cgroup-fs.js';
+import { makeV1, makeV2, type CgroupDirs, type RawStats } from './cgroup-fs.js';
+import { resetSweep, sweepStale } from './cgroup-sweep.js';
 
 export interface CgroupStats {
   cpuMs?: number;
@@ -73,6 +74,11 @@ export class RunCgroup {
       return null;
     }
     return new RunCgroup(dirs, key, await dirs.stats(), limits.processes, limits.memoryBytes);
+  }
+
+  /** The cgroup.procs files the run joins (for tests and the record). */
+  get procsFiles(): readonly string[] {
+    return this.dirs.procs;
   }
 
   get version(): 1 | 2 {
@@ -147,27 +153,9 @@ export class RunCgroup {
   }
 }
 
-let swept = false;
-
-/** Remove empty cgroups left by a harness that was killed mid-run (their pid is gone). */
-async function sweepStale(host: CgroupHost): Promise<void> {
-  if (swept) return;
-  swept = true;
-  const parents = [path.join(host.root, ownPath(host.selfCgroup, '') ?? '/')];
-  for (const c of ['pids', 'memory', 'cpuacct']) parents.push(path.join(host.root, c, ownPath(host.selfCgroup, c) ?? '/'));
-  for (const parent of parents) {
-    const names = (await readdir(parent).catch(() => [] as string[])).filter((n) => /^tracegrade-(harness-)?\d+(-\d+)?$/.test(n));
-    for (const n of names) {
-      const pid = Number(n.split('-').find((x) => /^\d+$/.test(x)));
-      if (pid === process.pid || existsSync(`/proc/${pid}`)) continue;
-      await rmdir(path.join(parent, n)).catch(() => {}); // fails while not empty: fine
-    }
-  }
-}
-
 /** For tests: forget reusable cgroups (of a simulated tree). */
 export function resetCgroups(): void {
   free.clear();
-  swept = false;
+  resetSweep();
   hostCache = null;
 }

@@ -16,6 +16,7 @@ export interface RunRequest {
   submission: string;
   sandbox?: 'auto' | SandboxLevel;
   requireSandbox?: SandboxLevel;
+  acceptNoIsolation?: boolean;
   /** 0-based index of this run among `spec.run.repeat` runs. */
   runIndex: number;
   /** Stretches the wall and CPU limits (slow graders), as `--time-scale` does. */
@@ -42,6 +43,7 @@ export const realEngine: Engine = {
       settings: req.spec.run,
       ...(req.sandbox ? { sandbox: req.sandbox } : {}),
       ...(req.requireSandbox ? { requireSandbox: req.requireSandbox } : {}),
+      ...(req.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
       ...(req.timeScale !== undefined ? { timeScale: req.timeScale } : {}),
     }),
   score: (spec, runs, meta) => scoreSubmission(spec, runs, meta),

@@ -113,6 +113,7 @@ export async function gradeOne(
         runIndex: i,
         ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
         ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
+        ...(opts.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
         ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
       });
       // `--clock virtual` on a runtime without one: say so, as the runner does when it falls back.

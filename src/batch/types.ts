@@ -13,6 +13,8 @@ export interface GradeOptions {
   sandbox?: 'auto' | SandboxLevel;
   /** Fail closed unless at least this level is available (instructors' CI). */
   requireSandbox?: SandboxLevel;
+  /** As root, permit a level weaker than bwrap (--accept-no-isolation). */
+  acceptNoIsolation?: boolean;
   /** Overrides `run.clock` of every spec; `virtual` only of Python specs (see effectiveClock). */
   clock?: 'real' | 'virtual';
   /** Overrides `run.interpreter` of Python specs (absolute path or version prefix such as "3.12"). */

@@ -36,6 +36,8 @@ Docs: docs/cli.md (commands), docs/spec-language.md (specs).`;
 const RUN_OPTIONS = `  --sandbox LEVEL       auto (default: strongest available) | bwrap | rlimit | none
   --require-sandbox LEVEL
                         fail (exit 2) unless at least LEVEL is available: bwrap | rlimit | none
+  --accept-no-isolation as root, allow a level weaker than bwrap (rlimit, none): the network and
+                        world-readable files stay open to submissions (see docs/sandbox.md)
   --clock MODE          real | virtual — overrides the spec's run.clock (virtual:
                         Python specs only; node and command specs keep real time)
   --python VERSION      Python to run Python specs with: a version prefix (3.12) or an absolute path

@@ -2,13 +2,14 @@
 
 import type { GradeOptions } from '../batch/types.js';
 import type { SandboxLevel } from '../trace/types.js';
-import { oneOf, positiveNumber, str, type Options, type Parsed } from './args.js';
+import { bool, oneOf, positiveNumber, str, type Options, type Parsed } from './args.js';
 
 export const SANDBOX_LEVELS = ['bwrap', 'rlimit', 'none'] as const satisfies readonly SandboxLevel[];
 
 export const RUN_OPTIONS: Options = {
   sandbox: { type: 'string' },
   'require-sandbox': { type: 'string' },
+  'accept-no-isolation': { type: 'boolean' },
   clock: { type: 'string' },
   python: { type: 'string' },
   'time-scale': { type: 'string' },
@@ -20,6 +21,7 @@ export function runOptions(p: Parsed): GradeOptions {
   if (sandbox) o.sandbox = sandbox;
   const req = oneOf(str(p, 'require-sandbox'), 'require-sandbox', SANDBOX_LEVELS);
   if (req) o.requireSandbox = req;
+  if (bool(p, 'accept-no-isolation')) o.acceptNoIsolation = true;
   const clock = oneOf(str(p, 'clock'), 'clock', ['real', 'virtual'] as const);
   if (clock) o.clock = clock;
   const python = str(p, 'python');

@@ -7,7 +7,7 @@
 import { effectiveSpec } from '../batch/grade-one.js';
 import type { GradeOptions } from '../batch/types.js';
 import { InterpreterError, resolveRuntime } from '../run/interpreter.js';
-import { chooseSandbox, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
+import { assertIsolationPolicy, chooseSandbox, notProtected, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
 import type { Spec } from '../spec/types.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
@@ -27,14 +27,13 @@ export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io): Pr
     }
   }
   try {
-    if (opts.requireSandbox) {
-      await requireSandbox(opts.requireSandbox);
-    } else {
-      const chosen = await chooseSandbox(opts.sandbox ?? 'auto');
-      // A weaker sandbox still runs (a student's laptop), but says so once.
-      if ((opts.sandbox ?? 'auto') === 'auto' && chosen.level !== 'bwrap') {
-        io.stderr.write(`warning: running submissions with the '${chosen.level}' sandbox level${chosen.reason ? `: ${chosen.reason}` : ''}\n`);
-      }
+    if (opts.requireSandbox) await requireSandbox(opts.requireSandbox);
+    const chosen = await chooseSandbox(opts.sandbox ?? 'auto');
+    assertIsolationPolicy(chosen.level, opts.acceptNoIsolation, chosen.reason);
+    // A weaker sandbox still runs (a student's laptop), but says once, on the terminal, what it leaves open.
+    if (chosen.level !== 'bwrap') {
+      const why = (opts.sandbox ?? 'auto') === 'auto' && chosen.reason ? ` (${chosen.reason})` : '';
+      io.stderr.write(`warning: running submissions with the '${chosen.level}' sandbox level${why}; it does not protect: ${notProtected(chosen.level).join('; ')}\n`);
     }
   } catch (err) {
     if (err instanceof SandboxUnavailableError) {

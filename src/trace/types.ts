@@ -95,8 +95,10 @@ export interface SandboxInfo {
   reason?: string;
   /** Limits in force, as applied. */
   limits?: Record<string, number>;
-  /** How containment was achieved, in words ("pids cgroup (max 64)", "uid 65534"…); for reports. */
+  /** How containment was achieved, in words ("pids cgroup (max 64)", "uid 60001"…); for reports. */
   mechanisms?: string[];
+  /** What this level leaves open to the submission, in words (absent for bwrap). */
+  notProtected?: string[];
 }
 
 /** Why a run ended, when it did not end on its own. */

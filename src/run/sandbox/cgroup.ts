@@ -1,128 +1,123 @@
 /**
- * Per-run cgroup (v1, as root): the only thing that limits processes for uid 0 (RLIMIT_NPROC
- * is never enforced for root, even in a user namespace), and a handle on every process of the
- * run — including ones that escaped the process group with setsid — for accounting and the kill.
+ * The run's cgroup (root): the only process limit for uid 0 (RLIMIT_NPROC is never enforced
+ * for root, even in a user namespace), a memory cap over all the run's processes together (each
+ * has its own RLIMIT_AS), and a handle on every process of the run for accounting and the kill.
+ * Cgroups are reused run after run (a free list; stats are deltas from the run's start): making
+ * and removing three directories per run cost ~40 ms of waiting for the kernel to let go.
  */
 
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync, rmdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-
-const ROOT = '/sys/fs/cgroup';
-let counter = 0;
+import { formatBytes } from '../limits.js';
+import { makeV1, makeV2, type CgroupDirs, type RawStats } from './cgroup-fs.js';
+import { resetSweep, sweepStale } from './cgroup-sweep.js';
 
 export interface CgroupStats {
   cpuMs?: number;
-  /** Peak memory charged to the run (v1 counts page cache and tmpfs too). */
+  /** Peak memory charged to the run (counts page cache and tmpfs too). */
   maxRssKb?: number;
   /** How many times a fork was refused by the process limit. */
   pidsLimitHits?: number;
+  /** Processes the kernel killed at the memory cap. */
+  oomKills?: number;
 }
 
-/** The cgroup v1 path of this process for a controller ("/" or "/process_api/…"). */
-async function ownPath(controller: string): Promise<string | null> {
+/** Where the cgroup file systems are and this process's place in them (a simulated tree in tests). */
+export interface CgroupHost {
+  root: string;
+  selfCgroup: string;
+}
+
+const free = new Map<string, CgroupDirs[]>();
+const made: CgroupDirs[] = [];
+let counter = 0;
+let hostCache: CgroupHost | null = null;
+const liveHost = (): CgroupHost => (hostCache ??= { root: '/sys/fs/cgroup', selfCgroup: safeRead('/proc/self/cgroup') });
+function safeRead(f: string): string {
   try {
-    const text = await readFile('/proc/self/cgroup', 'utf8');
-    for (const line of text.split('\n')) {
-      const [, ctrls, p] = line.split(':');
-      if (ctrls && p !== undefined && ctrls.split(',').includes(controller)) return p;
-    }
+    return readFileSync(f, 'utf8');
   } catch {
-    /* not Linux */
-  }
-  return null;
-}
-
-let swept = false;
-
-/** Remove empty cgroups left by a harness that was killed mid-run (their pid is gone). */
-async function sweepStale(parents: string[]): Promise<void> {
-  if (swept) return;
-  swept = true;
-  for (const parent of parents) {
-    let names: string[] = [];
-    try {
-      names = (await readdir(parent)).filter((n) => /^tracegrade-\d+-\d+$/.test(n));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      const pid = Number(n.split('-')[1]);
-      if (pid === process.pid || existsSync(`/proc/${pid}`)) continue;
-      await rmdir(path.join(parent, n)).catch(() => {}); // fails while not empty: fine
-    }
+    return '';
   }
 }
+
+process.once('exit', () => {
+  for (const d of made) for (const p of d.procs) try { rmdirSync(path.dirname(p)); } catch { /* busy or gone */ }
+});
 
 export class RunCgroup {
   private constructor(
-    readonly dirs: { pids: string; memory?: string; cpuacct?: string },
+    private readonly dirs: CgroupDirs,
+    private readonly key: string,
+    private readonly base: RawStats,
     readonly maxProcesses: number,
+    readonly memoryBytes: number,
   ) {}
 
-  /** Create the run's cgroups, or null when there is no writable pids cgroup (non-root, v2-only, Docker). */
-  static async create(maxProcesses: number): Promise<RunCgroup | null> {
-    if (process.platform !== 'linux' || !existsSync(path.join(ROOT, 'pids', 'cgroup.procs'))) return null;
-    const name = `tracegrade-${process.pid}-${++counter}`;
-    const make = async (controller: string): Promise<string | undefined> => {
-      const own = await ownPath(controller);
-      if (own === null) return undefined;
-      const dir = path.join(ROOT, controller, own, name);
-      try {
-        await mkdir(dir);
-        return dir;
-      } catch {
-        return undefined;
-      }
-    };
-    const parents = await Promise.all(['pids', 'memory', 'cpuacct'].map(async (c) => path.join(ROOT, c, (await ownPath(c)) ?? '/')));
-    await sweepStale(parents);
-    const pids = await make('pids');
-    if (!pids) return null;
+  /** The run's cgroup with its limits set, or null when none is writable (non-root, Docker…). */
+  static async create(limits: { processes: number; memoryBytes: number }, host: CgroupHost = liveHost()): Promise<RunCgroup | null> {
+    if (process.platform !== 'linux') return null;
+    const key = host.root;
+    let dirs = free.get(key)?.pop();
+    if (!dirs) {
+      await sweepStale(host);
+      const name = `tracegrade-${process.pid}-${++counter}`;
+      dirs = (await makeV2(host.root, host.selfCgroup, name)) ?? (await makeV1(host.root, host.selfCgroup, name)) ?? undefined;
+      if (!dirs) return null;
+      made.push(dirs);
+    }
     try {
-      await writeFile(path.join(pids, 'pids.max'), String(maxProcesses));
+      await dirs.setLimits(limits.processes, limits.memoryBytes);
     } catch {
-      await rmdir(pids).catch(() => {});
+      await dirs.remove();
       return null;
     }
-    const memory = await make('memory');
-    const cpuacct = await make('cpuacct');
-    return new RunCgroup({ pids, memory, cpuacct }, maxProcesses);
+    return new RunCgroup(dirs, key, await dirs.stats(), limits.processes, limits.memoryBytes);
   }
 
-  /** Wrap argv so the process joins the cgroups before it execs (no fork can happen before). */
+  /** The cgroup.procs files the run joins (for tests and the record). */
+  get procsFiles(): readonly string[] {
+    return this.dirs.procs;
+  }
+
+  get version(): 1 | 2 {
+    return this.dirs.version;
+  }
+
+  describe(): string[] {
+    return [`pids cgroup (max ${this.maxProcesses})`, `memory cgroup v${this.version} (max ${formatBytes(this.memoryBytes)}, all its processes together)`];
+  }
+
+  /** Wrap argv so the process joins the cgroup before it execs (no fork can happen before). */
   wrap(file: string, args: string[]): { file: string; args: string[] } {
-    const joins = Object.values(this.dirs)
-      .filter((d): d is string => !!d)
-      .map((d) => `echo $$ > '${path.join(d, 'cgroup.procs')}'`)
-      .join(' && ');
+    const joins = this.dirs.procs.map((p) => `echo $$ > '${p}'`).join(' && ');
     return { file: '/bin/sh', args: ['-c', `${joins} && exec "$@"`, 'sh', file, ...args] };
   }
 
   async pids(): Promise<number[]> {
-    try {
-      const text = await readFile(path.join(this.dirs.pids, 'cgroup.procs'), 'utf8');
-      return text.split('\n').filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
+    const text = await readFile(this.dirs.procs[0]!, 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).map(Number);
   }
 
-  /** Signal every process of the run (except `spare`); returns how many there were. */
+  /** Signal every process of the run (except `spare`); returns how many were still there. */
   async signalAll(signal: NodeJS.Signals, spare?: number): Promise<number> {
-    const pids = (await this.pids()).filter((p) => p !== spare);
-    for (const pid of pids) {
+    let n = 0;
+    for (const pid of await this.pids()) {
+      if (pid === spare) continue;
       try {
         process.kill(pid, signal);
+        n++;
       } catch {
         /* already gone */
       }
     }
-    return pids.length;
+    return n;
   }
 
-  /** SIGKILL until the cgroup is empty (a fork bomb refills it between reads). */
+  /** Kill until the cgroup is empty (a fork bomb refills it between reads; cgroup.kill does not race). */
   async killAll(deadlineMs = 2000): Promise<boolean> {
+    if (this.dirs.killFile) await writeFile(this.dirs.killFile, '1').catch(() => {});
     const until = Date.now() + deadlineMs;
     while (Date.now() < until) {
       if ((await this.signalAll('SIGKILL')) === 0) return true;
@@ -131,38 +126,36 @@ export class RunCgroup {
     return (await this.pids()).length === 0;
   }
 
+  /** This run's share: counters minus their values when the run began. */
   async stats(): Promise<CgroupStats> {
+    const now = await this.dirs.stats();
     const out: CgroupStats = {};
-    const num = async (dir: string | undefined, file: string): Promise<number | undefined> => {
-      if (!dir) return undefined;
-      try {
-        const n = Number((await readFile(path.join(dir, file), 'utf8')).trim().split(/\s+/).pop());
-        return Number.isFinite(n) ? n : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    const cpuNs = await num(this.dirs.cpuacct, 'cpuacct.usage');
-    if (cpuNs !== undefined) out.cpuMs = Math.round(cpuNs / 1e4) / 100;
-    const mem = await num(this.dirs.memory, 'memory.max_usage_in_bytes');
-    if (mem !== undefined) out.maxRssKb = Math.round(mem / 1024);
-    const hits = await num(this.dirs.pids, 'pids.events');
+    const d = (k: keyof RawStats) => (now[k] !== undefined && Number.isFinite(now[k]) ? now[k]! - (this.base[k] ?? 0) : undefined);
+    const cpu = d('cpuUs');
+    if (cpu !== undefined) out.cpuMs = Math.round(cpu / 10) / 100;
+    if (now.memPeakBytes !== undefined) out.maxRssKb = Math.round(now.memPeakBytes / 1024);
+    const hits = d('pidsMaxHits');
     if (hits !== undefined) out.pidsLimitHits = hits;
+    const oom = d('oomKills');
+    if (oom) out.oomKills = oom;
     return out;
   }
 
+  /** Empty the cgroup and put it back on the free list (or remove it if something survived). */
   async destroy(): Promise<void> {
-    await this.killAll(1000);
-    for (const d of Object.values(this.dirs)) {
-      if (!d) continue;
-      for (let i = 0; i < 20; i++) {
-        try {
-          await rmdir(d);
-          break;
-        } catch {
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      }
+    if (await this.killAll(1000)) {
+      const list = free.get(this.key) ?? [];
+      list.push(this.dirs);
+      free.set(this.key, list);
+    } else {
+      await this.dirs.remove();
     }
   }
+}
+
+/** For tests: forget reusable cgroups (of a simulated tree). */
+export function resetCgroups(): void {
+  free.clear();
+  resetSweep();
+  hostCache = null;
 }

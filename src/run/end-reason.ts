@@ -1,0 +1,54 @@
+/** Why a run ended, in one line that names the limit and what the program said about it. */
+
+import type { Limits } from '../spec/types.js';
+import type { RunEndReason, Stream } from '../trace/types.js';
+import { formatBytes, formatMs } from './limits.js';
+import type { LaunchPlan } from './sandbox/index.js';
+
+const MEMORY_PATTERNS: [RegExp, string][] = [
+  [/\bMemoryError\b/, 'MemoryError'],
+  [/JavaScript heap out of memory|Reached heap limit/, 'JavaScript heap out of memory'],
+  [/Cannot allocate memory|std::bad_alloc|out of memory/i, 'out of memory'],
+];
+
+export function explainEnd(input: {
+  killReason: RunEndReason | null;
+  exitCode: number | null;
+  signal: string | null;
+  limits: Limits;
+  plan: Pick<LaunchPlan, 'applied' | 'level'>;
+  trace: { stream: Stream; text: string }[];
+  stats: { cpuMs?: number; pidsLimitHits?: number; oomKills?: number };
+}): { end: RunEndReason; endDetail: string } {
+  const { killReason, exitCode, signal, limits, plan, trace, stats } = input;
+  const suffix: string[] = [];
+  if (stats.pidsLimitHits) suffix.push(`the process limit (${limits.processes}) refused ${stats.pidsLimitHits} fork${stats.pidsLimitHits === 1 ? '' : 's'}`);
+  const stderrTail = trace.filter((l) => l.stream === 'stderr').slice(-20).map((l) => l.text).join('\n');
+  if (/File too large/.test(stderrTail)) suffix.push(`the file-size limit (${formatBytes(limits.fileSizeBytes)}) was reached`);
+  if (/No space left on device/.test(stderrTail)) suffix.push('the work dir is full (no space left on device)');
+  const withSuffix = (s: string) => (suffix.length ? `${s}; ${suffix.join('; ')}` : s);
+
+  if (killReason === 'error') return { end: 'error', endDetail: 'cancelled: the run was stopped before it ended' };
+  if (killReason === 'timeout') return { end: 'timeout', endDetail: withSuffix(`killed after the ${formatMs(limits.wallMs)} wall-time limit`) };
+  if (killReason === 'output-limit') {
+    return { end: 'output-limit', endDetail: withSuffix(`killed at the output limit (${formatBytes(limits.outputBytes)}); the trace stops there`) };
+  }
+  const cpuLimit = plan.applied.cpuMs;
+  if (signal === 'SIGXCPU' || (signal === 'SIGKILL' && cpuLimit !== undefined && stats.cpuMs !== undefined && stats.cpuMs >= cpuLimit)) {
+    return { end: 'cpu-limit', endDetail: withSuffix(`killed by ${signal} at the ${formatMs(cpuLimit ?? limits.cpuMs)} CPU-time limit`) };
+  }
+  if (signal === 'SIGKILL' && stats.oomKills) {
+    return { end: 'memory-limit', endDetail: withSuffix(`killed by the kernel at the run's memory cap (its cgroup; ${stats.oomKills} process${stats.oomKills === 1 ? '' : 'es'} killed)`) };
+  }
+  if (exitCode !== 0 || signal) {
+    for (const [re, label] of MEMORY_PATTERNS) {
+      if (re.test(stderrTail)) {
+        // The spec's limit (for Node: the heap cap; its address-space limit has 1 GiB headroom).
+        return { end: 'memory-limit', endDetail: withSuffix(`memory limit (${formatBytes(limits.memoryBytes)}) reached: ${label}`) };
+      }
+    }
+  }
+  if (signal === 'SIGXFSZ') return { end: 'signalled', endDetail: withSuffix(`killed by SIGXFSZ at the file-size limit (${formatBytes(limits.fileSizeBytes)})`) };
+  if (signal) return { end: 'signalled', endDetail: withSuffix(`killed by ${signal}`) };
+  return { end: 'exited', endDetail: withSuffix(`exited with code ${exitCode}`) };
+}

@@ -1,0 +1,36 @@
+/**
+ * Killing a run's whole tree: its process group, every process of its cgroup and of its own
+ * uid (setsid and double-fork escapees included), and the spawned wrapper itself.
+ */
+
+import type { LaunchPlan } from './sandbox/index.js';
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* gone */
+  }
+}
+
+export function signalRun(plan: LaunchPlan, pid: number | undefined, signal: NodeJS.Signals): void {
+  if (plan.cgroup && signal === 'SIGTERM') {
+    // The program first, not the wrapper: it gets its grace, and bwrap reaps its own
+    // namespace and exits with the program's status (no orphaned zombies).
+    void plan.cgroup.signalAll(signal, pid);
+    return;
+  }
+  void plan.cgroup?.signalAll(signal);
+  void plan.uid?.signalAll(signal);
+  if (pid) {
+    kill(-pid, signal); // its own process group (detached)
+    kill(pid, signal);
+  }
+}
+
+/** After the main process exited: whatever is left of the run (daemons, escapees) dies now. */
+export async function killLeftovers(plan: LaunchPlan, pid: number | undefined): Promise<void> {
+  if (plan.cgroup) await plan.cgroup.killAll();
+  if (plan.uid) await plan.uid.signalAll('SIGKILL');
+  if (pid) kill(-pid, 'SIGKILL');
+}

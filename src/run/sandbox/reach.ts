@@ -1,0 +1,41 @@
+/**
+ * What another uid (not root, in no group) can reach, and handing the copy to the run's uid
+ * without following a single link (lchown; the copy's links were checked to stay inside it).
+ */
+
+import { lchown, lstat, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Every directory on the way has o+x, and the file itself `bits` (0o005: readable and executable). */
+export async function reachableByOther(file: string, bits = 0o005): Promise<boolean> {
+  try {
+    const abs = path.resolve(file);
+    let cur = '/';
+    for (const p of abs.split(path.sep).filter(Boolean).slice(0, -1)) {
+      cur = path.join(cur, p);
+      if (!((await stat(cur)).mode & 0o001)) return false;
+    }
+    return ((await stat(abs)).mode & bits) === bits;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether another uid can read `p` (a folder: list it) through every directory on the way. */
+export async function readableByOther(p: string): Promise<boolean> {
+  const st = await stat(p).catch(() => null);
+  if (!st) return false;
+  return reachableByOther(p, st.isDirectory() ? 0o005 : 0o004);
+}
+
+/** chown the copy to `uid` without following links (the link itself changes owner, never its target). */
+export async function lchownTree(dir: string, uid: number): Promise<void> {
+  await lchown(dir, uid, uid);
+  const st = await lstat(dir);
+  if (!st.isDirectory()) return;
+  for (const ent of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, ent.name);
+    if (ent.isDirectory()) await lchownTree(p, uid);
+    else await lchown(p, uid, uid);
+  }
+}

@@ -86,7 +86,7 @@ describe('GitHub Actions annotations', () => {
 
 describe('job summary', () => {
   test('markdown cells cannot break the table or inject HTML', () => {
-    expect(mdCell('a | b\nc <img src=x> `d`')).toBe('a \\| b\\x0ac &lt;img src=x&gt; \\`d\\`');
+    expect(mdCell('a | b\nc <img src=x> `d`')).toBe('a &#124; b&#92;x0ac &#60;img src=x&#62; &#96;d&#96;');
   });
 
   test('reporter: nothing outside GitHub Actions', async () => {

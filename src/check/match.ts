@@ -3,6 +3,7 @@
  * the near-miss finder ("possible intended match here") for lines that never matched.
  */
 
+import { compileLinear, isProblem, type LinearRegex } from '../spec/regex.js';
 import type { LineSelector, StreamChoice } from '../spec/types.js';
 import type { TraceLine } from '../trace/types.js';
 import { cite } from './format.js';
@@ -17,19 +18,21 @@ export function fullRange(trace: TraceLine[]): Range {
   return { from: 0, to: trace.length };
 }
 
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, LinearRegex>();
 
 /**
- * The compiled regex of a selector. 'g' and 'y' are dropped: they make `test` stateful
- * (lastIndex), and a search over one line never needs them.
+ * The compiled regex of a selector, on RE2 (linear time: student text never makes matching slow).
+ * 'g' and 'y' are dropped: a search over one line never needs them. Throws on a regex that
+ * validation refuses (evaluate turns that into an errored check).
  */
-export function compile(pattern: string, flags = '', ignoreCase = false): RegExp {
-  let f = flags.replace(/[gy]/g, '');
-  if (ignoreCase && !f.includes('i')) f += 'i';
-  const key = `${f}/${pattern}`;
+export function compile(pattern: string, flags = '', ignoreCase = false): LinearRegex {
+  const f = flags.replace(/[gy]/g, '');
+  const key = `${f}${ignoreCase ? 'I' : ''}/${pattern}`;
   let re = regexCache.get(key);
   if (!re) {
-    re = new RegExp(pattern, f);
+    const r = compileLinear(pattern, f, ignoreCase);
+    if (isProblem(r)) throw new Error(`regex /${pattern}/ ${r.message}`);
+    re = r;
     regexCache.set(key, re);
   }
   return re;

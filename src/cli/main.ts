@@ -11,7 +11,7 @@ import { didYouMean } from '../spec/suggest.js';
 import { toolVersion } from '../batch/version.js';
 import { CliError, EXIT } from './errors.js';
 import { HELP, MAIN_HELP } from './help.js';
-import { processIo, type Io } from './io.js';
+import { ciSafeIo, processIo, type Io } from './io.js';
 
 export type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -52,7 +52,8 @@ function wantsHelp(argv: string[]): boolean {
   return false;
 }
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: Io = processIo()): Promise<number> {
+  const io = ciSafeIo(rawIo);
   const [first, ...rest] = argv;
   let name = 'tracegrade';
   try {

@@ -8,6 +8,7 @@
 import { appendFile, stat } from 'node:fs/promises';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import { isHiddenCheck, percent, pts, relPath, STATUS_SYMBOL, submissionState, truncate, visible } from './text.js';
+import { writeCommand } from './ci-log.js';
 import type { ReportContext, Reporter } from './types.js';
 
 export const MAX_ANNOTATIONS = 10;
@@ -113,14 +114,20 @@ export function annotationLines(list: Annotation[]): string[] {
   return [...head, more].map(formatAnnotation);
 }
 
-/** A Markdown table cell: no newlines, no pipes, no HTML. */
+/**
+ * A Markdown table cell: no newlines, no HTML, no Markdown. The characters Markdown/GFM give a
+ * meaning (links and images `[ ] !`, emphasis, code, HTML, tables, math `$`, strikethrough) and
+ * the starts of autolinks (`://`, `www.`, `@mention`, `#123`) become numeric entities: cmark
+ * makes each entity its own text node, so a student's `![x](https://…)` or `www.evil.example`
+ * renders as those characters, never as a link or an image. Other text stays readable.
+ */
 export function mdCell(s: string, max = 300): string {
-  return visible(truncate(s, max))
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/`/g, '\\`');
+  return visible(truncate(s, max)).replace(/[\\`*[\]<>|!&~$]|(?<!\w)_|_(?!\w)|:(?=\/\/)|(?<=\bwww)\.|@(?=\w)|#(?=\d)/gi, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A code span: nothing inside is Markdown; only a backtick or a pipe could end it or the cell. */
+export function mdCode(s: string, max = 100): string {
+  return `\`${visible(truncate(s, max)).replace(/[`|]/g, '?')}\``;
 }
 
 const MD_STATUS: Record<string, string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped', unstable: '⚠️ unstable' };
@@ -129,7 +136,7 @@ const MD_STATUS: Record<string, string> = { passed: '✅ passed', failed: '❌ f
 export function summaryLines(results: GradeResults, opts: { showHidden: boolean }): string[] {
   const subs = results.submissions;
   const shown = (c: CheckResult) => opts.showHidden || !isHiddenCheck(c);
-  const specs = [...new Set(subs.map((s) => `${mdCell(s.specTitle)} (\`${mdCell(s.spec)}\`)`))];
+  const specs = [...new Set(subs.map((s) => `${mdCell(s.specTitle)} (${mdCode(s.spec)})`))];
   // Several specs (a whole curriculum): check ids and submission ids repeat across them (every
   // assignment has a `reference`, a `clean-exit`), so rows are keyed and labelled by spec.
   const multiSpec = new Set(subs.map((s) => s.spec)).size > 1;
@@ -186,7 +193,7 @@ export function summaryLines(results: GradeResults, opts: { showHidden: boolean 
           .filter((c) => shown(c) && c.status !== 'passed')
           .map((c) => `${STATUS_SYMBOL[c.status]} ${mdCell(c.id)}`)
           .join(', ');
-    lines.push(`| ${mdCell(s.id)} |${multiSpec ? ` \`${mdCell(s.spec)}\` |` : ''} ${pts(s.score)}/${pts(s.maxScore)} | ${status} | ${lost} |`);
+    lines.push(`| ${mdCell(s.id)} |${multiSpec ? ` ${mdCode(s.spec)} |` : ''} ${pts(s.score)}/${pts(s.maxScore)} | ${status} | ${lost} |`);
   }
   return lines;
 }
@@ -211,7 +218,7 @@ export const githubReporter: Reporter = {
     if (ctx.env.GITHUB_ACTIONS !== 'true') return [];
     const showHidden = ctx.showHidden ?? true;
     const cwd = ctx.env.GITHUB_WORKSPACE ?? ctx.cwd ?? process.cwd();
-    for (const line of annotationLines(annotations(results, { cwd, showHidden }))) ctx.stdout.write(line + '\n');
+    for (const line of annotationLines(annotations(results, { cwd, showHidden }))) writeCommand(ctx.stdout, line);
     const file = ctx.env.GITHUB_STEP_SUMMARY;
     if (!file) return [];
     // The limit is per step: count what earlier steps' commands already appended.

@@ -13,6 +13,7 @@ import type { ReportContext, Reporter } from './types.js';
 export type { ReportContext, Reporter } from './types.js';
 export { writeFileAtomic } from './atomic.js';
 export { readResultsFile, stringifyResults } from './json.js';
+export { defuseLine, stopCommands } from './ci-log.js';
 export { renderSubmission, renderSummaryLine, terminalWidth, useColor } from './terminal.js';
 
 /** Every reporter by name. json comes first so the complete record is saved before anything else can fail. */

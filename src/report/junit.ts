@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import type { RunRecord } from '../trace/types.js';
 import { writeFileAtomic } from './atomic.js';
+import { defuseLine } from './ci-log.js';
 import { excerptText, pts, relPath, runEnd, runOf, secondsDot, secs, showLine, visible } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 
@@ -54,7 +55,7 @@ function traceText(run: RunRecord): string {
       out.push(`… ${run.trace.length - i} more lines (the complete trace is in results.json)`);
       break;
     }
-    const line = `${secs(l.tMs).padStart(8)} ${l.stream === 'stderr' ? 'err' : 'out'} │ ${showLine(l.text, LINE_CHARS)}`;
+    const line = defuseLine(`${secs(l.tMs).padStart(8)} ${l.stream === 'stderr' ? 'err' : 'out'} │ ${showLine(l.text, LINE_CHARS)}`);
     out.push(line);
     size += line.length + 1;
   }

@@ -4,6 +4,7 @@
  * asked (the caller decides from isTTY/NO_COLOR: see `useColor`).
  */
 
+import { defuseText, stopCommands } from './ci-log.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import {
   STATUS_SYMBOL,
@@ -193,15 +194,19 @@ export const terminalReporter: Reporter = {
   async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
     const color = useColor(ctx.env, ctx.stdout);
     const showHidden = ctx.showHidden ?? true;
-    if (results.submissions.length === 1) {
-      ctx.stdout.write(renderSubmission(results.submissions[0]!, { color, showHidden, width: terminalWidth(ctx.stdout) }));
-    } else {
-      for (const s of results.submissions) ctx.stdout.write(renderSummaryLine(s) + '\n');
-      const n = results.submissions.length;
-      const full = results.submissions.filter((s) => submissionState(s) === 'full').length;
-      const mean = n ? results.submissions.reduce((a, s) => a + percent(s.score, s.maxScore), 0) / n : 0;
-      ctx.stdout.write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%\n`);
-    }
+    // Student text is quoted here: on GitHub Actions the runner ignores commands until the token.
+    const write = (t: string) => ctx.stdout.write(defuseText(t));
+    stopCommands(ctx.stdout, ctx.env, () => {
+      if (results.submissions.length === 1) {
+        write(renderSubmission(results.submissions[0]!, { color, showHidden, width: terminalWidth(ctx.stdout) }));
+      } else {
+        for (const s of results.submissions) write(renderSummaryLine(s) + '\n');
+        const n = results.submissions.length;
+        const full = results.submissions.filter((s) => submissionState(s) === 'full').length;
+        const mean = n ? results.submissions.reduce((a, s) => a + percent(s.score, s.maxScore), 0) / n : 0;
+        write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%\n`);
+      }
+    });
     return [];
   },
 };

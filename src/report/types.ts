@@ -8,7 +8,7 @@ export interface ReportContext {
   /** Environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY, NO_COLOR…), injectable for tests. */
   env: Record<string, string | undefined>;
   /** Where terminal output goes. */
-  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number; command?(line: string): void };
   /**
    * Include checks whose visibility is not 'visible' (hidden, after_due_date, after_published)
    * in the terminal and GitHub reports. Default true (instructor runs); the student `check`

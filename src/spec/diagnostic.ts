@@ -28,6 +28,22 @@ export class DiagnosticSink {
     this.add('error', node, message, hint);
   }
 
+  /**
+   * An error `offset` characters into a scalar's value (e.g. a construct inside a regex). Exact
+   * for plain and quoted scalars without escapes; otherwise the scalar's own position.
+   */
+  errorAt(node: unknown, offset: number | undefined, message: string, hint?: string): void {
+    const n = node as { range?: [number, number, number]; type?: string; value?: unknown };
+    const start = n?.range?.[0];
+    const quoted = n?.type === 'QUOTE_DOUBLE' || n?.type === 'QUOTE_SINGLE';
+    const raw = typeof n?.value === 'string' ? n.value : undefined;
+    const escaped = typeof raw === 'string' && (n.type === 'QUOTE_SINGLE' ? raw.includes("'") : quoted && /[\\"]/.test(raw));
+    if (offset === undefined || start === undefined || escaped || (n.type !== 'PLAIN' && !quoted)) return this.error(node, message, hint);
+    const d: Diagnostic = { file: this.file, ...this.pos(start + (quoted ? 1 : 0) + offset), message, severity: 'error' };
+    if (hint) d.hint = hint;
+    this.diagnostics.push(d);
+  }
+
   warning(node: unknown, message: string, hint?: string): void {
     this.add('warning', node, message, hint);
   }

@@ -2,6 +2,7 @@
 
 import { isScalar, type Node } from 'yaml';
 import type { DiagnosticSink } from './diagnostic.js';
+import { compileLinear, isProblem } from './regex.js';
 import { didYouMean, listWords } from './suggest.js';
 import type { LineSelector, Occurrence, StreamChoice } from './types.js';
 import type { YamlAccess } from './yaml-access.js';
@@ -43,8 +44,8 @@ export function displayOf(kind: LineSelector['kind'], pattern: string, flags?: s
   return q;
 }
 
-/** Compile a regex or report why it does not. */
-export function checkRegex(ctx: SelectorContext, node: unknown, pattern: string, flags: string): boolean {
+/** Compile a regex (for RE2, as matching will) or report why it does not, pointing at the construct. */
+export function checkRegex(ctx: SelectorContext, node: unknown, pattern: string, flags: string, lead = 0): boolean {
   if (!ALLOWED_FLAGS.test(flags) || new Set(flags).size !== flags.length) {
     ctx.sink.error(
       node,
@@ -53,17 +54,11 @@ export function checkRegex(ctx: SelectorContext, node: unknown, pattern: string,
     );
     return false;
   }
-  try {
-    new RegExp(pattern, flags);
-    return true;
-  } catch (err) {
-    ctx.sink.error(
-      node,
-      `regex /${pattern}/ does not compile: ${(err as Error).message}`,
-      'escape special characters with a backslash (\\( \\[ \\. \\?), or match the text literally with { text: "…" }',
-    );
-    return false;
-  }
+  const r = compileLinear(pattern, flags);
+  if (!isProblem(r)) return true;
+  const at = r.index === undefined ? '' : ` (at character ${r.index + 1} of the pattern)`;
+  ctx.sink.errorAt(node, r.index === undefined ? undefined : lead + r.index, `regex /${pattern}/ ${r.message}${at}`, r.fix);
+  return false;
 }
 
 function parseOccurrence(ctx: SelectorContext, node: unknown): Occurrence | undefined {
@@ -124,7 +119,7 @@ export function parseRawSelector(ctx: SelectorContext, node: unknown, allowAlias
       const r = REGEX_LITERAL.exec(text);
       if (r) {
         const [, pattern, flags] = r as unknown as [string, string, string];
-        if (!checkRegex(ctx, n, pattern, flags)) return undefined;
+        if (!checkRegex(ctx, n, pattern, flags, 1)) return undefined;
         const sel: RawSelector = { kind: 'regex', pattern, display: displayOf('regex', pattern, flags) };
         if (flags) sel.flags = flags;
         if (flags.includes('i')) sel.ignoreCase = true;
@@ -216,6 +211,6 @@ export function parseSelector(ctx: SelectorContext, node: unknown, checkStream?:
 
 /** Number of capture groups and the group names of a regex selector. */
 export function regexGroups(sel: Pick<LineSelector, 'pattern' | 'flags'>): { count: number; names: string[] } {
-  const m = new RegExp(`(?:${sel.pattern})|`, (sel.flags ?? '').replace(/[gy]/g, '')).exec('')!;
-  return { count: m.length - 1, names: Object.keys(m.groups ?? {}) };
+  const r = compileLinear(sel.pattern, (sel.flags ?? '').replace(/[gy]/g, ''));
+  return isProblem(r) ? { count: 0, names: [] } : { count: r.groupCount, names: r.groupNames };
 }

@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Check, Spec } from '../../spec/types.js';
 import { onePositional, parseCommand, str } from '../args.js';
-import { gradeOne, renderSubmission, terminalWidth, useColor } from '../deps.js';
+import { gradeOne, renderSubmission, stopCommands, terminalWidth, useColor } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
@@ -117,7 +117,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     return EXIT.checksFailed;
   }
   const color = useColor(io.env, io.stdout);
-  io.stdout.write(renderSubmission(result, { color, showHidden: false, width: terminalWidth(io.stdout) }));
+  stopCommands(io.stdout, io.env, () => io.stdout.write(renderSubmission(result, { color, showHidden: false, width: terminalWidth(io.stdout) })));
 
   const total = result.checks.length;
   const passed = result.checks.filter((c) => c.status === 'passed').length;

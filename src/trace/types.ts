@@ -114,4 +114,6 @@ export interface RunRecord {
   activity?: ProgramActivity;
   /** Set when the submission could not be run at all (missing entry, unreadable file…). */
   error?: string;
+  /** Set when the trace was found forged (by the tracer's checks): why. The submission scores 0, flagged for review. */
+  tampered?: string;
 }

@@ -4,6 +4,7 @@
  * asked (the caller decides from isTTY/NO_COLOR: see `useColor`).
  */
 
+import { creditModel, submissionCredit } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import {
   STATUS_SYMBOL,
@@ -16,7 +17,6 @@ import {
   secs,
   secsProse,
   showLine,
-  submissionState,
   traceExcerpt,
   visible,
 } from './text.js';
@@ -140,6 +140,8 @@ export function renderSubmission(result: SubmissionResult, opts: RenderOptions):
   const out: string[] = [];
   out.push(p.bold(`${visible(result.specTitle)}`) + p.dim(`  (${visible(result.spec)})`));
   out.push(`submission ${p.bold(visible(result.id))}  ${p.dim(visible(result.path))}`);
+  const credit = submissionCredit(result);
+  if (credit.status === 'tampered') out.push('', p.red(wrap(`⚑ flagged for review — trace tampered: ${visible(credit.reason ?? '')} (score 0)`, width, '  ')), '');
   if (result.error) {
     out.push('', p.red(wrap(`✗ could not be graded: ${visible(result.error)}`, width, '  ')), '');
   }
@@ -156,14 +158,14 @@ export function renderSubmission(result: SubmissionResult, opts: RenderOptions):
   out.push('');
   const shown = result.checks.filter((c) => opts.showHidden || !isHiddenCheck(c));
   for (const c of shown) out.push(...renderCheck(result, c, p, width));
-  const score = shown.reduce((s, c) => s + c.points, 0);
+  const score = credit.status === 'tampered' ? 0 : shown.reduce((s, c) => s + c.points, 0);
   const max = shown.reduce((s, c) => s + c.maxPoints, 0);
   const counts = (['passed', 'failed', 'unstable', 'skipped'] as const)
     .map((st) => [st, shown.filter((c) => c.status === st).length] as const)
     .filter(([, n]) => n > 0)
     .map(([st, n]) => `${n} ${st}`)
     .join(', ');
-  const allPassed = !result.error && shown.every((c) => c.status === 'passed');
+  const allPassed = !credit.reason && shown.every((c) => c.status === 'passed');
   const scorePaint = allPassed ? p.green : score > 0 ? p.yellow : p.red;
   out.push('');
   out.push(`${p.bold('Score')} ${scorePaint(p.bold(`${pts(score)}/${pts(max)}`))} (${percent(score, max)}%)  ${p.dim(counts)}`);
@@ -172,9 +174,11 @@ export function renderSubmission(result: SubmissionResult, opts: RenderOptions):
 
 /** One line per submission, for batch runs in CI logs (no colour, no newline). */
 export function renderSummaryLine(result: SubmissionResult): string {
-  const state = submissionState(result);
-  const sym = state === 'full' ? '✓' : state === 'error' ? '!' : '✗';
-  const head = `${sym} ${visible(result.id)}  ${pts(result.score)}/${pts(result.maxScore)} (${percent(result.score, result.maxScore)}%)  ${visible(result.spec)}`;
+  const credit = submissionCredit(result);
+  const state = credit.state;
+  const sym = state === 'full' ? '✓' : state === 'error' ? '!' : state === 'tampered' ? '⚑' : '✗';
+  const head = `${sym} ${visible(result.id)}  ${pts(credit.points)}/${pts(credit.max)} (${credit.percent}%)  ${visible(result.spec)}`;
+  if (state === 'tampered') return `${head}  flagged for review: trace tampered: ${showLine(credit.reason ?? '', 160)}`;
   if (result.error) return `${head}  error: ${showLine(result.error, 160)}`;
   const failed = result.checks.filter((c) => c.status === 'failed').map((c) => c.id);
   const unstable = result.checks.filter((c) => c.status === 'unstable').map((c) => c.id);
@@ -198,9 +202,8 @@ export const terminalReporter: Reporter = {
     } else {
       for (const s of results.submissions) ctx.stdout.write(renderSummaryLine(s) + '\n');
       const n = results.submissions.length;
-      const full = results.submissions.filter((s) => submissionState(s) === 'full').length;
-      const mean = n ? results.submissions.reduce((a, s) => a + percent(s.score, s.maxScore), 0) / n : 0;
-      ctx.stdout.write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%\n`);
+      const { fullCredit: full, mean, tampered } = creditModel(results).class;
+      ctx.stdout.write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%${tampered ? `, ${tampered} flagged for review (trace tampered)` : ''}\n`);
     }
     return [];
   },

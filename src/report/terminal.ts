@@ -172,22 +172,24 @@ export function renderSubmission(result: SubmissionResult, opts: RenderOptions):
   return out.join('\n') + '\n';
 }
 
-/** One line per submission, for batch runs in CI logs (no colour, no newline). */
-export function renderSummaryLine(result: SubmissionResult): string {
+/** One line per submission, for batch runs (no newline); coloured like the rest when `color` (a TTY). */
+export function renderSummaryLine(result: SubmissionResult, color = false): string {
+  const p = palette(color);
   const credit = submissionCredit(result);
   const state = credit.state;
   const sym = state === 'full' ? '✓' : state === 'error' ? '!' : state === 'tampered' ? '⚑' : '✗';
-  const head = `${sym} ${visible(result.id)}  ${pts(credit.points)}/${pts(credit.max)} (${credit.percent}%)  ${visible(result.spec)}`;
-  if (state === 'tampered') return `${head}  flagged for review: trace tampered: ${showLine(credit.reason ?? '', 160)}`;
-  if (result.error) return `${head}  error: ${showLine(result.error, 160)}`;
+  const paint = state === 'full' ? p.green : state === 'partial' ? p.yellow : p.red;
+  const head = `${paint(sym)} ${p.bold(visible(result.id))}  ${pts(credit.points)}/${pts(credit.max)} (${credit.percent}%)  ${visible(result.spec)}`;
+  if (state === 'tampered') return `${head}  ${p.red(`flagged for review: trace tampered: ${showLine(credit.reason ?? '', 160)}`)}`;
+  if (result.error) return `${head}  ${p.red(`error: ${showLine(result.error, 160)}`)}`;
   const failed = result.checks.filter((c) => c.status === 'failed').map((c) => c.id);
   const unstable = result.checks.filter((c) => c.status === 'unstable').map((c) => c.id);
   const runs = result.runs;
   const last = runs[runs.length - 1];
   const tail = [
-    failed.length ? `failed: ${failed.join(', ')}` : '',
-    unstable.length ? `unstable: ${unstable.join(', ')}` : '',
-    last ? `${secsProse(last.wallMs)}${last.timedOut ? ' timed out' : ''}` : '',
+    failed.length ? p.red(`failed: ${failed.join(', ')}`) : '',
+    unstable.length ? p.yellow(`unstable: ${unstable.join(', ')}`) : '',
+    last ? p.dim(`${secsProse(last.wallMs)}${last.timedOut ? ' timed out' : ''}`) : '',
   ].filter(Boolean);
   return `${head}${tail.length ? '  ' + tail.join('  ') : ''}`;
 }
@@ -200,7 +202,7 @@ export const terminalReporter: Reporter = {
     if (results.submissions.length === 1) {
       ctx.stdout.write(renderSubmission(results.submissions[0]!, { color, showHidden, width: terminalWidth(ctx.stdout) }));
     } else {
-      for (const s of results.submissions) ctx.stdout.write(renderSummaryLine(s) + '\n');
+      for (const s of results.submissions) ctx.stdout.write(renderSummaryLine(s, color) + '\n');
       const n = results.submissions.length;
       const { fullCredit: full, mean, tampered } = creditModel(results).class;
       ctx.stdout.write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%${tampered ? `, ${tampered} flagged for review (trace tampered)` : ''}\n`);

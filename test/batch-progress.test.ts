@@ -70,4 +70,24 @@ describe('progress', () => {
     expect(chunks.at(-2)).toContain('2/2 graded (100%)');
     expect(chunks.filter((c) => c.includes('0/2'))).toHaveLength(1);
   });
+
+  it('TTY: the bar is coloured like the terminal report (green done part, red once one is not gradable), never wider than the screen; no colour when told', () => {
+    const state = { total: 4, done: 2, reused: 0, running: 1, errors: 0, jobs: 1, elapsedMs: 1000 };
+    const plain = progressBar(state, 100);
+    const coloured = progressBar(state, 100, true);
+    expect(coloured).toMatch(/^\[\x1b\[32m█+\x1b\[39m\x1b\[2m░+\] \x1b\[22m2\/4 graded/);
+    // eslint-disable-next-line no-control-regex
+    expect(coloured.replace(/\x1b\[\d+m/g, '')).toBe(plain);
+    const bad = progressBar({ ...state, errors: 1 }, 100, true);
+    expect(bad).toContain('\x1b[31m1 not gradable\x1b[39m');
+    expect(bad).toMatch(/^\[\x1b\[31m█+/);
+    // Cut to the width first, coloured after.
+    // eslint-disable-next-line no-control-regex
+    expect(progressBar(state, 40, true).replace(/\x1b\[\d+m/g, '')).toBe(progressBar(state, 40));
+    const { chunks, stream } = sink(true);
+    const p = createProgress(stream, { now: () => 0, color: false });
+    p.onPlan!({ total: 1, reused: 0, toGrade: 1, jobs: 1 });
+    p.onFinish!({} as never);
+    expect(chunks.join('').replace(/^\r\x1b\[2K/gm, '')).not.toMatch(/\x1b\[\d+m/);
+  });
 });

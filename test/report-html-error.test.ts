@@ -1,6 +1,6 @@
 /** The HTML view of a submission that could not be run at all: the reason once, the checks folded. */
 
-import { renderHtml } from '../src/report/html.js';
+import { renderDetailPage, renderHtml } from '../src/report/html.js';
 import { classResults, noEntry, reference, singleResults } from './fixtures/results/fetch-and-count.js';
 
 function section(html: string, anchor: string): string {
@@ -10,8 +10,8 @@ function section(html: string, anchor: string): string {
 }
 
 test('could not run: the error box once, then every check folded under one summary, not a list of identical failures', () => {
-  const html = renderHtml({ ...classResults(), submissions: [reference(), noEntry()] });
-  const view = section(html, 's-no-entry');
+  const results = { ...classResults(), submissions: [reference(), noEntry()] };
+  const view = section(renderDetailPage(results, results.submissions[1]!, 'student.html'), 's-no-entry');
   expect(view).toContain('<p class="error-box"><strong>Could not be graded:</strong> entry file');
   const folded = /<details class="not-run"><summary>✗ (\d+) checks could not run \(0\/(\d+) points\)<\/summary><ol class="checks">/.exec(view);
   expect(folded).not.toBeNull();

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { htmlReporter, renderHtml, renderSubmissionPage, submissionPagePaths } from '../src/report/html.js';
+import { detailPagePaths, htmlReporter, renderDetailPage, renderSubmissionPage, submissionPagePaths } from '../src/report/html.js';
 import { stringifyResults } from '../src/report/json.js';
 import { shownToStudent, studentView } from '../src/report/visibility.js';
 import { main } from '../src/cli/main.js';
@@ -183,15 +183,14 @@ describe('a submission page', () => {
     absent(html, 'score on visible checks');
   });
 
-  test('one renderer: a check reads the same on the class page and on the submission page', () => {
+  test('one renderer: a check reads the same on the instructor\'s page and on the student\'s page', () => {
     const s = lateDone();
     const item = (html: string, id: string) => {
       const at = html.indexOf(`<code class="muted">${id}</code>`);
       return html.slice(html.lastIndexOf('<li', at), html.indexOf('</li>', at));
     };
-    const cls = renderHtml(classResults());
+    const clsSection = renderDetailPage(classResults(), s, 'student.html');
     const own = renderSubmissionPage(classResults(), s);
-    const clsSection = cls.slice(cls.indexOf('id="s-late-done"'));
     for (const id of ['done-around-eight', 'fetch-takes-two-seconds', 'starts-fetching']) {
       expect(item(own, id)).not.toBe('');
       expect(item(own, id)).toBe(item(clsSection, id));
@@ -211,15 +210,21 @@ describe('a submission page', () => {
 });
 
 describe('the class page links to the pages, and the reporter writes them', () => {
-  test('each row links to its section and its page; the class page keeps hidden checks', async () => {
+  test('each row links to its instructor page and its student page; the instructor pages keep hidden checks', async () => {
     const ctx = fakeContext();
     const results = classResults({ withGarbage: false });
     const files = await htmlReporter.write(results, ctx);
-    expect(files.map((f) => f.slice(ctx.outDir.length + 1))).toEqual(['index.html', ...submissionPagePaths(results.submissions)]);
+    const detail = detailPagePaths(results.submissions);
+    const student = submissionPagePaths(results.submissions);
+    expect(files.map((f) => f.slice(ctx.outDir.length + 1))).toEqual(['index.html', ...detail.flatMap((d, i) => [d, student[i]!])]);
     const index = readFileSync(files[0]!, 'utf8');
-    present(index, '<a href="#s-crash">crash</a><a class="page-link" href="submissions/fetch-and-count/crash.html">student page<span class="sr-only"> for crash</span></a>');
-    present(index, '<code class="muted">no-traceback</code>');
-    for (const href of [...index.matchAll(/href="(submissions\/[^"]+)"/g)].map((m) => m[1]!)) expect(existsSync(join(ctx.outDir, href))).toBe(true);
+    present(index, '<a href="detail/fetch-and-count/crash.html">crash</a><a class="page-link" href="submissions/fetch-and-count/crash.html">student page<span class="sr-only"> for crash</span></a>');
+    present(index, '<code class="muted">no-traceback</code>'); // in the pass-rate table
+    for (const href of [...index.matchAll(/href="((?:submissions|detail)\/[^"]+)"/g)].map((m) => m[1]!)) expect(existsSync(join(ctx.outDir, href))).toBe(true);
+    const own = readFileSync(join(ctx.outDir, 'detail', 'fetch-and-count', 'crash.html'), 'utf8');
+    present(own, '<code class="muted">no-traceback</code>');
+    present(own, '<a href="../../submissions/fetch-and-count/crash.html">student page</a>');
+    present(own, '<a href="../../index.html">← class overview</a>');
     const page = readFileSync(join(ctx.outDir, 'submissions', 'fetch-and-count', 'crash.html'), 'utf8');
     absent(page, 'no-traceback');
   });

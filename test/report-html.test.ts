@@ -2,15 +2,18 @@
  * The HTML report in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
  * it renders, the timeline shows what it must, filtering and sorting work, nothing is fetched,
  * it reads with JavaScript off, and axe-core finds no accessibility violations — for the class
- * page and for a submission's own page (submissions/<spec>/<id>.html, hidden checks left out).
+ * page, the instructor's page of a submission (detail/<spec>/<id>.html) and the student's
+ * (submissions/<spec>/<id>.html, hidden checks left out). Screenshots go to a temp folder
+ * (TRACEGRADE_ARTIFACTS to choose it), never into the user's reports/.
  */
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { htmlReporter, renderHtml } from '../src/report/html.js';
+import { htmlReporter, renderDetailPage, renderHtml } from '../src/report/html.js';
 import { classResults, crash, garbage, lateDone, singleResults } from './fixtures/results/fetch-and-count.js';
 import { cleanupTempDirs, fakeContext } from './fixtures/results/helpers.js';
 import { needs, pathOf } from './facilities.js';
@@ -23,6 +26,8 @@ const inChromium = needs('chromium');
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ROOT = new URL('..', import.meta.url).pathname;
+/** Where screenshots go: a temp folder, never the user's reports/ (npm test must not write there). */
+const ARTIFACTS = process.env.TRACEGRADE_ARTIFACTS ?? join(tmpdir(), 'tracegrade-test-artifacts');
 
 let browser: Browser;
 let classFile: string;
@@ -30,6 +35,9 @@ let classUrl: string;
 let classHtml: string;
 /** The crash submission's own page: it failed the hidden check no-traceback. */
 let crashUrl: string;
+/** The instructor's pages of late-done and crash. */
+let lateUrl: string;
+let crashDetailUrl: string;
 
 beforeAll(async () => {
   const ctx = fakeContext();
@@ -37,6 +45,8 @@ beforeAll(async () => {
   classFile = files[0]!;
   const crashFile = files.find((f) => f.endsWith(join('submissions', 'fetch-and-count', 'crash.html')))!;
   crashUrl = pathToFileURL(crashFile).href;
+  lateUrl = pathToFileURL(files.find((f) => f.endsWith(join('detail', 'fetch-and-count', 'late-done.html')))!).href;
+  crashDetailUrl = pathToFileURL(files.find((f) => f.endsWith(join('detail', 'fetch-and-count', 'crash.html')))!).href;
   classUrl = pathToFileURL(classFile).href;
   classHtml = readFileSync(classFile, 'utf8');
   if (!inChromium.ok) return; // the static tests still run
@@ -79,17 +89,21 @@ describe('index.html, static', () => {
     // Every src/href stays in the page (anchors), is inline data, or is a submission's page
     // written beside it; the only URL is the SVG namespace.
     const refs = [...classHtml.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]!);
-    const pages = refs.filter((r) => r.startsWith('submissions/'));
-    expect(new Set(pages).size).toBe(classResults().submissions.length);
+    const pages = refs.filter((r) => /^(submissions|detail)\//.test(r));
+    expect(new Set(pages).size).toBe(2 * classResults().submissions.length);
     for (const p of pages) expect(existsSync(join(dirname(classFile), p))).toBe(true);
-    expect(refs.filter((r) => !r.startsWith('#') && !r.startsWith('data:') && !/^submissions\/[\w.-]+\/[\w.-]+\.html$/.test(r))).toEqual([]);
+    expect(refs.filter((r) => !r.startsWith('#') && !r.startsWith('data:') && !/^(submissions|detail)\/[\w.-]+\/[\w.-]+\.html$/.test(r))).toEqual([]);
     expect(classHtml.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
     expect(classHtml).not.toContain('<script>alert');
-    expect(classHtml).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(classHtml.length).toBeLessThan(100_000); // the class only: each submission's detail is on its page
+    // The garbage submission's own page shows what it printed as text.
+    const garbageHtml = readFileSync(join(dirname(classFile), 'detail', 'fetch-and-count', 'garbage.html'), 'utf8');
+    expect(garbageHtml).not.toContain('<script>alert');
+    expect(garbageHtml).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     // eslint-disable-next-line no-control-regex
-    expect(/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(classHtml)).toBe(false);
-    expect(classHtml.length).toBeLessThan(400_000);
-    expect(classHtml).toContain('\\x1b[31mred');
+    expect(/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(garbageHtml)).toBe(false);
+    expect(garbageHtml.length).toBeLessThan(400_000); // despite a 5 MB line
+    expect(garbageHtml).toContain('\\x1b[31mred');
     // Anchors are unique and every in-page link lands somewhere.
     const ids = [...classHtml.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
     expect(new Set(ids).size).toBe(ids.length);
@@ -111,14 +125,30 @@ describe('index.html, static', () => {
 });
 
 inChromium.describe('index.html in Chromium', () => {
-  test('renders the class view and a timeline per run, with no console error and no network request', async () => {
+  test('renders the class view; each submission\'s page a timeline per run; no console error, no network request', async () => {
     const { page, errors, requests, close } = await open(classUrl);
     try {
       await expect(page.locator('h1').textContent()).resolves.toContain('Fetch data while counting');
       expect(await page.locator('#class h2').textContent()).toBe('Class overview');
       expect(await page.locator('#distribution svg').isVisible()).toBe(true);
-      // 7 submissions ran: reference, sequential, late-done, crash, timeout, garbage and flaky (3 runs).
-      expect(await page.locator('svg.timeline').count()).toBe(9);
+      expect(await page.locator('svg.timeline').count()).toBe(0); // on the submissions' own pages
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([classUrl]);
+    } finally {
+      await close();
+    }
+    // 7 submissions ran: reference, sequential, late-done, crash, timeout, garbage and flaky (3 runs).
+    let timelines = 0;
+    for (const id of ['reference', 'sequential', 'late-done', 'crash', 'timeout', 'garbage', 'flaky', 'no-entry']) {
+      const p = await open(lateUrl.replace('late-done.html', `${id}.html`));
+      timelines += await p.page.locator('svg.timeline').count();
+      expect(p.errors).toEqual([]);
+      await p.close();
+    }
+    expect(timelines).toBe(9);
+    const late = await open(lateUrl);
+    try {
+      const { page, errors, requests } = late;
       const tl = page.locator('#s-late-done svg.timeline');
       await tl.scrollIntoViewIfNeeded();
       expect(await tl.isVisible()).toBe(true);
@@ -126,14 +156,14 @@ inChromium.describe('index.html in Chromium', () => {
       expect(box.width).toBeGreaterThan(700);
       expect(box.height).toBeGreaterThan(150);
       expect(errors).toEqual([]);
-      expect(requests).toEqual([classUrl]);
+      expect(requests).toEqual([lateUrl]);
     } finally {
-      await close();
+      await late.close();
     }
   });
 
   test('the timeline shows "done fetching" after 9, highlighted, outside the expected window', async () => {
-    const { page, close } = await open(classUrl);
+    const { page, close } = await open(lateUrl);
     try {
       const svg = page.locator('#s-late-done svg.timeline');
       const x = async (sel: string) => {
@@ -190,9 +220,9 @@ inChromium.describe('index.html in Chromium', () => {
       expect(rows.slice(0, 2).sort()).toEqual(['flaky', 'reference']);
       await page.locator('#submissions thead th', { hasText: 'Submission' }).locator('button').click();
       expect(await visibleRows(page)).toEqual(['crash', 'flaky', 'garbage', 'late-done', 'no-entry', 'reference', 'sequential', 'timeout']);
-      // A link goes to the submission's section.
-      await page.click('#submissions a[href="#s-late-done"]');
-      expect(page.url().endsWith('#s-late-done')).toBe(true);
+      // A name goes to the submission's own page.
+      await page.click('#submissions a[href="detail/fetch-and-count/late-done.html"]');
+      await page.waitForURL(lateUrl);
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -204,16 +234,24 @@ inChromium.describe('index.html in Chromium', () => {
     try {
       expect(await page.locator('#controls').isVisible()).toBe(false);
       expect(await visibleRows(page)).toHaveLength(8);
-      expect(await page.locator('section.submission').count()).toBe(8);
-      expect(await page.locator('#s-late-done svg.timeline').isVisible()).toBe(true);
-      expect(await page.locator('#s-late-done ol.checks li.failed').count()).toBe(2);
-      // The trace table opens natively (details/summary).
-      await page.click('#s-late-done details.trace-details summary');
-      expect(await page.locator('#s-late-done table.trace tr.offending td.text').textContent()).toBe('done fetching');
       expect(errors).toEqual([]);
       expect(requests).toEqual([classUrl]);
     } finally {
       await close();
+    }
+    const late = await open(lateUrl, { javaScriptEnabled: false });
+    try {
+      const { page, errors, requests } = late;
+      expect(await page.locator('#s-late-done svg.timeline').isVisible()).toBe(true);
+      expect(await page.locator('#s-late-done ol.checks li.failed').count()).toBe(2);
+      // The trace table opens natively (details/summary): open already, it shows the failure.
+      const details = page.locator('#s-late-done details.trace-details');
+      if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+      expect(await page.locator('#s-late-done table.trace tr.offending td.text').textContent()).toBe('done fetching');
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([lateUrl]);
+    } finally {
+      await late.close();
     }
   });
 
@@ -221,13 +259,14 @@ inChromium.describe('index.html in Chromium', () => {
     const single = fakeContext();
     const [singleFile] = await htmlReporter.write(singleResults(garbage()), single);
     // The class view wide and on a phone (tables scroll there), and one submission alone.
-    const pages: Array<[string, number]> = [[classUrl, 1280], [classUrl, 390], [pathToFileURL(singleFile!).href, 1280]];
+    const pages: Array<[string, number]> = [[classUrl, 1280], [classUrl, 390], [lateUrl, 1280], [lateUrl, 390], [pathToFileURL(singleFile!).href, 1280]];
     for (const [url, width] of pages) {
       const { page, close } = await open(url, { width });
       try {
         // Open every trace table, so its contents are checked too.
         await page.$$eval('details', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-        await page.addScriptTag({ content: AXE });
+        // Pages without a script forbid one (CSP): run axe through the browser's own channel.
+        await page.evaluate(AXE);
         const violations = await page.evaluate(async () => {
           const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
           const r = await axe.run(document, { resultTypes: ['violations'] });
@@ -241,11 +280,13 @@ inChromium.describe('index.html in Chromium', () => {
   });
 
   test('screenshot: a test artifact (and docs/report-screenshot.png with UPDATE_SCREENSHOT=1)', async () => {
-    const { page, close } = await open(classUrl, { width: 1200 });
+    const cls = await open(classUrl, { width: 1200 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await cls.page.screenshot({ path: join(ARTIFACTS, 'report-class.png'), fullPage: true });
+    await cls.close();
+    const { page, close } = await open(lateUrl, { width: 1200 });
     try {
-      const dir = join(ROOT, 'reports', 'test-artifacts');
-      mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: join(dir, 'report-class.png'), fullPage: true });
+      const dir = ARTIFACTS;
       // The picture for the README: the late-done submission's checks and timeline.
       // Page coordinates (a full-page clip is measured from the top of the page, not the viewport).
       const clip = await page.evaluate(() => {
@@ -300,11 +341,17 @@ inChromium.describe('a submission\'s own page in Chromium (submissions/<spec>/<i
     }
   });
 
-  test('the class page (the instructor\'s) keeps the hidden check, and links to the page', async () => {
+  test('the instructor\'s page keeps the hidden check; the class page links to the student\'s page', async () => {
+    const detail = await open(crashDetailUrl);
+    try {
+      expect(await detail.page.locator('#s-crash svg.timeline g.mark[data-index="2"]').getAttribute('class')).toBe('mark hl offending');
+      expect(await detail.page.locator('#s-crash ol.checks > li').count()).toBe(crash().checks.length);
+      expect(detail.errors).toEqual([]);
+    } finally {
+      await detail.close();
+    }
     const { page, errors, close } = await open(classUrl);
     try {
-      expect(await page.locator('#s-crash svg.timeline g.mark[data-index="2"]').getAttribute('class')).toBe('mark hl offending');
-      expect(await page.locator('#s-crash ol.checks > li').count()).toBe(crash().checks.length);
       await page.click('#submissions a.page-link[href="submissions/fetch-and-count/crash.html"]');
       await page.waitForURL(crashUrl);
       expect(await page.locator('section.submission h2').first().textContent()).toContain('crash');
@@ -329,9 +376,8 @@ inChromium.describe('a submission\'s own page in Chromium (submissions/<spec>/<i
         expect({ width, violations }).toEqual({ width, violations: [] });
         expect(errors).toEqual([]);
         if (width === 1280) {
-          const dir = join(ROOT, 'reports', 'test-artifacts');
-          mkdirSync(dir, { recursive: true });
-          const png = await page.screenshot({ path: join(dir, 'report-submission-page.png'), fullPage: true });
+          mkdirSync(ARTIFACTS, { recursive: true });
+          const png = await page.screenshot({ path: join(ARTIFACTS, 'report-submission-page.png'), fullPage: true });
           expect(png.length).toBeGreaterThan(20_000);
         }
       } finally {
@@ -342,7 +388,7 @@ inChromium.describe('a submission\'s own page in Chromium (submissions/<spec>/<i
 });
 
 describe('index.html, size', () => {
-  test('a big class stays small: caps scale with the class, and the page says what it left out', () => {
+  test('a big class: the class page stays small (no traces), each submission\'s page keeps its generous caps', () => {
     const subs = Array.from({ length: 300 }, (_, i) => {
       const s = lateDone();
       s.id = `student-${i}`;
@@ -350,18 +396,22 @@ describe('index.html, size', () => {
       s.runs[0]!.trace = Array.from({ length: 400 }, (_, j) => ({ ...base[j % base.length]!, tMs: j * 7 }));
       return s;
     });
-    const html = renderHtml({ ...classResults(), submissions: subs });
-    // (match on extracts: a failure must not print a 15 MB page)
-    expect(html.length).toBeLessThan(15_000_000);
-    // 20,000 rows / 300 submissions = 66 rows per run, marks spread over the whole run.
-    expect(/Showing \d+ of 400 lines \(the first 66 and every line a failed check refers to\)/.exec(html)?.[0]).toBe(
-      'Showing 66 of 400 lines (the first 66 and every line a failed check refers to)',
+    const results = { ...classResults(), submissions: subs };
+    const html = renderHtml(results);
+    // (match on extracts: a failure must not print a huge page)
+    expect(html.length).toBeLessThan(300 * 1000);
+    expect(html.includes('class="timeline"')).toBe(false);
+    expect(html.includes('<table class="trace">')).toBe(false);
+    const own = renderDetailPage(results, subs[0]!, 'student.html');
+    expect(/Showing \d+ of 400 lines \(the first \d+ and every line a failed check refers to\)/.exec(own)?.[0]).toBe(
+      'Showing 300 of 400 lines (the first 300 and every line a failed check refers to)',
     );
-    expect(/the timeline draws about \d+ per stream, evenly spread/.exec(html)?.[0]).toBe('the timeline draws about 66 per stream, evenly spread');
-    expect(/stdout: every \d+th line drawn/.exec(html)?.[0]).toBe('stdout: every 7th line drawn');
-    const first = html.slice(html.indexOf('id="s-student-0"'), html.indexOf('id="s-student-1"'));
     // The last drawn mark is near the end of the run, not at the cap.
-    const xs = [...first.matchAll(/<g class="mark[^"]*" data-index="(\d+)"/g)].map((m) => Number(m[1]));
+    const xs = [...own.matchAll(/<g class="mark[^"]*" data-index="(\d+)"/g)].map((m) => Number(m[1]));
     expect(Math.max(...xs)).toBeGreaterThan(380);
   });
+});
+
+test('test artifacts never go to the user\'s reports/ folder', () => {
+  expect(ARTIFACTS.startsWith(join(ROOT, 'reports'))).toBe(false);
 });

@@ -20,8 +20,9 @@ describe('writeReports', () => {
       'gradescope/results.json',
     ]);
     for (const f of files) expect(existsSync(f)).toBe(true);
-    // No temp files left behind by the atomic writes.
-    expect(readdirSync(ctx.outDir).sort()).toEqual(['gradescope', 'index.html', 'junit.xml', 'results.json', 'submissions']);
+    // No temp files left behind by the atomic writes; .tracegrade holds what was written (to skip it next time).
+    expect(readdirSync(ctx.outDir).sort()).toEqual(['.tracegrade', 'gradescope', 'index.html', 'junit.xml', 'results.json', 'submissions']);
+    expect(readdirSync(join(ctx.outDir, '.tracegrade')).every((f) => /^written-\w+\.json$/.test(f))).toBe(true);
     expect(readdirSync(join(ctx.outDir, 'submissions', 'fetch-and-count'))).toEqual(['late-done.html']);
     expect(ctx.out()).toBe(''); // the terminal reporter only runs when named
   });

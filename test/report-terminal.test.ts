@@ -167,3 +167,16 @@ describe('summary line and reporter', () => {
     expect(lines[7]).toBe('7 submissions: 2 at full marks, mean 55.2%');
   });
 });
+
+describe('batch summary lines on a TTY', () => {
+  test('coloured like the single-submission report when colour is on; plain otherwise', async () => {
+    const { renderSummaryLine } = await import('../src/report/terminal.js');
+    const { lateDone: late, reference: ref, noEntry: none } = await import('./fixtures/results/fetch-and-count.js');
+    expect(renderSummaryLine(late())).not.toMatch(/\x1b/);
+    expect(renderSummaryLine(ref(), true)).toMatch(/^\x1b\[32m✓\x1b\[39m \x1b\[1mreference\x1b\[22m/);
+    expect(renderSummaryLine(late(), true)).toMatch(/^\x1b\[33m✗\x1b\[39m .*\x1b\[31mfailed: /);
+    expect(renderSummaryLine(none(), true)).toMatch(/^\x1b\[31m!\x1b\[39m .*\x1b\[31merror: /);
+    // eslint-disable-next-line no-control-regex
+    for (const s of [ref(), late(), none()]) expect(renderSummaryLine(s, true).replace(/\x1b\[\d+m/g, '')).toBe(renderSummaryLine(s));
+  });
+});

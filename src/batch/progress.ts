@@ -21,61 +21,18 @@ export interface ProgressOptions {
   now?: () => number;
   /** Force TTY or line mode (default: stream.isTTY). */
   tty?: boolean;
+  /** Colour the bar (TTY only; default: on a TTY. The CLI passes false under NO_COLOR or TERM=dumb). */
+  color?: boolean;
 }
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-export interface ProgressState {
-  total: number;
-  done: number;
-  reused: number;
-  running: number;
-  errors: number;
-  jobs: number;
-  elapsedMs: number;
-}
-
-/** ETA from the pace of the submissions graded in this run (reused ones cost nothing). */
-export function eta(s: ProgressState): number | undefined {
-  const graded = s.done - s.reused;
-  const left = s.total - s.done;
-  if (left === 0) return 0;
-  if (graded < 1 || s.elapsedMs <= 0) return undefined;
-  return (left * s.elapsedMs) / graded;
-}
-
-export function progressLine(s: ProgressState): string {
-  const pct = s.total ? Math.floor((100 * s.done) / s.total) : 100;
-  const parts = [`${s.done}/${s.total} graded (${pct}%)`];
-  if (s.reused) parts.push(`${s.reused} reused`);
-  if (s.running) parts.push(`${s.running} running`);
-  if (s.errors) parts.push(`${s.errors} not gradable`);
-  parts.push(`${formatDuration(s.elapsedMs)} elapsed`);
-  const e = eta(s);
-  if (s.done < s.total) parts.push(`ETA ${e === undefined ? '…' : formatDuration(e)}`);
-  return parts.join(' · ');
-}
-
-export function progressBar(s: ProgressState, width: number): string {
-  const line = progressLine(s);
-  const barWidth = Math.max(10, Math.min(30, width - line.length - 4));
-  const filled = s.total ? Math.round((barWidth * s.done) / s.total) : barWidth;
-  const bar = `[${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] `;
-  const text = `${bar}${line}`;
-  return text.length > width - 1 ? text.slice(0, Math.max(0, width - 1)) : text;
-}
+export { eta, formatDuration, progressBar, progressLine, type ProgressState } from './progress-format.js';
+import { progressBar, progressLine, type ProgressState } from './progress-format.js';
 
 /** GradeEvents that draw progress on `out`. Call `stop()` if the batch is abandoned. */
 export function createProgress(out: ProgressStream, opts: ProgressOptions = {}): GradeEvents & { stop(): void } {
   const now = opts.now ?? (() => performance.now());
   const tty = opts.tty ?? Boolean(out.isTTY);
+  const color = tty && (opts.color ?? true);
   const intervalMs = opts.intervalMs ?? 10_000;
   const redrawMs = opts.redrawMs ?? 100;
   const start = now();
@@ -91,7 +48,7 @@ export function createProgress(out: ProgressStream, opts: ProgressOptions = {}):
     if (tty) {
       if (!force && t - lastDraw < redrawMs) return;
       lastDraw = t;
-      out.write(`\r\x1b[2K${progressBar(state, out.columns ?? 80)}`);
+      out.write(`\r\x1b[2K${progressBar(state, out.columns ?? 80, color)}`);
     } else {
       if (!force && t - lastDraw < intervalMs) return;
       lastDraw = t;

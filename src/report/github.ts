@@ -6,8 +6,9 @@
  */
 
 import { appendFile, stat } from 'node:fs/promises';
+import { checkLost, creditModel } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
-import { isHiddenCheck, percent, pts, relPath, STATUS_SYMBOL, submissionState, truncate, visible } from './text.js';
+import { isHiddenCheck, percent, pts, relPath, STATUS_SYMBOL, truncate, visible } from './text.js';
 import { writeCommand } from './ci-log.js';
 import type { ReportContext, Reporter } from './types.js';
 
@@ -39,10 +40,6 @@ export function formatAnnotation(a: Annotation): string {
   return `::error ${props.join(',')}::${escapeData(a.message)}`;
 }
 
-function lostPoints(c: CheckResult): boolean {
-  return c.status === 'failed' || (c.status === 'unstable' && c.points < c.maxPoints);
-}
-
 /** Program text in an annotation: visible, one paragraph, bounded. */
 function clean(s: string, max = 1000): string {
   return visible(truncate(s, max), true);
@@ -56,12 +53,15 @@ export function annotations(results: GradeResults, opts: { cwd: string; showHidd
   const out: Annotation[] = [];
   const subs = results.submissions;
   const shown = (c: CheckResult) => opts.showHidden || !isHiddenCheck(c);
-  for (const s of subs) {
-    if (s.error) out.push({ file: relPath(s.specFile, opts.cwd), title: `${s.id}: ${s.tampered ? 'trace tampered, flagged for review' : 'could not be graded'}`, message: clean(s.error) });
-  }
+  const model = creditModel(results);
+  subs.forEach((s, i) => {
+    const cr = model.submissions[i]!;
+    if (cr.status === 'tampered') out.push({ file: relPath(s.specFile, opts.cwd), title: `${s.id}: flagged for review`, message: clean(`trace tampered: ${cr.reason}`) });
+    else if (s.error) out.push({ file: relPath(s.specFile, opts.cwd), title: `${s.id}: could not be graded`, message: clean(s.error) });
+  });
   if (subs.length === 1) {
     const s = subs[0]!;
-    for (const c of s.checks.filter((c) => lostPoints(c) && shown(c))) {
+    for (const c of s.checks.filter((c) => checkLost(c) && shown(c))) {
       const hint = c.hint ? `\nHint: ${c.hint}` : '';
       out.push({
         file: relPath(s.specFile, opts.cwd),
@@ -78,7 +78,7 @@ export function annotations(results: GradeResults, opts: { cwd: string; showHidd
       const key = `${s.specFile}\u0000${c.id}`;
       const g = groups.get(key) ?? { s, c, failed: [], total: 0 };
       g.total++;
-      if (lostPoints(c) && !s.error) {
+      if (checkLost(c) && !s.error) {
         if (g.failed.length === 0) {
           g.s = s;
           g.c = c;
@@ -146,9 +146,11 @@ export function summaryLines(results: GradeResults, opts: { showHidden: boolean 
   if (subs.length === 1) {
     const s = subs[0]!;
     const checks = s.checks.filter(shown);
-    const score = checks.reduce((a, c) => a + c.points, 0);
+    const cr = creditModel(results).submissions[0]!;
+    const score = cr.status === 'tampered' ? 0 : checks.reduce((a, c) => a + c.points, 0);
     const max = checks.reduce((a, c) => a + c.maxPoints, 0);
     lines.push(`**${mdCell(s.id)}: ${pts(score)}/${pts(max)} points (${percent(score, max)}%)**`, '');
+    if (cr.status === 'tampered') lines.push(`> 🚩 Flagged for review — trace tampered: ${mdCell(cr.reason ?? '', 1000)}`, '');
     if (s.error) lines.push(`> ❗ Could not be graded: ${mdCell(s.error, 1000)}`, '');
     lines.push('| Status | Check | Points | Explanation |', '|---|---|---:|---|');
     for (const c of checks) {
@@ -158,24 +160,13 @@ export function summaryLines(results: GradeResults, opts: { showHidden: boolean 
     return lines;
   }
   const n = subs.length;
-  const full = subs.filter((s) => submissionState(s) === 'full').length;
-  const errors = subs.filter((s) => s.error).length;
-  const mean = n ? subs.reduce((a, s) => a + percent(s.score, s.maxScore), 0) / n : 0;
-  lines.push(`**${n} submissions** · mean ${mean.toFixed(1)}% · ${full} at full marks${errors ? ` · ${errors} could not be graded` : ''}`, '');
+  const model = creditModel(results);
+  const { fullCredit: full, couldNotGrade: errors, tampered, mean } = model.class;
+  lines.push(`**${n} submissions** · mean ${mean.toFixed(1)}% · ${full} at full marks${errors ? ` · ${errors} could not be graded` : ''}${tampered ? ` · ${tampered} flagged for review` : ''}`, '');
   // Which requirement the class struggles with, worst first.
-  const rate = new Map<string, { title: string; passed: number; total: number }>();
-  for (const s of subs) {
-    for (const c of s.checks.filter(shown)) {
-      const key = `${s.spec}\u0000${c.id}`;
-      const r = rate.get(key) ?? { title: multiSpec ? `${s.spec}: ${c.title}` : c.title, passed: 0, total: 0 };
-      r.total++;
-      if (c.status === 'passed' || (c.status === 'unstable' && c.points >= c.maxPoints)) r.passed++;
-      rate.set(key, r);
-    }
-  }
   lines.push('### Checks, hardest first', '', '| Check | Passed | Rate |', '|---|---:|---:|');
-  for (const [, r] of [...rate.entries()].sort((a, b) => a[1].passed / a[1].total - b[1].passed / b[1].total)) {
-    lines.push(`| ${mdCell(r.title)} | ${r.passed}/${r.total} | ${percent(r.passed, r.total)}% |`);
+  for (const r of model.class.rates.filter((r) => opts.showHidden || !r.hidden)) {
+    lines.push(`| ${mdCell(multiSpec ? `${r.spec}: ${r.title}` : r.title)} | ${r.passed}/${r.total} | ${r.rate}% |`);
   }
   lines.push(
     '',
@@ -184,16 +175,19 @@ export function summaryLines(results: GradeResults, opts: { showHidden: boolean 
     multiSpec ? '| Submission | Spec | Score | Status | Not passed |' : '| Submission | Score | Status | Not passed |',
     multiSpec ? '|---|---|---:|---|---|' : '|---|---:|---|---|',
   );
-  for (const s of subs) {
-    const state = submissionState(s);
-    const status = state === 'full' ? '✅ full marks' : state === 'error' ? '❗ error' : '❌ points lost';
-    const lost = s.error
+  for (const [i, s] of subs.entries()) {
+    const cr = model.submissions[i]!;
+    const state = cr.state;
+    const status = state === 'full' ? '✅ full marks' : state === 'error' ? '❗ error' : state === 'tampered' ? '🚩 flagged for review' : '❌ points lost';
+    const lost = state === 'tampered'
+      ? `trace tampered: ${mdCell(cr.reason ?? '', 200)}`
+      : s.error
       ? mdCell(s.error, 200)
       : s.checks
           .filter((c) => shown(c) && c.status !== 'passed')
           .map((c) => `${STATUS_SYMBOL[c.status]} ${mdCell(c.id)}`)
           .join(', ');
-    lines.push(`| ${mdCell(s.id)} |${multiSpec ? ` ${mdCode(s.spec)} |` : ''} ${pts(s.score)}/${pts(s.maxScore)} | ${status} | ${lost} |`);
+    lines.push(`| ${mdCell(s.id)} |${multiSpec ? ` ${mdCode(s.spec)} |` : ''} ${pts(cr.points)}/${pts(cr.max)} | ${status} | ${lost} |`);
   }
   return lines;
 }

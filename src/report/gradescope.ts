@@ -7,6 +7,7 @@
  */
 
 import { join } from 'node:path';
+import { checkEarned, submissionCredit } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import { writeFileAtomic } from './atomic.js';
 import { excerptText, pts, runEnd, runOf, secsProse, slug, visible } from './text.js';
@@ -66,14 +67,15 @@ export function toGradescope(sub: SubmissionResult | SubmissionResult[]): Grades
   const parts = Array.isArray(sub) ? sub : [sub];
   if (parts.length === 0) throw new Error('toGradescope: no submission results');
   const multi = parts.length > 1;
+  const credits = parts.map(submissionCredit);
   const tests: GradescopeTest[] = parts.flatMap((s) =>
-    s.checks.map((c) => ({
+    s.checks.map((c, k) => ({
       name: visible(multi ? `${s.spec}: ${c.title}` : c.title),
       number: '',
-      score: c.points,
+      score: credits[parts.indexOf(s)]!.checks[k]!.points,
       max_score: c.maxPoints,
       // Gradescope knows passed/failed only: partial or unstable credit below the maximum is a fail.
-      status: c.status === 'passed' || (c.status === 'unstable' && c.points >= c.maxPoints) ? ('passed' as const) : ('failed' as const),
+      status: checkEarned(c) ? ('passed' as const) : ('failed' as const),
       output: testOutput(s, c),
       output_format: 'text' as const,
       tags: multi ? [s.spec, c.id] : [c.id],
@@ -82,23 +84,25 @@ export function toGradescope(sub: SubmissionResult | SubmissionResult[]): Grades
     })),
   );
   tests.forEach((t, i) => (t.number = String(i + 1)));
-  const summary = parts.flatMap((s) => [
-    `${s.specTitle} — ${pts(s.score)}/${pts(s.maxScore)} points`,
-    ...(s.error ? [s.tampered ? `${s.error}` : `Your submission could not be run: ${s.error}`] : []),
+  const summary = parts.flatMap((s, i) => [
+    `${s.specTitle} — ${pts(credits[i]!.points)}/${pts(s.maxScore)} points`,
+    ...(credits[i]!.status === 'tampered' ? [`Flagged for review — trace tampered: ${credits[i]!.reason}. Score 0 until an instructor reviews it.`] : []),
+    ...(s.error && credits[i]!.status !== 'tampered' ? [`Your submission could not be run: ${s.error}`] : []),
     ...s.runs.map((r, i) => `${s.runs.length > 1 ? `Run ${i + 1}` : 'Run'}: ${runEnd(r)}, ${secsProse(r.wallMs)}${r.clock === 'virtual' ? ' (virtual clock)' : ''}.`),
   ]);
   summary.push('Each test below says what was expected, what your program printed and when.');
   const first = parts[0]!;
   const errors = parts.filter((s) => s.error).map((s) => s.error);
+  const tampered = credits.filter((c) => c.status === 'tampered').map((c) => c.reason);
   return {
-    score: Math.round(parts.reduce((a, s) => a + s.score, 0) * 100) / 100,
+    score: Math.round(credits.reduce((a, c) => a + c.points, 0) * 100) / 100,
     execution_time: Math.round(parts.reduce((a, s) => a + s.durationMs, 0)) / 1000,
     output: cap(visible(summary.join('\n'), true)),
     output_format: 'text',
     test_output_format: 'text',
     // The program's raw output is in the tests' excerpts; the autograder's own stdout is for staff.
     stdout_visibility: 'hidden',
-    extra_data: { tool: 'tracegrade', spec: parts.map((s) => s.spec).join(','), submission: first.id, ...(errors.length ? { error: errors.join('; ') } : {}) },
+    extra_data: { tool: 'tracegrade', spec: parts.map((s) => s.spec).join(','), submission: first.id, ...(errors.length ? { error: errors.join('; ') } : {}), ...(tampered.length ? { tampered: tampered.join('; '), flagged_for_review: true } : {}) },
     tests,
   };
 }

@@ -50,6 +50,7 @@ th[aria-sort=descending] button::after { content: " ↓"; color: var(--fg); }
 .badge.failed, .badge.partial, .badge.error { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
 .badge.unstable { color: var(--warn); background: var(--warn-bg); border-color: #f0e1a1; }
 .badge.skipped { color: var(--skip); background: var(--skip-bg); border-color: var(--line); }
+.badge.tampered { color: #6e2b00; background: #fff1e5; border-color: #ffc9a3; }
 .badge.vis { color: #4b3a8c; background: #f1edff; border-color: #ddd3ff; font-weight: 550; }
 [hidden] { display: none !important; }
 .controls { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; margin: 8px 0 10px; }
@@ -98,6 +99,11 @@ table.trace tr.stderr td.stream { color: var(--fail); font-weight: 600; }
 .about { font-size: 12.5px; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 footer { max-width: 1180px; margin: 0 auto; padding: 16px 28px 32px; font-size: 13px; color: var(--muted); border-top: 1px solid var(--line); }
+details.spec { border: 1px solid var(--line); border-radius: 8px; margin: 14px 0; padding: 0 16px 8px; }
+details.spec > summary { cursor: pointer; padding: 10px 0 6px; list-style-position: outside; }
+details.spec > summary h2 { display: inline; border: 0; margin: 0; padding: 0; font-size: 18px; }
+details.spec > summary .spec-sum { display: block; font-size: 13.5px; color: var(--muted); margin-top: 2px; }
+.tamper-box { border: 1px solid #ffc9a3; background: #fff1e5; color: #6e2b00; padding: 10px 14px; border-radius: 8px; }
 @media print { .controls, nav.toc { display: none; } section.submission { break-before: page; } }
 `;
 
@@ -108,10 +114,9 @@ footer { max-width: 1180px; margin: 0 auto; padding: 16px 28px 32px; font-size: 
 export const SCRIPT = `
 (function () {
   'use strict';
-  var table = document.getElementById('submissions');
-  if (!table) return;
-  var tbody = table.tBodies[0];
+  var tables = Array.prototype.slice.call(document.querySelectorAll('table.subs'));
   var controls = document.getElementById('controls');
+  if (!tables.length || !controls) return;
   var input = document.getElementById('filter');
   var state = document.getElementById('state');
   var count = document.getElementById('count');
@@ -119,36 +124,46 @@ export const SCRIPT = `
   function apply() {
     var q = input.value.trim().toLowerCase();
     var s = state.value;
-    var shown = 0;
-    Array.prototype.forEach.call(tbody.rows, function (tr) {
-      var ok = (!q || tr.textContent.toLowerCase().indexOf(q) !== -1) && (!s || tr.getAttribute('data-state') === s);
-      tr.hidden = !ok;
-      if (ok) shown++;
+    var shown = 0, total = 0;
+    tables.forEach(function (table) {
+      var hits = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+        var ok = (!q || tr.textContent.toLowerCase().indexOf(q) !== -1) && (!s || tr.getAttribute('data-state') === s);
+        tr.hidden = !ok;
+        total++;
+        if (ok) { shown++; hits++; }
+      });
+      // A spec's section opens when a filter finds something in it.
+      var d = table.closest('details.spec');
+      if (d && (q || s) && hits) d.open = true;
     });
-    count.textContent = shown + ' of ' + tbody.rows.length + ' shown';
+    count.textContent = shown + ' of ' + total + ' shown';
   }
   input.addEventListener('input', apply);
   state.addEventListener('change', apply);
-  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
-    var type = th.getAttribute('data-type');
-    if (!type) return;
-    var b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = th.textContent;
-    th.textContent = '';
-    th.appendChild(b);
-    b.addEventListener('click', function () {
-      var asc = th.getAttribute('aria-sort') !== 'ascending';
-      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (o) { o.removeAttribute('aria-sort'); });
-      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-      var rows = Array.prototype.slice.call(tbody.rows);
-      rows.sort(function (a, c) {
-        var x = a.cells[col].getAttribute('data-sort') || a.cells[col].textContent;
-        var y = c.cells[col].getAttribute('data-sort') || c.cells[col].textContent;
-        var r = type === 'number' ? parseFloat(x) - parseFloat(y) : x.localeCompare(y, undefined, { numeric: true });
-        return asc ? r : -r;
+  tables.forEach(function (table) {
+    var tbody = table.tBodies[0];
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+      var type = th.getAttribute('data-type');
+      if (!type) return;
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = th.textContent;
+      th.textContent = '';
+      th.appendChild(b);
+      b.addEventListener('click', function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (o) { o.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var rows = Array.prototype.slice.call(tbody.rows);
+        rows.sort(function (a, c) {
+          var x = a.cells[col].getAttribute('data-sort') || a.cells[col].textContent;
+          var y = c.cells[col].getAttribute('data-sort') || c.cells[col].textContent;
+          var r = type === 'number' ? parseFloat(x) - parseFloat(y) : x.localeCompare(y, undefined, { numeric: true });
+          return asc ? r : -r;
+        });
+        rows.forEach(function (r) { tbody.appendChild(r); });
       });
-      rows.forEach(function (r) { tbody.appendChild(r); });
     });
   });
   apply();

@@ -6,6 +6,7 @@
  */
 
 import { join } from 'node:path';
+import { tamperReason } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import type { RunRecord } from '../trace/types.js';
 import { writeFileAtomic } from './atomic.js';
@@ -108,6 +109,15 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
   let failures = 0;
   let skipped = 0;
   let errors = 0;
+  const tampered = tamperReason(s);
+  if (tampered !== undefined) {
+    errors++;
+    const msg = `trace tampered: ${tampered}`;
+    cases.push(
+      `    <testcase name="${xmlAttr(`${prefix}trace integrity`)}" classname="${xmlAttr(s.id)}" time="0.000">\n` +
+        `      <error message="${xmlAttr(msg)}" type="tampered">${xmlText(`${msg} (flagged for review, score 0)`)}</error>\n    </testcase>`,
+    );
+  }
   if (s.error) {
     errors++;
     cases.push(
@@ -144,7 +154,7 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
     ['path', s.path],
     ['spec', s.spec],
     ['spec_file', s.specFile],
-    ['score', pts(s.score)],
+    ['score', pts(tampered !== undefined ? 0 : s.score)],
     ['max_score', pts(s.maxScore)],
     ...s.checks.map((c): [string, string] => [`points.${c.id}`, `${pts(c.points)}/${pts(c.maxPoints)}`]),
     ...s.runs.flatMap((r, i): Array<[string, string]> => [
@@ -163,7 +173,7 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
     `time="${secondsDot(s.durationMs)}" timestamp="${xmlAttr(s.gradedAt)}" package="${xmlAttr(s.spec)}" file="${xmlAttr(relPath(s.specFile, cwd))}">\n` +
     `    <properties>\n${props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`).join('\n')}\n    </properties>\n` +
     `${cases.join('\n')}\n` +
-    `    <system-out>${xmlText(`${s.specTitle}\nscore ${pts(s.score)}/${pts(s.maxScore)}\n${facts}`)}</system-out>\n` +
+    `    <system-out>${xmlText(`${s.specTitle}\nscore ${pts(tampered !== undefined ? 0 : s.score)}/${pts(s.maxScore)}\n${facts}`)}</system-out>\n` +
     `  </testsuite>`;
   return { xml, tests, failures, errors };
 }

@@ -5,6 +5,7 @@
  */
 
 import { defuseText, stopCommands } from './ci-log.js';
+import { creditModel, submissionCredit } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import {
   STATUS_SYMBOL,
@@ -17,7 +18,6 @@ import {
   secs,
   secsProse,
   showLine,
-  submissionState,
   traceExcerpt,
   visible,
 } from './text.js';
@@ -141,8 +141,10 @@ export function renderSubmission(result: SubmissionResult, opts: RenderOptions):
   const out: string[] = [];
   out.push(p.bold(`${visible(result.specTitle)}`) + p.dim(`  (${visible(result.spec)})`));
   out.push(`submission ${p.bold(visible(result.id))}  ${p.dim(visible(result.path))}`);
-  if (result.error) {
-    out.push('', p.red(wrap(`✗ ${result.tampered ? '' : 'could not be graded: '}${visible(result.error)}`, width, '  ')), '');
+  const credit = submissionCredit(result);
+  if (credit.status === 'tampered') out.push('', p.red(wrap(`⚑ flagged for review — trace tampered: ${visible(credit.reason ?? '')} (score 0)`, width, '  ')), '');
+  if (result.error && credit.status !== 'tampered') {
+    out.push('', p.red(wrap(`✗ could not be graded: ${visible(result.error)}`, width, '  ')), '');
   }
   for (const [i, r] of result.runs.entries()) {
     const label = result.runs.length > 1 ? `run ${i + 1}: ` : 'run: ';
@@ -157,34 +159,38 @@ export function renderSubmission(result: SubmissionResult, opts: RenderOptions):
   out.push('');
   const shown = result.checks.filter((c) => opts.showHidden || !isHiddenCheck(c));
   for (const c of shown) out.push(...renderCheck(result, c, p, width));
-  const score = shown.reduce((s, c) => s + c.points, 0);
+  const score = credit.status === 'tampered' ? 0 : shown.reduce((s, c) => s + c.points, 0);
   const max = shown.reduce((s, c) => s + c.maxPoints, 0);
   const counts = (['passed', 'failed', 'unstable', 'skipped'] as const)
     .map((st) => [st, shown.filter((c) => c.status === st).length] as const)
     .filter(([, n]) => n > 0)
     .map(([st, n]) => `${n} ${st}`)
     .join(', ');
-  const allPassed = !result.error && shown.every((c) => c.status === 'passed');
+  const allPassed = !credit.reason && shown.every((c) => c.status === 'passed');
   const scorePaint = allPassed ? p.green : score > 0 ? p.yellow : p.red;
   out.push('');
   out.push(`${p.bold('Score')} ${scorePaint(p.bold(`${pts(score)}/${pts(max)}`))} (${percent(score, max)}%)  ${p.dim(counts)}`);
   return out.join('\n') + '\n';
 }
 
-/** One line per submission, for batch runs in CI logs (no colour, no newline). */
-export function renderSummaryLine(result: SubmissionResult): string {
-  const state = submissionState(result);
-  const sym = state === 'full' ? '✓' : state === 'error' ? '!' : '✗';
-  const head = `${sym} ${visible(result.id)}  ${pts(result.score)}/${pts(result.maxScore)} (${percent(result.score, result.maxScore)}%)  ${visible(result.spec)}`;
-  if (result.error) return `${head}  error: ${showLine(result.error, 160)}`;
+/** One line per submission, for batch runs (no newline); coloured like the rest when `color` (a TTY). */
+export function renderSummaryLine(result: SubmissionResult, color = false): string {
+  const p = palette(color);
+  const credit = submissionCredit(result);
+  const state = credit.state;
+  const sym = state === 'full' ? '✓' : state === 'error' ? '!' : state === 'tampered' ? '⚑' : '✗';
+  const paint = state === 'full' ? p.green : state === 'partial' ? p.yellow : p.red;
+  const head = `${paint(sym)} ${p.bold(visible(result.id))}  ${pts(credit.points)}/${pts(credit.max)} (${credit.percent}%)  ${visible(result.spec)}`;
+  if (state === 'tampered') return `${head}  ${p.red(`flagged for review: trace tampered: ${showLine(credit.reason ?? '', 160)}`)}`;
+  if (result.error) return `${head}  ${p.red(`error: ${showLine(result.error, 160)}`)}`;
   const failed = result.checks.filter((c) => c.status === 'failed').map((c) => c.id);
   const unstable = result.checks.filter((c) => c.status === 'unstable').map((c) => c.id);
   const runs = result.runs;
   const last = runs[runs.length - 1];
   const tail = [
-    failed.length ? `failed: ${failed.join(', ')}` : '',
-    unstable.length ? `unstable: ${unstable.join(', ')}` : '',
-    last ? `${secsProse(last.wallMs)}${last.timedOut ? ' timed out' : ''}` : '',
+    failed.length ? p.red(`failed: ${failed.join(', ')}`) : '',
+    unstable.length ? p.yellow(`unstable: ${unstable.join(', ')}`) : '',
+    last ? p.dim(`${secsProse(last.wallMs)}${last.timedOut ? ' timed out' : ''}`) : '',
   ].filter(Boolean);
   return `${head}${tail.length ? '  ' + tail.join('  ') : ''}`;
 }
@@ -200,11 +206,10 @@ export const terminalReporter: Reporter = {
       if (results.submissions.length === 1) {
         write(renderSubmission(results.submissions[0]!, { color, showHidden, width: terminalWidth(ctx.stdout) }));
       } else {
-        for (const s of results.submissions) write(renderSummaryLine(s) + '\n');
+        for (const s of results.submissions) write(renderSummaryLine(s, color) + '\n');
         const n = results.submissions.length;
-        const full = results.submissions.filter((s) => submissionState(s) === 'full').length;
-        const mean = n ? results.submissions.reduce((a, s) => a + percent(s.score, s.maxScore), 0) / n : 0;
-        write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%\n`);
+        const { fullCredit: full, mean, tampered } = creditModel(results).class;
+        write(`${n} submissions: ${full} at full marks, mean ${mean.toFixed(1)}%${tampered ? `, ${tampered} flagged for review (trace tampered)` : ''}\n`);
       }
     });
     return [];

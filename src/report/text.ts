@@ -5,6 +5,7 @@
 
 import { isAbsolute, relative, sep } from 'node:path';
 import type { LineRef } from '../check/types.js';
+import { submissionCredit, type CreditState } from '../score/index.js';
 import type { CheckResult, CheckResultStatus, SubmissionResult } from '../score/types.js';
 import type { RunRecord, Stream } from '../trace/types.js';
 
@@ -76,14 +77,11 @@ export const STATUS_SYMBOL: Record<CheckResultStatus, string> = {
   unstable: '~',
 };
 
-/** The overall state of a submission, for summary lines and filters. */
-export type SubmissionState = 'full' | 'partial' | 'error';
+/** The overall state of a submission, for summary lines and filters: the credit model's. */
+export type SubmissionState = CreditState;
 
 export function submissionState(s: SubmissionResult): SubmissionState {
-  if (s.error) return 'error';
-  return s.score >= s.maxScore && s.checks.every((c) => c.status === 'passed' || c.status === 'unstable' || c.status === 'skipped')
-    ? 'full'
-    : 'partial';
+  return submissionCredit(s).state;
 }
 
 /** One sentence about how a run ended: "exit 0", "killed (SIGKILL): killed after the 10 s wall-time limit". */

@@ -6,7 +6,7 @@ import { planJobs, PlanError } from '../../batch/plan.js';
 import type { BatchOptions } from '../../batch/types.js';
 import type { GradeResults } from '../../score/types.js';
 import { bool, parseCommand, positiveInt, shard, str } from '../args.js';
-import { createProgress, gradeAll } from '../deps.js';
+import { createProgress, gradeAll, useColor } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
@@ -109,7 +109,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
   // lines come from the terminal reporter at the end, on stdout.
   // A pseudo-terminal may report 0 columns (script, some CI shells): fall back to 80.
   const columns = (io.stderr as { columns?: number }).columns || 80;
-  const progress = createProgress({ write: (s: string) => io.stderr.write(s), isTTY: io.stderr.isTTY === true, columns });
+  const progress = createProgress({ write: (s: string) => io.stderr.write(s), isTTY: io.stderr.isTTY === true, columns }, { color: useColor(io.env, io.stderr) });
   let planned = 0;
   try {
     results = await gradeAll(plan.jobs, opts, {

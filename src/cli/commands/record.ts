@@ -1,5 +1,6 @@
 /** `tracegrade record <reference>`: run a reference solution and print a drafted spec. */
 
+import { parseWithConfig } from '../config.js';
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +8,7 @@ import { effectiveSpec } from '../../batch/grade-one.js';
 import { draftSpec } from '../../spec/draft.js';
 import type { RuntimeKind, Spec } from '../../spec/types.js';
 import type { RunRecord } from '../../trace/types.js';
-import { onePositional, oneOf, parseCommand, positiveInt, str } from '../args.js';
+import { onePositional, oneOf, positiveInt, str } from '../args.js';
 import { runSubmission } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -61,7 +62,7 @@ export function defaultName(reference: string, isFile: boolean): string {
 }
 
 export async function recordCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommand('record', argv, {
+  const p = await parseWithConfig('record', argv, {
     ...RUN_OPTIONS,
     runtime: { type: 'string' },
     entry: { type: 'string' },
@@ -69,7 +70,7 @@ export async function recordCommand(argv: string[], io: Io): Promise<number> {
     runs: { type: 'string', short: 'n' },
     name: { type: 'string' },
     out: { type: 'string', short: 'o' },
-  });
+  }, io);
   const given = onePositional(p, {
     missing: 'give the reference submission to record (a folder or a file)',
     many: 'give one reference submission',

@@ -5,8 +5,10 @@
 
 export const EXIT = {
   ok: 0,
-  /** `check` only: a visible check did not pass. */
+  /** `check`: a visible check did not pass. */
   checksFailed: 1,
+  /** `grade`: a --fail-under / --fail-under-mean threshold was not met (same code as Jest's coverage gate). */
+  belowThreshold: 1,
   /** Bad usage, an invalid spec, or a setup that cannot do what was asked (no python3, sandbox unmet). */
   usage: 2,
   internal: 3,

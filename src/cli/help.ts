@@ -122,6 +122,8 @@ Options:
   --command "ARGV"      runtime command: the command line to run ({entry} = the entry path)
   --runs N              run the reference N times to size the tolerances (default: 3)
   --name NAME           spec name (default: the reference folder's name)
+  --out FILE            write the draft to FILE instead of stdout (its $schema hint is
+                        then relative to FILE's folder)
 ${RUN_OPTIONS}
   -h, --help            show this help
 

@@ -10,6 +10,8 @@
 
 import type { RuntimeKind } from './types.js';
 import type { RunRecord, TraceLine } from '../trace/types.js';
+import { measuredLines } from './draft-measured.js';
+import { cap, ceilTo, dur, gaps, lcs, median, q, roundTo, sel, shapeOf, short, slug } from './draft-format.js';
 
 export interface DraftOptions {
   /** Spec name (id); defaults to "recorded". */
@@ -58,6 +60,9 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
   const stderrOf = (r: RunRecord): TraceLine[] => r.trace.filter((l) => l.stream === 'stderr' && l.text.trim() !== '');
   const outs = runs.map(stdoutOf);
   const n = runs.length;
+  // Lines holding measured numbers are matched by their shape, and their number checked apart.
+  const measured = measuredLines(outs);
+  const selOf = (key: string): string => (key.startsWith('\0re:') ? q(`/${key.slice(4)}/`) : sel(key));
 
   // ---- header
   out.push(`# yaml-language-server: $schema=${opts.schemaPath ?? '../schema/spec.schema.json'}`);
@@ -85,8 +90,8 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
   };
 
   // ---- order of stdout: the longest sequence every run printed in this order.
-  let seq = outs[0].map((l) => l.text);
-  for (const o of outs.slice(1)) seq = lcs(seq, o.map((l) => l.text));
+  let seq = outs[0].map((l) => measured.key(l.text));
+  for (const o of outs.slice(1)) seq = lcs(seq, o.map((l) => measured.key(l.text)));
   const consistentOrder = outs.every((o) => o.length === seq.length);
   if (seq.length > 0) {
     const cut = seq.length > maxOrder;
@@ -97,26 +102,34 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
       `id: ${uniqueId('output-order')}`,
       `title: ${q('Prints its output in the expected order')}`,
       'order:',
-      ...shown.map((t) => `  - ${sel(t)}`),
+      ...shown.map((t) => `  - ${selOf(t)}`),
     ]);
   } else {
-    check(['The reference printed nothing on stdout.'], [`id: ${uniqueId('no-output')}`, `title: ${q('Prints nothing on stdout')}`, 'count: { line: "/./", at_most: 0 }']);
+    // Blank lines were left out above, so blank lines must not count here either.
+    const blanks = runs.some((r) => r.trace.some((l) => l.stream === 'stdout'));
+    check(
+      [`The reference printed nothing${blanks ? ' but blank lines' : ''} on stdout.`],
+      [`id: ${uniqueId('no-output')}`, `title: ${q(`Prints nothing${blanks ? ' but blank lines' : ''} on stdout`)}`, 'count: { line: "/\\\\S/", at_most: 0 }'],
+    );
   }
 
   // ---- first / last stdout line (blank lines count here: `first`/`last` look at the raw stream).
   const raws = runs.map((r) => r.trace.filter((l) => l.stream === 'stdout'));
   const agreed = (pick: (o: TraceLine[]) => TraceLine | undefined): string | undefined => {
-    const texts = new Set(raws.map((o) => pick(o)?.text.trimEnd()));
-    const t = pick(raws[0])?.text.trimEnd();
+    const keyOf = (l: TraceLine | undefined): string | undefined => (l ? measured.key(l.text.trimEnd()) : undefined);
+    const texts = new Set(raws.map((o) => keyOf(pick(o))));
+    const t = keyOf(pick(raws[0]));
     return texts.size === 1 && t ? t : undefined;
   };
   const firstText = agreed((o) => o[0]);
   if (firstText !== undefined) {
-    check([], [`id: ${uniqueId('first-line')}`, `title: ${q(`Prints ${short(firstText)} first`)}`, `first: ${sel(firstText)}`]);
+    const shownText = raws[0][0]!.text.trimEnd();
+    check([], [`id: ${uniqueId('first-line')}`, `title: ${q(`Prints ${short(shownText)} first`)}`, `first: ${selOf(firstText)}`]);
   }
   const lastText = agreed((o) => o[o.length - 1]);
   if (lastText !== undefined) {
-    check([], [`id: ${uniqueId('last-line')}`, `title: ${q(`Prints ${short(lastText)} last`)}`, `last: ${sel(lastText)}`]);
+    const shownText = raws[0][raws[0].length - 1]!.text.trimEnd();
+    check([], [`id: ${uniqueId('last-line')}`, `title: ${q(`Prints ${short(shownText)} last`)}`, `last: ${selOf(lastText)}`]);
   }
 
   // ---- regular ticking series: lines of one shape (digits abstracted) at a steady period.
@@ -158,7 +171,7 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
 
   // ---- timings of key lines, from an anchor: the earliest line printed exactly once in every run.
   const uniqueIn = (o: TraceLine[], text: string): boolean => o.filter((l) => l.text === text).length === 1;
-  const anchorIdx = outs[0].findIndex((l) => outs.every((o) => uniqueIn(o, l.text)));
+  const anchorIdx = outs[0].findIndex((l) => !measured.is(l.text) && outs.every((o) => uniqueIn(o, l.text)));
   const anchor = anchorIdx >= 0 ? outs[0][anchorIdx]!.text : undefined;
   let timed = 0;
   if (anchor !== undefined) {
@@ -170,7 +183,7 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
       if (timed >= maxTimed) break;
       const shape = shapeOf(l.text);
       if (shape !== null && seriesShapes.has(shape)) continue;
-      if (!outs.every((o) => uniqueIn(o, l.text))) continue;
+      if (measured.is(l.text) || !outs.every((o) => uniqueIn(o, l.text))) continue;
       const delays = outs.map((o, k) => o.find((x) => x.text === l.text)!.tMs - anchorT[k]!);
       if (delays.some((d) => d < 0)) continue;
       const mean = delays.reduce((a, b) => a + b, 0) / n;
@@ -190,6 +203,19 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
         ],
       );
     }
+  }
+
+  // ---- measured numbers: the value each line reported, within what a loaded grader stretches.
+  for (const m of measured.checks()) {
+    const num = (x: number): string => String(Number(x.toPrecision(4)));
+    check(
+      [`measured ${m.observed.map(num).join(', ')}${m.unit ? ` ${m.unit}` : ''} in the reference run${n === 1 ? '' : 's'}.`],
+      [
+        `id: ${uniqueId(`value-${m.pattern.replace(/\\d|\(\?:|[^a-z ]/gi, ' ')}`)}`,
+        `title: ${q(`Reports about ${num(m.about)}${m.unit ? ` ${m.unit}` : ''}`)}`,
+        `value: { line: ${q(`/${m.pattern}/`)}, about: ${num(m.about)}, tolerance: ${Math.ceil(m.tolerance * 1000) / 1000} }`,
+      ],
+    );
   }
 
   // ---- outcome: runtime, exit code / signal, stderr.
@@ -237,7 +263,7 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
       .filter((l) => !/^\s/.test(l.text))
       .map((l) => l.text.replace(/^\S*\.\w+:\d+: /, '').trimEnd())
       .filter((t, i, a) => t !== '' && a.indexOf(t) === i)
-      .filter((t) => errs.every((e) => e.some((l) => l.text.includes(t))))
+      .filter((t) => !measured.is(t) && errs.every((e) => e.some((l) => l.text.includes(t))))
       .slice(-3);
     for (const t of stable) {
       check([], [`id: ${uniqueId(`stderr-${t}`)}`, `title: ${q(`Prints ${short(t)} on stderr`)}`, 'stream: stderr', `exists: { contains: ${q(t)} }`]);
@@ -245,93 +271,4 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
   }
   while (out[out.length - 1] === '') out.pop();
   return out.join('\n') + '\n';
-}
-
-// ---------------------------------------------------------------- helpers
-
-/** A YAML double-quoted scalar. JSON strings are valid YAML, except lone surrogates. */
-function q(s: string): string {
-  return JSON.stringify(s.replace(/[\uD800-\uDFFF]/g, (c, i, str) => {
-    const code = c.charCodeAt(0);
-    const next = str.charCodeAt(i + 1);
-    const prev = str.charCodeAt(i - 1);
-    if (code < 0xdc00 && next >= 0xdc00 && next <= 0xdfff) return c;
-    if (code >= 0xdc00 && prev >= 0xd800 && prev < 0xdc00) return c;
-    return '\uFFFD';
-  }));
-}
-
-/** A whole-line selector for `text`; the object form when the plain form would be read as a regex or alias. */
-function sel(text: string): string {
-  const t = text.trimEnd();
-  if (t.startsWith('$') || (t.startsWith('/') && t.length > 1)) return `{ text: ${q(t)} }`;
-  return q(t);
-}
-
-/** The regex of a line's shape, digits abstracted; null when the line has no digits. */
-function shapeOf(text: string): string | null {
-  const t = text.trimEnd();
-  if (!/\d/.test(t)) return null;
-  const parts = t.split(/\d+/).map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-  return `^${parts.join('\\d+')}$`;
-}
-
-function gaps(ts: number[]): number[] {
-  const g: number[] = [];
-  for (let i = 1; i < ts.length; i++) g.push(ts[i] - ts[i - 1]);
-  return g;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Longest common subsequence of two line lists. */
-function lcs(a: string[], b: string[]): string[] {
-  const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
-  const res: string[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) {
-      res.push(a[i]);
-      i++;
-      j++;
-    } else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
-    else j++;
-  }
-  return res;
-}
-
-function roundTo(x: number, step: number): number {
-  return Math.round(x / step) * step;
-}
-function ceilTo(x: number, step: number): number {
-  return Math.ceil(x / step) * step;
-}
-
-/** A duration as the spec language writes it: `250ms` below a second, else `2.5s`. */
-function dur(ms: number): string {
-  if (Math.abs(ms) < 1000) return `${Math.round(ms)}ms`;
-  return `${Number((ms / 1000).toFixed(3))}s`;
-}
-
-function short(t: string): string {
-  const s = t.trim();
-  return `'${s.length > 40 ? `${s.slice(0, 37)}…` : s}'`;
-}
-
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function slug(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
 }

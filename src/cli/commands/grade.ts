@@ -1,21 +1,24 @@
 /** `tracegrade grade`: specs × submissions → batch grading → every report. */
 
+import { parseWithConfig } from '../config.js';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { planJobs, PlanError } from '../../batch/plan.js';
 import type { BatchOptions } from '../../batch/types.js';
 import type { GradeResults } from '../../score/types.js';
-import { bool, parseCommand, positiveInt, shard, str } from '../args.js';
+import { bool, positiveInt, shard, str } from '../args.js';
 import { createProgress, gradeAll, useColor } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
+import { gateFailures, thresholdOption as threshold } from '../fail-under.js';
+import { mergeResults, onlyFailed, previousResults, selectChecks } from './grade-select.js';
 import { describeFiles, emitReports, reporterNames } from './report.js';
 import { loadSpecsOrFail, shown } from './validate.js';
 
 export async function gradeCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommand('grade', argv, {
+  const p = await parseWithConfig('grade', argv, {
     ...RUN_OPTIONS,
     out: { type: 'string', short: 'o' },
     jobs: { type: 'string', short: 'j' },
@@ -24,7 +27,11 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     reporter: { type: 'string' },
     gradescope: { type: 'string' },
     'reveal-hidden': { type: 'boolean' },
-  });
+    check: { type: 'string', short: 't' },
+    failed: { type: 'boolean' },
+    'fail-under': { type: 'string' },
+    'fail-under-mean': { type: 'string' },
+  }, io);
   if (p.positionals.length < 2) {
     throw new CliError(
       p.positionals.length === 0 ? 'give a spec (or a folder of specs) and at least one submission' : 'give at least one submission after the spec',
@@ -50,8 +57,12 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
   const sh = shard(str(p, 'shard'));
   if (sh) opts.shard = sh;
   const gradescope = str(p, 'gradescope');
+  const gate = { per: threshold(str(p, 'fail-under'), 'fail-under'), mean: threshold(str(p, 'fail-under-mean'), 'fail-under-mean') };
 
-  const specs = await loadSpecsOrFail([resolve(io.cwd, specArg)], io);
+  const loaded = await loadSpecsOrFail([resolve(io.cwd, specArg)], io);
+  const pattern = str(p, 'check');
+  const specs = pattern !== undefined ? await selectChecks(loaded, pattern, io) : loaded;
+  const previous = bool(p, 'failed') ? await previousResults(outDir, io) : undefined;
   let plan;
   try {
     plan = await planJobs(specs, subArgs.map((s) => resolve(io.cwd, s)));
@@ -60,6 +71,12 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     throw err;
   }
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+  if (previous) {
+    const all = plan.jobs.length;
+    plan = { ...plan, jobs: onlyFailed(plan.jobs, previous) };
+    io.stderr.write(`--failed: re-grading ${plan.jobs.length} of ${all} submissions (the rest got full marks last time)\n`);
+    if (plan.jobs.length === 0) return EXIT.ok;
+  }
   if (plan.jobs.length === 0) {
     throw new CliError(
       `no submissions found in ${subArgs.join(', ')}`,
@@ -124,6 +141,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     process.off('SIGINT', onSigint);
   }
 
+  if (previous) results = mergeResults(previous.results, results);
   const files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
   surfaceSetupErrors(results, io);
   const n = results.submissions.length;
@@ -136,8 +154,11 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`Interrupted before every submission was graded: run the same command with --resume to grade the rest.\n`);
     return EXIT.interrupted;
   }
-  return EXIT.ok;
+  const unmet = gateFailures(results, gate.per, gate.mean);
+  for (const line of unmet) io.stderr.write(`✗ ${line}\n`);
+  return unmet.length > 0 ? EXIT.belowThreshold : EXIT.ok;
 }
+
 
 /**
  * A setup problem (python3 missing, sandbox unavailable) makes every submission fail the same

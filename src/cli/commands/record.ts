@@ -1,12 +1,14 @@
 /** `tracegrade record <reference>`: run a reference solution and print a drafted spec. */
 
-import { stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parseWithConfig } from '../config.js';
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { effectiveSpec } from '../../batch/grade-one.js';
 import { draftSpec } from '../../spec/draft.js';
 import type { RuntimeKind, Spec } from '../../spec/types.js';
 import type { RunRecord } from '../../trace/types.js';
-import { onePositional, oneOf, parseCommand, positiveInt, str } from '../args.js';
+import { onePositional, oneOf, positiveInt, str } from '../args.js';
 import { runSubmission } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -15,6 +17,19 @@ import { ensureSetup } from '../setup.js';
 import { shown } from './validate.js';
 
 const DEFAULT_RUNS = 3;
+
+/** This package's JSON Schema (dist/cli/commands/ → schema/), wherever it is installed. */
+const SCHEMA = fileURLToPath(new URL('../../../schema/spec.schema.json', import.meta.url));
+
+/**
+ * The draft's `$schema=` hint, relative to the folder the spec will live in: --out's folder,
+ * else ./specs/ when there is one (`> specs/x.yaml`, the usual redirect), else the cwd.
+ */
+async function schemaPathFor(cwd: string, out: string | undefined): Promise<string> {
+  let folder = out !== undefined ? dirname(out) : cwd;
+  if (out === undefined && (await stat(join(cwd, 'specs')).catch(() => null))?.isDirectory()) folder = join(cwd, 'specs');
+  return relative(folder, SCHEMA).split(sep).join('/');
+}
 
 /** Split a command line on whitespace, honouring '…' and "…" quotes (no other shell syntax). */
 export function splitCommand(line: string): string[] {
@@ -47,14 +62,15 @@ export function defaultName(reference: string, isFile: boolean): string {
 }
 
 export async function recordCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommand('record', argv, {
+  const p = await parseWithConfig('record', argv, {
     ...RUN_OPTIONS,
     runtime: { type: 'string' },
     entry: { type: 'string' },
     command: { type: 'string' },
     runs: { type: 'string', short: 'n' },
     name: { type: 'string' },
-  });
+    out: { type: 'string', short: 'o' },
+  }, io);
   const given = onePositional(p, {
     missing: 'give the reference submission to record (a folder or a file)',
     many: 'give one reference submission',
@@ -131,7 +147,10 @@ export async function recordCommand(argv: string[], io: Io): Promise<number> {
     records.push(r);
   }
 
+  const outArg = str(p, 'out');
+  const outFile = outArg !== undefined ? resolve(io.cwd, outArg) : undefined;
   const draft = draftSpec(records, {
+    schemaPath: await schemaPathFor(io.cwd, outFile),
     name,
     runtime,
     ...(entry !== undefined ? { entry } : {}),
@@ -140,7 +159,13 @@ export async function recordCommand(argv: string[], io: Io): Promise<number> {
     source: shown(io, reference),
     recordedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   });
-  io.stdout.write(draft);
+  if (outFile) {
+    try {
+      await writeFile(outFile, draft);
+    } catch (err) {
+      throw new CliError(`cannot write the draft to ${shown(io, outFile)}: ${(err as Error).message}`, EXIT.usage);
+    }
+  } else io.stdout.write(draft);
   const checks = (draft.match(/^ {2}- id: /gm) ?? []).length;
   io.stderr.write(
     `Drafted ${checks} checks from ${runs} run${runs === 1 ? '' : 's'}. Edit the draft (titles, hints, points), then: tracegrade validate <spec.yaml>\n`,

@@ -1,12 +1,13 @@
 /** `tracegrade report` (re-render saved results) and `tracegrade merge` (combine shards). */
 
+import { parseWithConfig } from '../config.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { merge, MergeError } from '../../batch/merge.js';
 import { didYouMean } from '../../spec/suggest.js';
 import type { GradeResults } from '../../score/types.js';
 import type { ReportContext } from '../../report/types.js';
-import { bool, onePositional, parseCommand, str } from '../args.js';
+import { bool, onePositional, str } from '../args.js';
 import { DEFAULT_REPORTERS, readResultsFile, reporters, ReportWriteError, writeReports } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -104,7 +105,7 @@ export function describeFiles(io: Io, outDir: string, files: string[]): string {
 }
 
 export async function reportCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommand('report', argv, { out: { type: 'string', short: 'o' }, reporter: { type: 'string' }, 'reveal-hidden': { type: 'boolean' } });
+  const p = await parseWithConfig('report', argv, { out: { type: 'string', short: 'o' }, reporter: { type: 'string' }, 'reveal-hidden': { type: 'boolean' } }, io);
   const given = onePositional(p, {
     missing: 'give the results.json to re-render',
     many: 'give exactly one results.json (to combine several, use tracegrade merge)',
@@ -145,11 +146,11 @@ function checkShape(results: GradeResults, file: string): void {
 }
 
 export async function mergeCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommand('merge', argv, {
+  const p = await parseWithConfig('merge', argv, {
     out: { type: 'string', short: 'o' },
     reporter: { type: 'string' },
     'allow-incomplete': { type: 'boolean' },
-  });
+  }, io);
   if (p.positionals.length === 0) {
     throw new CliError('give the results.json of every shard', EXIT.usage, 'Example: tracegrade merge shard-*/results.json --out reports/');
   }

@@ -1,0 +1,69 @@
+/**
+ * What `grade` grades when told to grade less: `-t/--check` keeps the matching checks (and what
+ * they require) of every spec; `--failed` keeps the submissions that did not get full marks in
+ * the results.json of the last run in --out, whose other results are carried over unchanged so
+ * the reports still cover the whole class.
+ */
+
+import { join } from 'node:path';
+import type { Job } from '../../batch/types.js';
+import type { GradeResults, SubmissionResult } from '../../score/types.js';
+import type { Spec } from '../../spec/types.js';
+import { checkMatcher, describeFilter, filterChecks } from '../check-filter.js';
+import { readResultsFile } from '../deps.js';
+import { CliError, EXIT } from '../errors.js';
+import type { Io } from '../io.js';
+import { shown } from './validate.js';
+
+/** Every spec with only the checks matching `pattern`; specs where none match are left out. */
+export async function selectChecks(specs: Spec[], pattern: string, io: Io): Promise<Spec[]> {
+  const match = await checkMatcher(pattern);
+  const kept: Spec[] = [];
+  for (const spec of specs) {
+    const f = filterChecks(spec, match);
+    if (f.selected.length === 0) continue;
+    io.stderr.write(`${spec.name}: ${describeFilter(pattern, f)}\n`);
+    kept.push(f.spec);
+  }
+  if (kept.length === 0) {
+    const ids = specs.flatMap((s) => s.checks.map((c) => c.id));
+    throw new CliError(`no check's id or title matches '${pattern}'`, EXIT.usage, `The checks are ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}.`);
+  }
+  return kept;
+}
+
+const keyOf = (spec: string, id: string): string => `${spec}\0${id}`;
+
+export interface Previous {
+  results: GradeResults;
+  /** (spec, id) keys of the submissions below full marks or not graded. */
+  failed: Set<string>;
+}
+
+/** The last run's results in `outDir`, for --failed; a usage error when there are none. */
+export async function previousResults(outDir: string, io: Io): Promise<Previous> {
+  const file = join(outDir, 'results.json');
+  let results: GradeResults;
+  try {
+    results = await readResultsFile(file);
+  } catch (err) {
+    throw new CliError(
+      `--failed re-grades what did not get full marks last time, but ${shown(io, file)} cannot be read: ${(err as Error).message.split(': ').slice(1).join(': ') || 'missing'}`,
+      EXIT.usage,
+      'Run the same grade command without --failed first (or point --out at the earlier run).',
+    );
+  }
+  const failed = new Set(results.submissions.filter((s) => s.error || s.score < s.maxScore).map((s) => keyOf(s.spec, s.id)));
+  return { results, failed };
+}
+
+export function onlyFailed(jobs: Job[], prev: Previous): Job[] {
+  return jobs.filter((j) => prev.failed.has(keyOf(j.spec.name, j.id)));
+}
+
+/** The previous results with every re-graded submission replaced, in the previous order. */
+export function mergeResults(prev: GradeResults, fresh: GradeResults): GradeResults {
+  const byKey = new Map<string, SubmissionResult>(fresh.submissions.map((s) => [keyOf(s.spec, s.id), s]));
+  const submissions = prev.submissions.map((s) => byKey.get(keyOf(s.spec, s.id)) ?? s);
+  return { ...fresh, submissions };
+}

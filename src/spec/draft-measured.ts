@@ -1,0 +1,90 @@
+/**
+ * Lines of a reference run that hold measured numbers ("took 1.50 s", "elapsed 1502"): copied
+ * literally into a draft they fail the very reference they came from the next time it runs.
+ * Such a line becomes a pattern (its numbers abstracted) plus a `value` check on the number.
+ * A line counts as measured when a number in it carries a time unit or a decimal point (a
+ * program's constants are rarely fractions; its measurements nearly always are), or when the
+ * runs printed it with different numbers (a timestamp, a count of events). PURE.
+ */
+
+import type { TraceLine } from '../trace/types.js';
+
+const NUM = /\d+(?:[.,]\d+)?/g;
+const NUM_RE = '-?\\d+(?:[.,]\\d+)?';
+const UNIT_AFTER = /^\s*(ms|s|secs?|seconds?|µs|us|mins?|minutes?)\b/i;
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The line with every number abstracted: the key measured lines are compared by. */
+export function numberShape(text: string): string {
+  return `^${text.split(NUM).map(escape).join(NUM_RE)}\\s*$`;
+}
+
+/** The index of the number with a time unit after it (and the unit), if any. */
+function unitNumber(text: string): { index: number; unit: string } | undefined {
+  let i = 0;
+  for (const m of text.matchAll(NUM)) {
+    const u = UNIT_AFTER.exec(text.slice(m.index + m[0].length));
+    if (u) return { index: i, unit: u[1]!.toLowerCase() };
+    i++;
+  }
+  return undefined;
+}
+
+const numbers = (text: string): number[] => [...text.matchAll(NUM)].map((m) => Number(m[0].replace(',', '.')));
+
+export interface Measured {
+  /** Whether a stdout/stderr line's text holds a measurement. */
+  is(text: string): boolean;
+  /** The selector key of a line: its text, or `\0re:<regex>` for a measured one. */
+  key(text: string): string;
+  /** The value checks to draft: the first line of each measured shape that every run printed. */
+  checks(): Array<{ pattern: string; about: number; tolerance: number; unit?: string; observed: number[] }>;
+}
+
+export function measuredLines(outs: TraceLine[][]): Measured {
+  // Shapes whose numbers differ between runs (compared occurrence by occurrence).
+  const varying = new Set<string>();
+  const byShape = outs.map((o) => {
+    const m = new Map<string, string[]>();
+    for (const l of o) {
+      if (!/\d/.test(l.text)) continue;
+      const s = numberShape(l.text);
+      m.set(s, [...(m.get(s) ?? []), l.text]);
+    }
+    return m;
+  });
+  for (const [shape, texts] of byShape[0] ?? []) {
+    if (byShape.some((m) => (m.get(shape) ?? []).some((t, i) => texts[i] !== undefined && t !== texts[i]))) varying.add(shape);
+  }
+  const is = (text: string): boolean =>
+    /\d/.test(text) && (unitNumber(text) !== undefined || /\d[.,]\d/.test(text) || varying.has(numberShape(text)));
+  const key = (text: string): string => (is(text) ? `\0re:${numberShape(text)}` : text);
+
+  const checks: ReturnType<Measured['checks']> = [];
+  const done = new Set<string>();
+  for (const l of outs[0] ?? []) {
+    if (!is(l.text)) continue;
+    const shape = numberShape(l.text);
+    if (done.has(shape)) continue;
+    done.add(shape);
+    const firsts = outs.map((o) => o.find((x) => numberShape(x.text) === shape)?.text);
+    if (firsts.some((t) => t === undefined)) continue;
+    const unit = unitNumber(l.text);
+    const all = firsts.map((t) => numbers(t!));
+    const decimal = [...l.text.matchAll(NUM)].findIndex((m) => /[.,]/.test(m[0]));
+    const differs = all[0]!.findIndex((v, i) => all.some((a) => a[i] !== v));
+    const index = unit?.index ?? (differs >= 0 ? differs : Math.max(0, decimal));
+    const observed = all.map((a) => a[index]!);
+    const parts = l.text.split(NUM).map(escape);
+    const pattern = `^${parts.map((p, i) => (i === 0 ? p : `${i - 1 === index ? `(${NUM_RE})` : NUM_RE}${p}`)).join('')}\\s*$`;
+    const mean = observed.reduce((a, b) => a + b, 0) / observed.length;
+    const spread = Math.max(...observed) - Math.min(...observed);
+    // A loaded grader stretches a measured time by a fraction: 20 %, or 3× the spread seen,
+    // with a floor in the number's own unit (0.15 s, 150 ms).
+    const floor = unit ? ({ ms: 150, 'µs': 150_000, us: 150_000, min: 0.01, mins: 0.01, minute: 0.01, minutes: 0.01 } as Record<string, number>)[unit.unit] ?? 0.15 : 0;
+    const tolerance = Math.max(0.2 * Math.abs(mean), 3 * spread, floor, 0.001);
+    checks.push({ pattern, about: mean, tolerance, ...(unit ? { unit: unit.unit } : {}), observed });
+  }
+  return { is, key, checks: () => checks };
+}

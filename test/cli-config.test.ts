@@ -1,0 +1,82 @@
+/**
+ * The config file: found upward from the cwd in every supported form, every option applied,
+ * flags winning over it, paths relative to the file, and mistakes reported like spec errors
+ * (file:line:col, the source line with a caret, did-you-mean), before anything runs.
+ */
+
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ABC_GOOD, ABC_SPEC, project, run } from './cli-helpers.js';
+
+const dirs: string[] = [];
+async function proj(files: Record<string, string>): Promise<string> {
+  const d = await project({ 'specs/abc.yaml': ABC_SPEC, 'subs/alice/main.py': ABC_GOOD, ...files });
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+test("an unknown key is positioned, with the source line, a caret and did-you-mean; nothing runs", async () => {
+  const d = await proj({ 'tracegrade.config.yaml': 'clock: virtual\njbos: 2\n' });
+  const r = await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'out'], d);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("tracegrade.config.yaml:2:1: error: unknown key 'jbos' — did you mean 'jobs'?");
+  expect(r.stderr).toContain('   2 | jbos: 2\n     | ^');
+  expect(existsSync(join(d, 'out'))).toBe(false);
+});
+
+test('a bad value in package.json\'s "tracegrade" key is positioned at the value', async () => {
+  const d = await proj({ 'package.json': '{\n  "name": "course",\n  "tracegrade": {\n    "sandbox": "bwarp"\n  }\n}\n' });
+  const r = await run(['check', 'subs/alice', '--spec', 'specs/abc.yaml'], join(d, 'subs'));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/package\.json:4:16: error: 'sandbox' must be one of auto, bwrap, rlimit, none — did you mean 'bwrap'\?/);
+});
+
+test('a JSON syntax error and a wrong type are positioned too', async () => {
+  const broken = await proj({ 'tracegrade.config.json': '{\n  "jobs": 2,\n  "clock": \n}\n' });
+  const r1 = await run(['validate', 'specs'], broken);
+  expect(r1.code).toBe(0); // validate takes no run options: it does not read the config
+  const r2 = await run(['grade', 'specs', 'subs'], broken);
+  expect(r2.code).toBe(2);
+  expect(r2.stderr).toMatch(/tracegrade\.config\.json:\d+:\d+: error: /);
+  const typed = await proj({ 'tracegrade.config.json': '{ "jobs": "two", "failUnder": "120%" }' });
+  const r3 = await run(['grade', 'specs/abc.yaml', 'subs'], typed);
+  expect(r3.stderr).toContain("tracegrade.config.json:1:11: error: 'jobs' must be a whole number of 1 or more");
+  expect(r3.stderr).toContain("tracegrade.config.json:1:31: error: 'failUnder' must be points (7) or a percentage of the points (80%)");
+});
+
+test('found upward from the cwd: reporters and out (relative to the config file) apply; a flag overrides', async () => {
+  const d = await proj({ 'tracegrade.config.yaml': 'clock: virtual\nreporters: [json]\nout: graded\n' });
+  const r = await run(['grade', '../specs/abc.yaml', 'alice'], join(d, 'subs'));
+  expect(r.stderr).not.toMatch(/error/);
+  expect(r.code).toBe(0);
+  expect(existsSync(join(d, 'graded', 'results.json'))).toBe(true);
+  expect(existsSync(join(d, 'graded', 'junit.xml'))).toBe(false);
+  const results = JSON.parse(await readFile(join(d, 'graded', 'results.json'), 'utf8')) as { submissions: { runs: { clock?: string }[] }[] };
+  expect(results.submissions[0]!.runs[0]!.clock).toBe('virtual');
+  const r2 = await run(['grade', '../specs/abc.yaml', 'alice', '--reporter', 'junit', '--out', 'here'], join(d, 'subs'));
+  expect(r2.code).toBe(0);
+  expect(existsSync(join(d, 'subs', 'here', 'junit.xml'))).toBe(true);
+  expect(existsSync(join(d, 'subs', 'here', 'results.json'))).toBe(false);
+});
+
+test('an .mjs config (default export) sets the CI gate; kebab-case keys work in YAML', async () => {
+  const d = await proj({ 'tracegrade.config.mjs': "export default { reporters: 'json', failUnder: '100%', clock: 'virtual' };\n", 'subs/bob/main.py': "print('a')\n" });
+  const r = await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'out'], d);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/--fail-under 100 %: 1 of 2 submissions scored less \(abc\/bob 33\.3 %\)/);
+  const k = await proj({ 'tracegrade.config.yaml': "time-scale: 2\nfail-under-mean: 10%\nreporters: json\nclock: virtual\n" });
+  expect((await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'out'], k)).code).toBe(0);
+});
+
+test('--config names the file; a missing one is an error', async () => {
+  const d = await proj({ 'ci/tg.yaml': 'reporters: [json]\nclock: virtual\n' });
+  const r = await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'o', '--config', 'ci/tg.yaml'], d);
+  expect(r.code).toBe(0);
+  expect(existsSync(join(d, 'o', 'results.json'))).toBe(true);
+  expect(existsSync(join(d, 'o', 'junit.xml'))).toBe(false);
+  const m = await run(['grade', 'specs/abc.yaml', 'subs', '--config', 'nope.yaml'], d);
+  expect(m.code).toBe(2);
+  expect(m.stderr).toMatch(/nope\.yaml: error: config file not found/);
+});

@@ -1,0 +1,76 @@
+/**
+ * `check --watch` as a real child process: edit the student's file, read what it prints.
+ * Deterministic: every step waits for the "Watching … for changes" marker that ends a run
+ * (never a sleep), then asserts on the output of that run alone.
+ */
+
+import { execa, type ResultPromise } from 'execa';
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { changesSince } from '../src/cli/commands/check-watch.js';
+import type { SubmissionResult } from '../src/score/types.js';
+import { ABC_GOOD, ABC_NO_DONE, ABC_SPEC, project } from './cli-helpers.js';
+
+const BIN = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'bin', 'tracegrade.js');
+const MARKER = /Watching \S+ for changes/g;
+
+test('re-checks on save, shows what changed, survives a syntax error, quits on q', async () => {
+  const d = await project({ 'specs/abc.yaml': ABC_SPEC, 'me/main.py': ABC_NO_DONE });
+  const child: ResultPromise = execa(process.execPath, [BIN, 'check', 'me', '--spec', 'specs/abc.yaml', '--watch'], {
+    cwd: d,
+    reject: false,
+    env: { NO_COLOR: '1' },
+    stdin: 'pipe',
+  });
+  let out = '';
+  let err = '';
+  const waiters: Array<() => void> = [];
+  const poke = (): void => waiters.splice(0).forEach((w) => w());
+  child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), poke()));
+  child.stderr!.on('data', (b: Buffer) => ((err += b.toString()), poke()));
+  /** Resolves once `n` runs have ended; returns the stdout of the last one. */
+  let seen = 0;
+  const nextRun = async (): Promise<string> => {
+    const from = out.length;
+    seen++;
+    while ((err.match(MARKER) ?? []).length < seen) {
+      if (child.exitCode !== null) throw new Error(`watch exited early:\n${err}`);
+      await new Promise<void>((r) => waiters.push(r));
+    }
+    return out.slice(from);
+  };
+  try {
+    const first = await nextRun();
+    expect(first).toContain('1 of 3 visible checks did not pass');
+    expect(first).not.toContain('Since the last run');
+
+    await writeFile(join(d, 'me', 'main.py'), ABC_GOOD);
+    const fixed = await nextRun();
+    expect(fixed).toContain('All 3 visible checks pass');
+    expect(fixed).toContain('Since the last run: ✗→✓ says-done; score 2/3 → 3/3 (+1)');
+
+    await writeFile(join(d, 'me', 'main.py'), "print('a'\n");
+    const broken = await nextRun();
+    expect(broken).toMatch(/✓→✗ prints-a, ✓→✗ then-b, ✓→✗ says-done; score 3\/3 → 0\/3 \(-3\)/);
+    expect(child.exitCode).toBeNull();
+
+    child.stdin!.write('q');
+    const done = await child;
+    expect(done.exitCode).toBe(1); // the last run's verdict
+    expect(err).not.toMatch(/internal error|Error:/);
+  } finally {
+    child.kill();
+    await rm(d, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('the change line: flips both ways, the score delta, and nothing before the first run', () => {
+  const sub = (score: number, statuses: Record<string, 'passed' | 'failed'>) =>
+    ({ score, maxScore: 4, checks: Object.entries(statuses).map(([id, status]) => ({ id, status })) }) as unknown as SubmissionResult;
+  expect(changesSince(undefined, sub(1, { a: 'passed' }))).toBe('');
+  expect(changesSince(sub(2, { a: 'passed', b: 'failed' }), sub(2.5, { a: 'failed', b: 'passed' }))).toBe(
+    'Since the last run: ✓→✗ a, ✗→✓ b; score 2/4 → 2.5/4 (+0.5)\n',
+  );
+  expect(changesSince(sub(2, { a: 'passed' }), sub(2, { a: 'passed' }))).toBe('Since the last run: no check changed; score 2/4 → 2/4\n');
+});

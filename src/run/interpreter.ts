@@ -1,7 +1,7 @@
 /**
  * Which program actually runs a submission. Python is resolved to the real interpreter
- * (sys.executable) once: the pyenv shim costs ~50 ms a run and, inside a sandbox, silently
- * becomes the system Python.
+ * (sys.executable): the pyenv shim costs ~50 ms a run and, inside a sandbox, silently becomes
+ * the system Python. The answer is cached per process and on disk (python-probe.ts).
  */
 
 import { execa } from 'execa';
@@ -10,6 +10,7 @@ import { access, readdir, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSettings } from '../spec/types.js';
+import { probePython as probeInterpreter } from './python-probe.js';
 
 export interface ResolvedRuntime {
   kind: RunSettings['runtime'];
@@ -30,8 +31,6 @@ export class InterpreterError extends Error {
     this.name = 'InterpreterError';
   }
 }
-
-const PY_PROBE = 'import sys,os;print(os.path.realpath(sys.executable));print(sys.base_prefix);print(sys.prefix);print(sys.version.split()[0])';
 
 const cache = new Map<string, Promise<ResolvedRuntime>>();
 
@@ -65,16 +64,8 @@ async function resolveUncached(settings: Pick<RunSettings, 'runtime' | 'interpre
 }
 
 async function probePython(candidate: string): Promise<ResolvedRuntime | null> {
-  try {
-    const r = await execa(candidate, ['-c', PY_PROBE], { timeout: 15_000, reject: false, stdin: 'ignore' });
-    if (r.exitCode !== 0) return null;
-    const [exe, basePrefix, prefix, version] = String(r.stdout).trim().split('\n').map((s) => s.trim());
-    if (!exe || !basePrefix || !version) return null;
-    const roots = unique([basePrefix, prefix, path.dirname(path.dirname(exe))].filter((x): x is string => !!x));
-    return { kind: 'python', executable: exe, version, roots, description: `${exe} (${version})` };
-  } catch {
-    return null;
-  }
+  const got = await probeInterpreter(candidate);
+  return got && { kind: 'python', ...got, description: `${got.executable} (${got.version})` };
 }
 
 function versionMatches(version: string, pin: string): boolean {
@@ -183,8 +174,4 @@ async function isExecutable(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
 }

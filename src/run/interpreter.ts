@@ -10,6 +10,7 @@ import { access, readdir, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSettings } from '../spec/types.js';
+import { ensureRuntimeBytecode } from './bytecode.js';
 import { probePython as probeInterpreter } from './python-probe.js';
 
 export interface ResolvedRuntime {
@@ -22,6 +23,8 @@ export interface ResolvedRuntime {
   roots: string[];
   /** For RunRecord.runtime: "/path/python3.11 (3.11.7)". */
   description: string;
+  /** Python: sys.implementation.cache_tag, where its bytecode lives. */
+  cacheTag?: string;
 }
 
 /** The runtime cannot be found: the message is one line that says the fix. */
@@ -54,8 +57,11 @@ export function resolveRuntime(settings: Pick<RunSettings, 'runtime' | 'interpre
 
 async function resolveUncached(settings: Pick<RunSettings, 'runtime' | 'interpreter' | 'command'>): Promise<ResolvedRuntime> {
   switch (settings.runtime) {
-    case 'python':
-      return resolvePython(settings.interpreter);
+    case 'python': {
+      const py = await resolvePython(settings.interpreter);
+      await ensureRuntimeBytecode(py.executable, py.cacheTag);
+      return py;
+    }
     case 'node':
       return resolveNode(settings.interpreter);
     case 'command':

@@ -23,7 +23,7 @@ function fakeShim(): { shim: string; exe: string; calls: () => number } {
   chmodSync(exe, 0o755);
   const log = path.join(dir, 'calls.log');
   const shim = path.join(dir, 'python3');
-  writeFileSync(shim, `#!/bin/sh\necho x >> '${log}'\nprintf '%s\\n' '${exe}' '${dir}' '${dir}' '3.99.1'\n`);
+  writeFileSync(shim, `#!/bin/sh\necho x >> '${log}'\nprintf '%s\\n' '${exe}' '${dir}' '${dir}' '3.99.1' 'cpython-399'\n`);
   chmodSync(shim, 0o755);
   return { shim, exe, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
 }
@@ -43,7 +43,7 @@ describe('the python probe cache', () => {
     const { shim, exe, calls } = fakeShim();
     const a = await probePython(shim);
     const b = await probePython(shim);
-    expect(a).toEqual({ executable: exe, version: '3.99.1', roots: [dir, path.dirname(dir)] });
+    expect(a).toEqual({ executable: exe, version: '3.99.1', roots: [dir, path.dirname(dir)], cacheTag: 'cpython-399' });
     expect(b).toEqual(a);
     expect(calls()).toBe(1);
   });

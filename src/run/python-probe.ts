@@ -13,9 +13,11 @@ export interface PythonProbe {
   executable: string;
   version: string;
   roots: string[];
+  /** sys.implementation.cache_tag ("cpython-311"): where its bytecode lives. */
+  cacheTag?: string;
 }
 
-const PY_PROBE = 'import sys,os;print(os.path.realpath(sys.executable));print(sys.base_prefix);print(sys.prefix);print(sys.version.split()[0])';
+const PY_PROBE = 'import sys,os;print(os.path.realpath(sys.executable));print(sys.base_prefix);print(sys.prefix);print(sys.version.split()[0]);print(sys.implementation.cache_tag)';
 
 /** What a shim's (or a venv's) choice of interpreter depends on: env, the version files pyenv reads. */
 export function pythonProbeKey(candidate: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): unknown {
@@ -30,6 +32,7 @@ export function pythonProbeKey(candidate: string, env: NodeJS.ProcessEnv = proce
   versionFiles.push([path.join(pyenvRoot, 'version'), fileStamp(path.join(pyenvRoot, 'version'))]);
   const vars = ['PATH', 'PYENV_VERSION', 'PYENV_ROOT', 'PYENV_DIR', 'VIRTUAL_ENV', 'CONDA_PREFIX', 'PYTHONHOME', 'PYTHONEXECUTABLE'];
   return {
+    probe: PY_PROBE, // another probe, another answer
     candidate,
     stamp: fileStamp(candidate),
     uid: process.getuid?.(),
@@ -42,12 +45,12 @@ async function probeUncached(candidate: string): Promise<(PythonProbe & { stamp:
   try {
     const r = await execa(candidate, ['-c', PY_PROBE], { timeout: 15_000, reject: false, stdin: 'ignore' });
     if (r.exitCode !== 0) return null;
-    const [exe, basePrefix, prefix, version] = String(r.stdout).trim().split('\n').map((s) => s.trim());
+    const [exe, basePrefix, prefix, version, tag] = String(r.stdout).trim().split('\n').map((s) => s.trim());
     if (!exe || !basePrefix || !version) return null;
     const stamp = fileStamp(exe);
     if (!stamp) return null;
     const roots = [...new Set([basePrefix, prefix, path.dirname(path.dirname(exe))].filter((x): x is string => !!x))];
-    return { executable: exe, version, roots, stamp };
+    return { executable: exe, version, roots, stamp, ...(tag && tag !== 'None' ? { cacheTag: tag } : {}) };
   } catch {
     return null;
   }
@@ -56,5 +59,5 @@ async function probeUncached(candidate: string): Promise<(PythonProbe & { stamp:
 /** The real interpreter behind `candidate`, or null when it does not run as Python. */
 export async function probePython(candidate: string): Promise<PythonProbe | null> {
   const got = await cachedProbe('python', pythonProbeKey(candidate), () => probeUncached(candidate), (v) => fileStamp(v.executable) === v.stamp);
-  return got && { executable: got.executable, version: got.version, roots: got.roots };
+  return got && { executable: got.executable, version: got.version, roots: got.roots, ...(got.cacheTag ? { cacheTag: got.cacheTag } : {}) };
 }

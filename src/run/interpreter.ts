@@ -4,7 +4,6 @@
  * the system Python. The answer is cached per process and on disk (python-probe.ts).
  */
 
-import { execa } from 'execa';
 import { constants as fsc } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -140,6 +139,7 @@ async function resolveNode(pin?: string): Promise<ResolvedRuntime> {
   }
   let version: string | undefined = process.version.replace(/^v/, '');
   if (exe !== (await realpath(process.execPath).catch(() => process.execPath))) {
+    const { execa } = await import('execa'); // only for a pinned Node: execa costs ~80 ms to load
     const r = await execa(exe, ['--version'], { reject: false, timeout: 15_000, stdin: 'ignore' }).catch(() => null);
     if (!r || r.exitCode !== 0) throw new InterpreterError(`the pinned Node ${exe} does not run; fix the path in run.interpreter`);
     version = String(r.stdout).trim().replace(/^v/, '');

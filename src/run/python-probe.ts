@@ -5,7 +5,6 @@
  * is the same file (same inode, size and mtime).
  */
 
-import { execa } from 'execa';
 import path from 'node:path';
 import { cachedProbe, fileStamp } from './probe-cache.js';
 
@@ -43,6 +42,7 @@ export function pythonProbeKey(candidate: string, env: NodeJS.ProcessEnv = proce
 
 async function probeUncached(candidate: string): Promise<(PythonProbe & { stamp: string }) | null> {
   try {
+    const { execa } = await import('execa'); // only on a cache miss: execa costs ~80 ms to load
     const r = await execa(candidate, ['-c', PY_PROBE], { timeout: 15_000, reject: false, stdin: 'ignore' });
     if (r.exitCode !== 0) return null;
     const [exe, basePrefix, prefix, version, tag] = String(r.stdout).trim().split('\n').map((s) => s.trim());

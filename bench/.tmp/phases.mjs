@@ -1,0 +1,15 @@
+const T0 = performance.now();
+const lap = (l) => console.log(l.padEnd(28), (performance.now() - T0).toFixed(0).padStart(5), 'ms');
+const root = '/work/wt/perf/dist/';
+lap('node up (since start of script)');
+const ex = await import('execa'); lap('execa imported');
+const y = await import('yaml'); lap('yaml imported');
+const { loadSpecFile } = await import(root + 'spec/load.js'); lap('spec/load imported');
+const run = await import(root + 'run/index.js'); lap('run/index imported');
+const g = await import(root + 'batch/grade-one.js'); lap('batch/grade-one imported');
+const rep = await import(root + 'report/index.js'); lap('report/index imported');
+const { spec } = await loadSpecFile('/work/wt/perf/specs/fetch-and-count.yaml'); lap('spec loaded');
+await run.resolveRuntime({ runtime: 'python' }); lap('python resolved');
+await run.chooseSandbox('auto'); lap('sandbox probed');
+const r = await g.gradeOne({ ...spec, run: { ...spec.run, clock: 'virtual' } }, '/work/wt/perf/submissions/fetch-and-count/reference', {}); lap('graded (run+checks)');
+console.log('score', r.score, r.maxScore);

@@ -5,21 +5,34 @@
 // Error of line i = (tMs_i - tMs_0) - (mono_i - mono_0) in ms: how late the parent saw the line
 // relative to the first one. Also: start-up lag = tMs of the first line (spawn → first print).
 //
+// Third scenario, the harness busy: the timing programs graded in the same batch as heavy
+// submissions (each prints BENCH_TA_HEAVY_LINES lines at once and is scored against the
+// fetch-and-count spec), while the same process renders every report of an already graded batch
+// of BENCH_TA_RENDER such submissions, again and again until the batch is done. Line stamps are
+// taken on the harness's event loop, so this is what would delay them.
+//
 // Env: BENCH_TA_PARALLEL="1,2,4,8" (levels), BENCH_TA_ROUNDS=2 (programs per level = rounds × level),
-//      BENCH_TA_LINES=20, BENCH_TA_PERIOD_MS=50, BENCH_TA_SANDBOX=auto.
+//      BENCH_TA_LINES=20, BENCH_TA_PERIOD_MS=50, BENCH_TA_SANDBOX=auto,
+//      BENCH_TA_HEAVY=2 (heavy submissions per timing program), BENCH_TA_HEAVY_LINES=5000,
+//      BENCH_TA_RENDER=100 (submissions in the batch whose reports render alongside).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { dist, envInt, fmt, median, printMachine, quantile, removeDir, startCpuHogs, tempDir, tinySpec } from './lib/common.js';
+import { ROOT, dist, envInt, fmt, median, printMachine, quantile, removeDir, startCpuHogs, tempDir, tinySpec } from './lib/common.js';
 
 const { gradeAll } = await dist('batch/grade-all.js');
+const { writeReports } = await dist('report/index.js');
+const { loadSpecFile } = await dist('spec/load.js');
 
 const levels = (process.env.BENCH_TA_PARALLEL ?? '1,2,4,8').split(',').map(Number).filter((n) => n > 0);
 const rounds = envInt('BENCH_TA_ROUNDS', 2);
 const lines = envInt('BENCH_TA_LINES', 20);
 const periodMs = envInt('BENCH_TA_PERIOD_MS', 50);
 const sandbox = process.env.BENCH_TA_SANDBOX ?? 'auto';
+const heavyPer = envInt('BENCH_TA_HEAVY', 2);
+const heavyLines = envInt('BENCH_TA_HEAVY_LINES', 5000);
+const renderN = envInt('BENCH_TA_RENDER', 100);
 
 const program = `import asyncio, time
 async def main():
@@ -29,7 +42,7 @@ async def main():
 asyncio.run(main())
 `;
 
-async function measure(level, root) {
+async function measure(level, root, busy = null) {
   const dir = join(root, `p${level}`);
   const jobs = [];
   const spec = tinySpec('timing');
@@ -38,12 +51,28 @@ async function measure(level, root) {
     mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, 'main.py'), program);
     jobs.push({ spec, submission: sub, id: `s${k}` });
+    // Busy harness: heavy submissions interleaved with the timing ones, graded by the same pool.
+    for (let h = 0; busy && h < heavyPer; h++) jobs.push({ spec: busy.spec, submission: busy.sub, id: `heavy-${k}-${h}` });
+  }
+  let rendering = null;
+  let renders = 0;
+  let stop = false;
+  if (busy?.render) {
+    rendering = (async () => {
+      while (!stop) {
+        await writeReports(busy.results, { outDir: join(dir, 'reports'), env: {}, stdout: { write() {} } });
+        renders++;
+      }
+    })();
   }
   // How late the grading process's own event loop ran: lines are stamped there on arrival.
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const res = await gradeAll(jobs, { jobs: level, outDir: join(dir, 'out'), sandbox });
+  stop = true;
+  await rendering;
   loop.disable();
+  res.submissions = res.submissions.filter((s) => s.spec === 'timing');
   const errors = [];
   const startLag = [];
   const oversleep = [];
@@ -76,6 +105,7 @@ async function measure(level, root) {
     overP99: quantile(oversleep, 0.99),
     overMax: Math.max(...oversleep),
     loopMax: loop.max / 1e6,
+    renders,
   };
 }
 
@@ -106,6 +136,28 @@ try {
     hogs.stop();
   }
   table(`every core busy (${hogs.pids.length} busy-loop processes, killed at the end)`, busy);
+
+  // The harness busy: heavy submissions scored in the same batch, reports rendering alongside.
+  const loaded = await loadSpecFile(join(ROOT, 'specs', 'fetch-and-count.yaml'));
+  const heavySub = join(root, 'heavy');
+  mkdirSync(heavySub);
+  writeFileSync(join(heavySub, 'main.py'), `for i in range(${heavyLines}):\n    print(f"fetched item {i} of ${heavyLines}")\n`);
+  const one = await gradeAll([{ spec: loaded.spec, submission: heavySub, id: 'heavy' }], { jobs: 1, outDir: join(root, 'heavy-out'), sandbox });
+  const results = {
+    tool: { name: 'tracegrade', version: 'bench' },
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    submissions: Array.from({ length: renderN }, (_, i) => ({ ...one.submissions[0], id: `heavy-${String(i).padStart(4, '0')}` })),
+  };
+  const scoring = [];
+  for (const level of levels) scoring.push(await measure(level, join(root, 'scoring'), { spec: loaded.spec, sub: heavySub }));
+  table(`harness busy scoring: ${heavyPer} heavy submissions (${heavyLines} lines each, scored against fetch-and-count) per timing program, in the same batch (as \`grade\` of a mixed class runs)`, scoring);
+  const harness = [];
+  for (const level of levels) harness.push(await measure(level, join(root, 'harness'), { spec: loaded.spec, sub: heavySub, results, render: true }));
+  table(
+    `harness busy scoring and rendering: as above, and the reports of ${renderN} such submissions rendered over and over in the same process (${harness.map((r) => r.renders).join('/')} full renders per level)`,
+    harness,
+  );
 } finally {
   removeDir(root);
 }

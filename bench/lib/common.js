@@ -38,6 +38,7 @@ export function machine() {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     os: `${os.type()} ${os.release()}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(os.freemem() / 2 ** 30).toFixed(1)} GiB free)`,
     node: process.version,
     python: realPython().version,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -47,7 +48,8 @@ export function machine() {
 export function printMachine(title) {
   const m = machine();
   console.log(`\n## ${title}`);
-  console.log(`machine: ${m.cpu} · ${m.cores} cores · ${m.os} · Node ${m.node} · Python ${m.python} · ${m.date}`);
+  console.log(`machine: ${m.cpu} · ${m.cores} cores · ${m.memory} · ${m.os} · Node ${m.node} · Python ${m.python} · ${m.date}`);
+  console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (1, 5, 15 min)`);
 }
 
 /** Integer from the environment, else the default. */

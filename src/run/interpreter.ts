@@ -1,15 +1,16 @@
 /**
  * Which program actually runs a submission. Python is resolved to the real interpreter
- * (sys.executable) once: the pyenv shim costs ~50 ms a run and, inside a sandbox, silently
- * becomes the system Python.
+ * (sys.executable): the pyenv shim costs ~50 ms a run and, inside a sandbox, silently becomes
+ * the system Python. The answer is cached per process and on disk (python-probe.ts).
  */
 
-import { execa } from 'execa';
 import { constants as fsc } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunSettings } from '../spec/types.js';
+import { ensureRuntimeBytecode } from './bytecode.js';
+import { probePython as probeInterpreter } from './python-probe.js';
 
 export interface ResolvedRuntime {
   kind: RunSettings['runtime'];
@@ -21,6 +22,8 @@ export interface ResolvedRuntime {
   roots: string[];
   /** For RunRecord.runtime: "/path/python3.11 (3.11.7)". */
   description: string;
+  /** Python: sys.implementation.cache_tag, where its bytecode lives. */
+  cacheTag?: string;
 }
 
 /** The runtime cannot be found: the message is one line that says the fix. */
@@ -30,8 +33,6 @@ export class InterpreterError extends Error {
     this.name = 'InterpreterError';
   }
 }
-
-const PY_PROBE = 'import sys,os;print(os.path.realpath(sys.executable));print(sys.base_prefix);print(sys.prefix);print(sys.version.split()[0])';
 
 const cache = new Map<string, Promise<ResolvedRuntime>>();
 
@@ -55,8 +56,11 @@ export function resolveRuntime(settings: Pick<RunSettings, 'runtime' | 'interpre
 
 async function resolveUncached(settings: Pick<RunSettings, 'runtime' | 'interpreter' | 'command'>): Promise<ResolvedRuntime> {
   switch (settings.runtime) {
-    case 'python':
-      return resolvePython(settings.interpreter);
+    case 'python': {
+      const py = await resolvePython(settings.interpreter);
+      await ensureRuntimeBytecode(py.executable, py.cacheTag);
+      return py;
+    }
     case 'node':
       return resolveNode(settings.interpreter);
     case 'command':
@@ -65,16 +69,8 @@ async function resolveUncached(settings: Pick<RunSettings, 'runtime' | 'interpre
 }
 
 async function probePython(candidate: string): Promise<ResolvedRuntime | null> {
-  try {
-    const r = await execa(candidate, ['-c', PY_PROBE], { timeout: 15_000, reject: false, stdin: 'ignore' });
-    if (r.exitCode !== 0) return null;
-    const [exe, basePrefix, prefix, version] = String(r.stdout).trim().split('\n').map((s) => s.trim());
-    if (!exe || !basePrefix || !version) return null;
-    const roots = unique([basePrefix, prefix, path.dirname(path.dirname(exe))].filter((x): x is string => !!x));
-    return { kind: 'python', executable: exe, version, roots, description: `${exe} (${version})` };
-  } catch {
-    return null;
-  }
+  const got = await probeInterpreter(candidate);
+  return got && { kind: 'python', ...got, description: `${got.executable} (${got.version})` };
 }
 
 function versionMatches(version: string, pin: string): boolean {
@@ -143,6 +139,7 @@ async function resolveNode(pin?: string): Promise<ResolvedRuntime> {
   }
   let version: string | undefined = process.version.replace(/^v/, '');
   if (exe !== (await realpath(process.execPath).catch(() => process.execPath))) {
+    const { execa } = await import('execa'); // only for a pinned Node: execa costs ~80 ms to load
     const r = await execa(exe, ['--version'], { reject: false, timeout: 15_000, stdin: 'ignore' }).catch(() => null);
     if (!r || r.exitCode !== 0) throw new InterpreterError(`the pinned Node ${exe} does not run; fix the path in run.interpreter`);
     version = String(r.stdout).trim().replace(/^v/, '');
@@ -183,8 +180,4 @@ async function isExecutable(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
 }

@@ -3,32 +3,16 @@
  * editors) and the translation of ajv's errors into positioned, plain-words diagnostics.
  */
 
-import { readFileSync } from 'node:fs';
-import AjvModule from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Document } from 'yaml';
 import { nodeAtPath, type DiagnosticSink } from './diagnostic.js';
+import { schemaText, specValidator } from './schema-validator.js';
 import { didYouMean, listWords } from './suggest.js';
 
-// ajv is CommonJS: under NodeNext the default import is the module object.
-type AjvClass = typeof AjvModule.default;
-const Ajv: AjvClass = (AjvModule as unknown as { default?: AjvClass }).default ?? (AjvModule as unknown as AjvClass);
-
-/** Absolute path of the shipped schema (src/spec and dist/spec are both two levels below the package root). */
-export const SCHEMA_URL = new URL('../../schema/spec.schema.json', import.meta.url);
-
-let compiled: ValidateFunction | undefined;
+export { SCHEMA_URL } from './schema-validator.js';
 
 export function specSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-}
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    compiled = ajv.compile(specSchema());
-  }
-  return compiled!;
+  return JSON.parse(schemaText()) as Record<string, unknown>;
 }
 
 /** Schema error keywords that the semantic pass re-reports with a better message at the same node. */
@@ -117,7 +101,7 @@ function patternMessage(field: string | number | undefined, value: unknown): { m
  * Returns which keyword fired where, so the caller can prefer semantic messages.
  */
 export function schemaDiagnostics(doc: Document, data: unknown, sink: DiagnosticSink): SchemaDiagnostic[] {
-  const validate = validator();
+  const { validate } = specValidator();
   if (validate(data)) return [];
   const out: SchemaDiagnostic[] = [];
   const errors = (validate.errors ?? []) as ErrorObject[];

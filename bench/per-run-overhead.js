@@ -21,7 +21,7 @@ import { dist, envInt, fmt, median, printMachine, realPython, removeDir, tempDir
 import { benchSandbox, floorArgv, printLoad } from './lib/cli.js';
 
 const { planLaunch } = await dist('run/sandbox/index.js');
-const { instrumentPython, runtimePythonDir } = await dist('run/instrument.js');
+const { instrumentPython, runtimePythonDir } = await dist('run/instrument/index.js');
 const { resolveLimits } = await dist('run/limits.js');
 const { runSubmission } = await dist('run/index.js');
 const { gradeOne } = await dist('batch/grade-one.js');

@@ -17,7 +17,7 @@ import { ROOT, dist, envInt, fmt, printMachine, realPython } from './lib/common.
 const { runSubmission } = await dist('run/index.js');
 const { evaluateChecks } = await dist('check/index.js');
 const { loadSpecFile } = await dist('spec/load.js');
-const { instrumentPython } = await dist('run/instrument.js');
+const { instrumentPython } = await dist('run/instrument/index.js');
 
 const rounds = envInt('BENCH_VVR_ROUNDS', 1);
 const loaded = await loadSpecFile(join(ROOT, 'specs', 'fetch-and-count.yaml'));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { ensureRuntimeBytecode, pycPath, staleSources } from './bytecode.js';
-import { runtimePythonDir } from './instrument.js';
+import { runtimePythonDir } from './instrument/index.js';
 import { resolveRuntime } from './interpreter.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'tg-bytecode-'));

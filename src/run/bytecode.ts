@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { constants as fsc } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { runtimePythonDir } from './instrument.js';
+import { runtimePythonDir } from './instrument/index.js';
 
 /** The .py files under `dir`, recursively (whatever the tracer consists of today). */
 async function sources(dir: string): Promise<string[]> {

@@ -27,7 +27,7 @@ const config: JestConfigWithTsJest = {
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
   projects: [
-    // The pure engine, spec loader and helpers: no process, no clock, no file outside a temp dir.
+    // The pure engine, spec loader and helpers: no child process, no real clock (files: temp dirs, docs/).
     { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.test.ts'] },
     // Real programs, the sandbox, the compiled CLI, the browser.
     { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.test.ts'] },

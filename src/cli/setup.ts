@@ -7,7 +7,7 @@
 import { effectiveSpec } from '../batch/grade-one.js';
 import type { GradeOptions } from '../batch/types.js';
 import { InterpreterError, resolveRuntime } from '../run/interpreter.js';
-import { assertIsolationPolicy, chooseSandbox, notProtected, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
+import { assertIsolationPolicy, chooseSandbox, exposedToRuns, isRoot, notProtected, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
 import type { Spec } from '../spec/types.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
@@ -34,6 +34,8 @@ export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io): Pr
     if (chosen.level !== 'bwrap') {
       const why = (opts.sandbox ?? 'auto') === 'auto' && chosen.reason ? ` (${chosen.reason})` : '';
       io.stderr.write(`warning: running submissions with the '${chosen.level}' sandbox level${why}; it does not protect: ${notProtected(chosen.level).join('; ')}\n`);
+      const exposed = !isRoot() || chosen.level !== 'rlimit' ? [] : await exposedToRuns(specs.flatMap((s) => [s.file, ...effectiveSpec(s, opts).run.files]));
+      if (exposed.length) io.stderr.write(`warning: readable by every submission at this level: ${exposed.join(', ')} (chmod o-rx them, or use bwrap)\n`);
     }
   } catch (err) {
     if (err instanceof SandboxUnavailableError) {

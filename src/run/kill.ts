@@ -21,7 +21,7 @@ export function signalRun(plan: LaunchPlan, pid: number | undefined, signal: Nod
     return;
   }
   void plan.cgroup?.signalAll(signal);
-  void plan.uid?.signalAll(signal);
+  if (!plan.cgroup) void plan.uid?.signalAll(signal); // the cgroup holds all of them; else every process of its uid
   if (pid) {
     kill(-pid, signal); // its own process group (detached)
     kill(pid, signal);
@@ -31,6 +31,6 @@ export function signalRun(plan: LaunchPlan, pid: number | undefined, signal: Nod
 /** After the main process exited: whatever is left of the run (daemons, escapees) dies now. */
 export async function killLeftovers(plan: LaunchPlan, pid: number | undefined): Promise<void> {
   if (plan.cgroup) await plan.cgroup.killAll();
-  if (plan.uid) await plan.uid.signalAll('SIGKILL');
+  else if (plan.uid) await plan.uid.signalAll('SIGKILL');
   if (pid) kill(-pid, 'SIGKILL');
 }

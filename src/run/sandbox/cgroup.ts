@@ -141,15 +141,16 @@ export class RunCgroup {
     return out;
   }
 
-  /** Empty the cgroup and put it back on the free list (or remove it if something survived). */
-  async destroy(): Promise<void> {
+  /** Empty the cgroup and put it back on the free list (or remove it if something survived); true when emptied. */
+  async destroy(): Promise<boolean> {
     if (await this.killAll(1000)) {
       const list = free.get(this.key) ?? [];
       list.push(this.dirs);
       free.set(this.key, list);
-    } else {
-      await this.dirs.remove();
+      return true;
     }
+    await this.dirs.remove();
+    return false;
   }
 }
 

@@ -49,6 +49,6 @@ export async function planLaunch(req: LaunchRequest): Promise<LaunchPlan> {
 
 /** Kill what is left of the run and free its cgroup and uid. */
 export async function disposePlan(plan: LaunchPlan): Promise<void> {
-  await plan.cgroup?.destroy();
-  await plan.uid?.release();
+  const emptied = plan.cgroup ? await plan.cgroup.destroy() : false;
+  await plan.uid?.release(emptied);
 }

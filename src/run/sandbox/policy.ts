@@ -14,10 +14,10 @@ export const ACCEPT_ENV = 'TRACEGRADE_ACCEPT_NO_ISOLATION';
 /** What the level leaves open, as a root harness and as a normal user (see docs/sandbox.md). */
 export function notProtected(level: SandboxLevel, root = isRoot()): string[] {
   if (level === 'bwrap') return [];
-  const common = ['the network is open', 'world-readable host files are readable (the repo, specs, /etc)'];
+  const common = ['the network is open', 'world-readable host files are readable (the repo, specs, drivers, other submissions\' originals, reports, /etc)'];
   if (level === 'rlimit') {
     return root
-      ? [...common, 'a memory cap over all its processes only with a writable cgroup']
+      ? [...common, 'without a writable cgroup, no memory cap over all its processes together']
       : [...common, 'runs as your own user: it can read and write your files and signal your processes'];
   }
   return root

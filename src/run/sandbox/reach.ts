@@ -28,6 +28,13 @@ export async function readableByOther(p: string): Promise<boolean> {
   return reachableByOther(p, st.isDirectory() ? 0o005 : 0o004);
 }
 
+/** Of `paths` (the spec files, the drivers…), those a run's unprivileged uid could read. */
+export async function exposedToRuns(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of [...new Set(paths.filter(Boolean))]) if (await readableByOther(p)) out.push(p);
+  return out;
+}
+
 /** chown the copy to `uid` without following links (the link itself changes owner, never its target). */
 export async function lchownTree(dir: string, uid: number): Promise<void> {
   await lchown(dir, uid, uid);

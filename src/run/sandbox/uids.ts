@@ -27,15 +27,16 @@ export function uidRange(): [number, number] {
 
 /** Live pids whose real, effective or saved uid is `uid` (from status: a non-dumpable process's /proc dir is root's). */
 export async function pidsOfUid(uid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(name)) continue;
-    const status = await readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
-    const ids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status);
-    // A zombie is already dead (only its parent's wait() is missing): not the uid's to kill.
-    if (ids && ids.slice(1).some((x) => Number(x) === uid) && !/^State:\s+Z/m.test(status)) out.push(Number(name));
-  }
-  return out;
+  const names = (await readdir('/proc').catch(() => [] as string[])).filter((n) => /^\d+$/.test(n));
+  const hits = await Promise.all(
+    names.map(async (name) => {
+      const status = await readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
+      const ids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status);
+      // A zombie is already dead (only its parent's wait() is missing): not the uid's to kill.
+      return ids && ids.slice(1).some((x) => Number(x) === uid) && !/^State:\s+Z/m.test(status) ? Number(name) : null;
+    }),
+  );
+  return hits.filter((p): p is number => p !== null);
 }
 
 async function lockDir(): Promise<string> {
@@ -65,8 +66,10 @@ export class UidLease {
     for (let uid = lo; uid <= hi; uid++) {
       if (inUse.has(uid) || taken.has(uid)) continue;
       const lock = path.join(dir, String(uid));
-      if (!(await tryLock(lock))) continue;
-      if ((await pidsOfUid(uid)).length > 0) {
+      const got = await tryLock(lock);
+      if (!got) continue;
+      // Only a lock taken over from a killed harness can have processes left behind.
+      if (got === 'reclaimed' && (await pidsOfUid(uid)).length > 0) {
         await rm(lock, { recursive: true, force: true }); // a leftover of a killed harness still runs: not this one
         continue;
       }
@@ -88,17 +91,24 @@ export class UidLease {
     return pids.length;
   }
 
-  /** Kill every process of the uid, remove its files from the shared temp dirs, free the uid. */
-  async release(): Promise<void> {
+  /**
+   * Kill every process of the uid, remove its files from the shared temp dirs, free the uid.
+   * `emptied`: the run's cgroup was emptied, and a non-root process cannot leave its cgroup,
+   * so no process of the uid is left (scanning /proc costs tens of ms on a busy host).
+   */
+  async release(emptied = false): Promise<void> {
     const until = Date.now() + 2000;
-    while ((await this.signalAll('SIGKILL')) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    const left = (await pidsOfUid(this.uid)).length;
+    if (!emptied) while ((await this.signalAll('SIGKILL')) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    const left = emptied ? 0 : (await pidsOfUid(this.uid)).length;
     for (const d of SHARED_TMP) {
-      for (const n of await readdir(d).catch(() => [] as string[])) {
-        const p = path.join(d, n);
-        const st = await lstat(p).catch(() => null);
-        if (st?.uid === this.uid) await rm(p, { recursive: true, force: true }).catch(() => {}); // rm never follows links
-      }
+      const names = await readdir(d).catch(() => [] as string[]);
+      await Promise.all(
+        names.map(async (n) => {
+          const p = path.join(d, n);
+          const st = await lstat(p).catch(() => null);
+          if (st?.uid === this.uid) await rm(p, { recursive: true, force: true }).catch(() => {}); // rm never follows links
+        }),
+      );
     }
     inUse.delete(this.uid);
     // A process that could not be killed keeps the uid out of use (the next acquire sees it).
@@ -107,12 +117,12 @@ export class UidLease {
 }
 
 /** mkdir is atomic; a lock whose harness is gone is moved aside (one reclaimer wins) and retaken. */
-async function tryLock(lock: string): Promise<boolean> {
+async function tryLock(lock: string): Promise<'fresh' | 'reclaimed' | false> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await mkdir(lock, { mode: 0o700 });
       await writeFile(path.join(lock, 'pid'), String(process.pid));
-      return true;
+      return attempt === 0 ? 'fresh' : 'reclaimed';
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }

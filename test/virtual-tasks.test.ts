@@ -4,8 +4,7 @@
  * verdicts are the same under the virtual and the real clock.
  */
 
-import { evaluateTaskRule } from '../src/check/tasks/index.js';
-import { evaluateChecks } from '../src/check/index.js';
+import { evaluateChecks, evaluateTaskRule } from '../src/check/index.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { Check, Spec, TaskRule } from '../src/spec/types.js';
 import type { RunRecord } from '../src/trace/types.js';

@@ -8,9 +8,9 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { TraceCapture } from '../src/run/capture.js';
-import { instrumentPython } from '../src/run/instrument.js';
+import { instrumentPython } from '../src/run/instrument/index.js';
 import type { RunSettings } from '../src/spec/types.js';
 import type { RunRecord } from '../src/trace/types.js';
 
@@ -103,6 +103,7 @@ export async function runPy(exe: string, file: string, over: Partial<RunSettings
   watch(child.stdout, (c) => capture.push('stdout', c), () => capture.end('stdout'));
   watch(child.stderr, (c) => capture.push('stderr', c), () => capture.end('stderr'));
   watch(child.stdio[3] as Readable, (c) => instr.onChannelData(c));
+  instr.attach({ channel: child.stdio[3] as unknown as Duplex, capture, pid: child.pid });
   const ex = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((r) =>
     child.once('exit', (code, signal) => r({ code, signal, ms: performance.now() - t0 })),
   );

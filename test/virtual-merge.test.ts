@@ -3,7 +3,16 @@
 import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { instrumentPython, mergeChannel, parseChannel, runtimePythonDir, wantsInstrumentation } from '../src/run/instrument.js';
+import {
+  ChannelReader,
+  LINE_WAIT_MS,
+  ParentClock,
+  instrumentPython,
+  mergeChannel,
+  parseChannel,
+  runtimePythonDir,
+  wantsInstrumentation,
+} from '../src/run/instrument/index.js';
 import type { RunRecord, TraceLine } from '../src/trace/types.js';
 import { settings } from './virtual-helpers.js';
 
@@ -27,81 +36,119 @@ beforeEach(() => {
   n = 0;
 });
 
+/** A fake parent clock: stamps by line text (virtual ms), the time at the end, whether it hit the wall. */
+function fakeClock(stamps: Record<string, number>, endMs: number, hitWall = false) {
+  return { stampOf: (l: TraceLine) => (stamps[l.text] !== undefined ? stamps[l.text]! * 1000 : undefined), current: () => endMs * 1000, hitWall, fellBack: false };
+}
+const end = (v: number, extra: Record<string, unknown> = {}) => rec({ k: 'end', reason: 'exit', v, r: 0, ...extra });
+
 describe('parseChannel', () => {
-  test('accepts signed records in increasing order; rejects bad signatures, garbage and replays', () => {
+  test('accepts signed records numbered 0, 1, 2 …; every bad signature, garbage line or replay is a problem', () => {
     const good = hello() + line('a', 0);
-    const forged = rec({ k: 'line', s: 'stdout', x: 'b', v: 5, r: 0 }, 'wrong-key', 50);
-    const replay = line('a', 0, {}).replace('"n":2', '"n":1'); // signature no longer matches
-    const garbage = 'not json at all\n{"k":"line"}\tabc\n';
-    const later = line('c', 250_000);
+    const forged = rec({ k: 'line', s: 'stdout', x: 'b', v: 1, r: 0 }, 'wrong-key');
+    const replay = line('a', 0, {}).replace(/"n":\d+/, '"n":1');
+    const garbage = 'not a record\n';
+    const later = line('c', 2);
     const p = parseChannel(Buffer.from(good + forged + replay + garbage + later), KEY);
     expect(p.records.map((r) => r.k + (r.x ?? ''))).toEqual(['hello', 'linea', 'linec']);
-    expect(p.rejected).toBe(4);
+    expect(p.problems).toHaveLength(4);
+    expect(p.problems.join('; ')).toMatch(/not signed with the run's key/);
   });
 
-  test('a validly signed record numbered out of order is ignored', () => {
-    const p = parseChannel(Buffer.from(hello() + line('a', 0) + rec({ k: 'line', s: 'stdout', x: 'x', v: 1, r: 0 }, KEY, 1)), KEY);
-    expect(p.records.length).toBe(2);
-    expect(p.rejected).toBe(1);
+  test('a validly signed record numbered out of order is a problem (a gap in the numbering)', () => {
+    const p = parseChannel(Buffer.from(hello() + line('a', 0) + rec({ k: 'line', s: 'stdout', x: 'x', v: 1, r: 0 }, KEY, 5)), KEY);
+    expect(p.records.length).toBe(3);
+    expect(p.problems).toEqual(['side-channel records are numbered 1 then 5']);
+  });
+
+  test('a record cut in the middle is a problem unless the child was killed', () => {
+    const r = new ChannelReader(KEY);
+    r.push(Buffer.from(hello() + '{"k":"li'));
+    r.end(true);
+    expect(r.problems).toEqual([]);
+    n = 0;
+    const r2 = new ChannelReader(KEY);
+    r2.push(Buffer.from(hello() + '{"k":"li'));
+    r2.end(false);
+    expect(r2.problems).toEqual(['the side channel ended in the middle of a record']);
   });
 });
 
 describe('mergeChannel', () => {
-  test('virtual clock: matched lines take virtual times, arrival times move to realMs, tasks are attached', () => {
-    const chan = hello() + line('start', 0, { task: 2 }) + line('done', 2_000_000, { task: 2 }) + rec({ k: 'task', e: 'created', id: 2, name: 'fetch_data', via: 'create_task', by: 1, v: 0, r: 0 }) + rec({ k: 'end', reason: 'exit', v: 2_500_000, r: 0 });
-    const out = mergeChannel(run([[40, 'start'], [41, 'done']]), parseChannel(Buffer.from(chan), KEY), OPTS);
+  test("virtual clock: lines take the PARENT's stamps, arrival times move to realMs, records only attribute", () => {
+    const chan = hello() + line('start', 0, { task: 2, coro: 'fetch_data', th: 0 }) + line('done', 0, { task: 2, coro: 'fetch_data', th: 0 }) + end(0);
+    const out = mergeChannel(run([[40, 'start'], [41, 'done']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, clock: fakeClock({ start: 0, done: 2000 }, 2500) });
     expect(out.clock).toBe('virtual');
-    expect(out.trace.map((l) => [l.tMs, l.text, l.realMs, l.task])).toEqual([
-      [0, 'start', 40, 2],
-      [2000, 'done', 41, 2],
+    expect(out.tampered).toBeUndefined();
+    expect(out.trace.map((l) => [l.tMs, l.text, l.realMs, l.task, l.coro, l.thread])).toEqual([
+      [0, 'start', 40, 2, 'fetch_data', 0],
+      [2000, 'done', 41, 2, 'fetch_data', 0],
     ]);
     expect(out.wallMs).toBe(2500);
-    expect(out.realWallMs).toBe(120);
-    expect(out.tasks).toEqual([{ tMs: 0, kind: 'created', task: 2, name: 'fetch_data', via: 'create_task', by: 1 }]);
   });
 
-  test('claims that disagree with the captured output are ignored, and time never goes backwards', () => {
-    const chan =
-      hello() +
-      line('start', 0) +
-      line('never printed', 1_000_000) + // no such line in stdout
-      line('done', 2_000_000) +
-      line('late', 500_000) + // earlier than the previous line: ignored
-      line('end', 2_500_000);
-    const out = mergeChannel(run([[40, 'start'], [41, 'done'], [42, 'late'], [43, 'end']]), parseChannel(Buffer.from(chan), KEY), OPTS);
-    // "late" is unmatched: it keeps the time of the line before it.
-    expect(out.trace.map((l) => [l.text, l.tMs])).toEqual([
-      ['start', 0],
-      ['done', 2000],
-      ['late', 2000],
-      ['end', 2500],
-    ]);
+  test('a line printed behind the tracer (os.write) keeps its parent stamp and gets no attribution', () => {
+    const chan = hello() + line('start', 0, { task: 1, th: 0 }) + end(0);
+    const out = mergeChannel(run([[40, 'start'], [41, 'raw']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, clock: fakeClock({ start: 0, raw: 1000 }, 1000) });
+    expect(out.trace[1]).toMatchObject({ tMs: 1000, text: 'raw' });
+    expect(out.trace[1]!.task).toBeUndefined();
+    expect(out.tampered).toBeUndefined();
   });
 
-  test('a record cannot claim a line out of order', () => {
-    // The child "says" b came first; the parent saw a, b. Only what fits the order is used.
-    const chan = hello() + line('b', 1_000_000) + line('a', 2_000_000);
-    const out = mergeChannel(run([[40, 'a'], [41, 'b']]), parseChannel(Buffer.from(chan), KEY), OPTS);
-    expect(out.trace.map((l) => [l.text, l.tMs])).toEqual([
-      ['a', 0],
-      ['b', 1000],
-    ]);
+  test('a line record for a line the parent never captured (or out of order) makes the run tampered', () => {
+    const chan = hello() + line('b', 0) + line('a', 0) + end(0);
+    const out = mergeChannel(run([[40, 'a'], [41, 'b']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, clock: fakeClock({ a: 0, b: 0 }, 0) });
+    expect(out.tampered).toMatch(/the tracer reported the stdout line "a", which the parent did not capture there/);
+    const forged = hello() + line('8', 0, { task: 3 }) + end(0);
+    expect(mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(forged), KEY), OPTS).tampered).toMatch(/"8"/);
+  });
+
+  test('a thread is not a task: a line attributed to thread n >= 1 loses any task claim', () => {
+    const chan = hello() + line('x', 0, { task: 1, th: 2 }) + end(0);
+    const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, virtual: false });
+    expect(out.trace[0]).toMatchObject({ thread: 2 });
+    expect(out.trace[0]!.task).toBeUndefined();
+  });
+
+  test("a missing end record after a normal exit is tampering; after a kill it is not", () => {
+    const chan = hello() + line('x', 0);
+    expect(mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(chan), KEY), OPTS).tampered).toMatch(/end record is missing/);
+    const killed = mergeChannel(run([[40, 'x']], { end: 'signalled', signal: 'SIGKILL', exitCode: null }), parseChannel(Buffer.from(chan), KEY), OPTS);
+    expect(killed.tampered).toBeUndefined();
+  });
+
+  test('more threads in /proc than the tracer reported is tampering; the observation is kept either way', () => {
+    const act = { asyncio: true, loopRan: true, threads: 0, threadNames: [], sleeps: 0, sleptUs: 0, started: 0, most: 0, helpers: 0 };
+    const chan = hello() + line('x', 0) + end(0, { act });
+    const observer = { result: () => ({ threads: 2, processes: 1, source: 'test' }) };
+    const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, virtual: false, observer });
+    expect(out.observed).toEqual({ threads: 2, processes: 1, source: 'test' });
+    expect(out.tampered).toMatch(/parent saw 2 threads besides the main one in \/proc; the tracer reported 0/);
+    n = 0;
+    const honest = hello() + line('x', 0) + end(0, { act: { ...act, started: 2 } });
+    expect(mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(honest), KEY), { ...OPTS, virtual: false, observer }).tampered).toBeUndefined();
   });
 
   test('a deadlock ends the run as the real clock would have: stopped at the wall-time limit', () => {
     const chan = hello() + line('waiting', 0) + rec({ k: 'end', reason: 'deadlock', detail: 'deadlock at 1.000 s (virtual): …; waiting: Task-1 main()', v: 1_000_000, r: 0 });
-    const out = mergeChannel(run([[40, 'waiting']]), parseChannel(Buffer.from(chan), KEY), OPTS);
+    const out = mergeChannel(run([[40, 'waiting']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, clock: fakeClock({ waiting: 0 }, 1000) });
     expect(out).toMatchObject({ end: 'deadlock', timedOut: true, exitCode: null, wallMs: 10_000 });
     expect(out.endDetail).toMatch(/^deadlock at 1\.000 s .*would hang until the 10 s wall-time limit$/);
   });
 
+  test("virtual time at the wall limit is the parent's call: a timeout whatever the child says", () => {
+    const chan = hello() + line('x', 0) + end(0);
+    const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, clock: fakeClock({ x: 0 }, 10_000, true) });
+    expect(out).toMatchObject({ end: 'timeout', timedOut: true, wallMs: 10_000 });
+  });
+
   test("the end record's activity summary is kept when well-formed, validated field by field, dropped otherwise", () => {
     const act = { asyncio: false, loopRan: false, threads: 2, threadNames: ['fetch_data', 7, 'x'.repeat(100)], sleeps: 12, sleptUs: 4_600_000 };
-    const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(hello() + line('x', 0) + rec({ k: 'end', reason: 'exit', act, v: 1, r: 0 })), KEY), OPTS);
+    const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(hello() + line('x', 0) + end(1, { act })), KEY), OPTS);
     expect(out.activity).toEqual({ asyncio: false, loopRan: false, threads: 2, threadNames: ['fetch_data', 'x'.repeat(60)], sleeps: 12, sleptMs: 4600 });
     for (const bad of [{ ...act, threads: -1 }, { ...act, sleeps: 'many' }, { ...act, asyncio: 1 }, 'act']) {
       n = 0;
-      const o = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(hello() + rec({ k: 'end', reason: 'exit', act: bad, v: 1, r: 0 })), KEY), OPTS);
+      const o = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(hello() + end(1, { act: bad })), KEY), OPTS);
       expect(o.activity).toBeUndefined();
     }
   });
@@ -113,22 +160,51 @@ describe('mergeChannel', () => {
     expect(out.trace[0]!.tMs).toBe(40);
   });
 
-  test('a fallback keeps the real arrival times and says why', () => {
-    const chan = hello() + line('x', 5) + rec({ k: 'fallback', why: 'the event loop is uvloop.Loop … real time', v: 5, r: 0 });
+  test('a fallback says why', () => {
+    const chan = hello() + line('x', 5) + rec({ k: 'fallback', why: 'the event loop is uvloop.Loop … real time', v: 5, r: 0 }) + end(5);
     const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(chan), KEY), OPTS);
     expect(out.clock).toBe('real');
     expect(out.clockFallback).toMatch(/uvloop/);
-    expect(out.trace[0]!.tMs).toBe(40);
   });
 
   test('real clock: lines keep parent times, task events are shifted onto the parent timeline', () => {
-    const chan = hello('real') + line('a', 1_000, { task: 1 }) + rec({ k: 'task', e: 'done', id: 1, v: 2_000, r: 2_000 });
+    const chan = hello('real') + line('a', 1_000, { task: 1 }) + rec({ k: 'task', e: 'done', id: 1, v: 2_000, r: 2_000 }) + end(3_000);
     const out = mergeChannel(run([[31, 'a']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, virtual: false });
     expect(out.trace[0]).toMatchObject({ tMs: 31, task: 1 });
     expect(out.trace[0]!.realMs).toBeUndefined();
     expect(out.tasks![0]!.tMs).toBe(32); // 2 ms child time + (31 − 1) offset
     expect(out.clock).toBe('real');
     expect(out.clockFallback).toBeUndefined();
+  });
+});
+
+describe('ParentClock', () => {
+  test('grants a jump only once the lines the child wrote have arrived; never backwards, never past the wall', async () => {
+    const capture = { newlines: { stdout: 0, stderr: 0 }, open: () => true };
+    const c = new ParentClock(3_000_000, capture);
+    const l0: TraceLine = { tMs: 1, stream: 'stdout', text: 'a' };
+    c.lineArrived(l0);
+    let granted: number | null = null;
+    const p = c.jump(2_000_000, { stdout: 1, stderr: 0 }).then((g) => (granted = g));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(granted).toBeNull(); // the child's line is not here yet
+    const l1: TraceLine = { tMs: 2, stream: 'stdout', text: 'b' };
+    capture.newlines.stdout = 1;
+    c.lineArrived(l1);
+    await p;
+    expect(granted).toBe(2_000_000);
+    expect(c.stampOf(l0)).toBe(0);
+    expect(c.stampOf(l1)).toBe(0); // arrived before the grant: the time it was printed
+    expect(await c.jump(1_000_000, { stdout: 0, stderr: 0 })).toBe(2_000_000);
+    expect(await c.jump(9_000_000, { stdout: 0, stderr: 0 })).toBe(3_000_000);
+    expect(c.hitWall).toBe(true);
+  });
+
+  test('a child claiming lines it never wrote only waits (bounded), it does not hang the parent', async () => {
+    const c = new ParentClock(3_000_000, { newlines: { stdout: 0, stderr: 0 }, open: (s) => s === 'stdout' });
+    const t0 = performance.now();
+    expect(await c.jump(1000, { stdout: 5, stderr: 99 })).toBe(1000);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(LINE_WAIT_MS - 5);
   });
 });
 
@@ -158,9 +234,10 @@ describe('instrumentPython', () => {
 
   test('finish() reads what onChannelData was given, split at any byte', () => {
     const i = instrumentPython(settings(), { key: KEY })!;
-    const bytes = Buffer.from(hello() + line('héllo', 750_000));
+    const bytes = Buffer.from(hello() + line('héllo', 0, { coro: 'main' }) + end(0));
     for (let k = 0; k < bytes.length; k += 7) i.onChannelData(bytes.subarray(k, k + 7));
     const out = i.finish(run([[12, 'héllo']]));
-    expect(out.trace[0]!.tMs).toBe(750);
+    expect(out.trace[0]!.coro).toBe('main');
+    expect(out.tampered).toBeUndefined();
   });
 });

@@ -56,7 +56,7 @@ export function annotations(results: GradeResults, opts: { cwd: string; showHidd
   const subs = results.submissions;
   const shown = (c: CheckResult) => opts.showHidden || !isHiddenCheck(c);
   for (const s of subs) {
-    if (s.error) out.push({ file: relPath(s.specFile, opts.cwd), title: `${s.id}: could not be graded`, message: clean(s.error) });
+    if (s.error) out.push({ file: relPath(s.specFile, opts.cwd), title: `${s.id}: ${s.tampered ? 'trace tampered, flagged for review' : 'could not be graded'}`, message: clean(s.error) });
   }
   if (subs.length === 1) {
     const s = subs[0]!;

@@ -84,7 +84,7 @@ export function toGradescope(sub: SubmissionResult | SubmissionResult[]): Grades
   tests.forEach((t, i) => (t.number = String(i + 1)));
   const summary = parts.flatMap((s) => [
     `${s.specTitle} — ${pts(s.score)}/${pts(s.maxScore)} points`,
-    ...(s.error ? [`Your submission could not be run: ${s.error}`] : []),
+    ...(s.error ? [s.tampered ? `${s.error}` : `Your submission could not be run: ${s.error}`] : []),
     ...s.runs.map((r, i) => `${s.runs.length > 1 ? `Run ${i + 1}` : 'Run'}: ${runEnd(r)}, ${secsProse(r.wallMs)}${r.clock === 'virtual' ? ' (virtual clock)' : ''}.`),
   ]);
   summary.push('Each test below says what was expected, what your program printed and when.');

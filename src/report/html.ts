@@ -364,7 +364,7 @@ function submissionView(s: SubmissionResult, { anchor, opts, inClass, pageHref, 
         `but counted in the final grade.</p>`,
     );
   }
-  if (s.error) out.push(`<p class="error-box"><strong>Could not be graded:</strong> ${esc(s.error)}</p>`);
+  if (s.error) out.push(`<p class="error-box"><strong>${s.tampered ? 'Flagged for review:' : 'Could not be graded:'}</strong> ${esc(s.error)}</p>`);
   out.push(`<h3>Checks</h3>`);
   // What needs attention first; passed checks folded away (still there with JS off: details).
   const attention = s.checks.filter((c) => c.status !== 'passed');

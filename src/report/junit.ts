@@ -111,7 +111,7 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
     errors++;
     cases.push(
       `    <testcase name="${xmlAttr(`${prefix}submission runs`)}" classname="${xmlAttr(s.id)}" time="0.000">\n` +
-        `      <error message="${xmlAttr(s.error)}" type="error">${xmlText(s.error)}</error>\n    </testcase>`,
+        `      <error message="${xmlAttr(s.error)}" type="${s.tampered ? 'tampered' : 'error'}">${xmlText(s.error)}</error>\n    </testcase>`,
     );
   }
   for (const c of s.checks) {

@@ -141,7 +141,7 @@ export function renderSubmission(result: SubmissionResult, opts: RenderOptions):
   out.push(p.bold(`${visible(result.specTitle)}`) + p.dim(`  (${visible(result.spec)})`));
   out.push(`submission ${p.bold(visible(result.id))}  ${p.dim(visible(result.path))}`);
   if (result.error) {
-    out.push('', p.red(wrap(`✗ could not be graded: ${visible(result.error)}`, width, '  ')), '');
+    out.push('', p.red(wrap(`✗ ${result.tampered ? '' : 'could not be graded: '}${visible(result.error)}`, width, '  ')), '');
   }
   for (const [i, r] of result.runs.entries()) {
     const label = result.runs.length > 1 ? `run ${i + 1}: ` : 'run: ';

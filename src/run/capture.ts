@@ -34,10 +34,13 @@ export class TraceCapture {
   bytes = 0;
   /** Newline bytes received per stream (the virtual clock waits for the child's count). */
   readonly newlines: Record<Stream, number> = { stdout: 0, stderr: 0 };
+  /** Called for every completed line (the parent's virtual clock stamps it). */
+  onLine?: (line: TraceLine) => void;
   private readonly streams: Record<Stream, StreamState>;
   private readonly now: () => number;
 
   constructor(private readonly opts: CaptureOptions) {
+    this.onLine = opts.onLine;
     const t0 = performance.now();
     this.now = opts.now ?? (() => performance.now() - t0);
     const mk = (): StreamState => ({ decoder: new TextDecoder('utf-8', { fatal: false }), pending: [], pendingSince: null, ended: false });
@@ -97,7 +100,7 @@ export class TraceCapture {
     this.lines.push(line);
     s.pending = [];
     s.pendingSince = null;
-    this.opts.onLine?.(line);
+    this.onLine?.(line);
   }
 
   private feed(stream: Stream, s: StreamState, text: string, t: number): void {

@@ -6,11 +6,11 @@
 
 import { execa } from 'execa';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Limits, RunSettings } from '../spec/types.js';
 import type { RunEndReason, RunRecord, SandboxInfo, SandboxLevel, Stream } from '../trace/types.js';
 import { TraceCapture } from './capture.js';
-import { instrumentNode, instrumentPython, type Instrumentation } from './instrument.js';
+import { instrumentNode, instrumentPython, type Instrumentation } from './instrument/index.js';
 import { resolveRuntime, type ResolvedRuntime } from './interpreter.js';
 import { formatBytes, formatMs, resolveLimits } from './limits.js';
 import {
@@ -279,6 +279,8 @@ async function spawnAndCapture(
       programStartMs ??= now();
       instr.onChannelData(c);
     });
+
+  instr?.attach({ channel: channel as unknown as Duplex | null, capture, pid: child.pid });
 
   if (settings.stdin !== undefined && child.stdin) {
     child.stdin.on('error', () => {}); // the program may exit without reading: EPIPE is fine

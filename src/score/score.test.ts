@@ -19,6 +19,14 @@ describe('scoreSubmission', () => {
     expect(r.runs).toHaveLength(1);
   });
 
+  test('a run whose trace was tampered with scores 0 on every check and says why (issue 10)', () => {
+    const r = scoreSubmission(fetchAndCountSpec(), [{ ...fetchAndCountTrace(), tampered: 'side-channel records are numbered 3 then 9' }], meta);
+    expect(r.score).toBe(0);
+    expect(r.tampered).toBe('side-channel records are numbered 3 then 9');
+    expect(r.error).toBe('trace tampered (score 0, flagged for review): side-channel records are numbered 3 then 9');
+    expect(r.checks.every((c) => c.status === 'failed' && c.points === 0 && c.message === r.error)).toBe(true);
+  });
+
   test('the sequential mistake: failures score 0, the dependent check is skipped, hints shown', () => {
     const r = scoreSubmission(fetchAndCountSpec(), [sequentialFetchTrace()], meta);
     expect(r.score).toBe(8);

@@ -13,12 +13,15 @@ export interface SubmissionMeta {
   durationMs?: number;
 }
 
+/** The verdict every report shows for a run whose trace was tampered with. */
+export const TAMPERED = 'trace tampered (score 0, flagged for review)';
+
 export function maxScore(spec: Spec): number {
   return round2(spec.checks.reduce((s, c) => s + c.points, 0));
 }
 
 /** Every check failed with the same reason: the submission could not be run. */
-function errorResults(spec: Spec, error: string, runIndex: number): CheckResult[] {
+function errorResults(spec: Spec, error: string, runIndex: number, message = `could not run the submission: ${error}`): CheckResult[] {
   return spec.checks.map((c) => {
     const r: CheckResult = {
       id: c.id,
@@ -26,7 +29,7 @@ function errorResults(spec: Spec, error: string, runIndex: number): CheckResult[
       status: 'failed',
       points: 0,
       maxPoints: c.points,
-      message: `could not run the submission: ${error}`,
+      message,
       visibility: c.visibility,
       lines: [],
       windows: [],
@@ -59,6 +62,14 @@ export function scoreSubmission(spec: Spec, runs: RunRecord[], meta: SubmissionM
   if (runs.length === 0 || errIndex >= 0) {
     const error = runs.length === 0 ? 'no run was recorded' : runs[errIndex]!.error!;
     return { ...base, score: 0, checks: errorResults(spec, error, Math.max(errIndex, 0)), error };
+  }
+  // Evidence the parent caught lying (issue 10): nothing of the run can be judged. Score 0 and
+  // flagged for review; `error` carries the verdict so every report shows it.
+  const tamperIndex = runs.findIndex((r) => r.tampered);
+  if (tamperIndex >= 0) {
+    const tampered = runs[tamperIndex]!.tampered!;
+    const error = `${TAMPERED}: ${tampered}`;
+    return { ...base, score: 0, checks: errorResults(spec, error, tamperIndex, error), error, tampered };
   }
   const perRun = runs.map((r) => evaluateChecks(spec, r));
   const checks = spec.checks.map((c, i) => combineRuns(c, perRun.map((outs) => outs[i]!), spec.run.policy));

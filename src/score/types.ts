@@ -46,6 +46,11 @@ export interface SubmissionResult {
   runs: RunRecord[];
   /** Set when the submission could not be graded at all (and score is 0). */
   error?: string;
+  /**
+   * Set when a run's trace was tampered with (RunRecord.tampered): score 0, flagged for review;
+   * `error` then holds "trace tampered …: <reason>" so every report shows it.
+   */
+  tampered?: string;
   gradedAt: string;
   durationMs: number;
 }

@@ -16,65 +16,14 @@ import _thread
 
 from . import clock as _clock
 from .channel import open_channel
+from .coros import Inflight, UserCode
+from .imports import on_import
+from .linetap import LineTap
+from .threads import ThreadBook, patch_executor, patch_subprocess, patch_threads
+from .timefns import patch_time
 
 STATE = None
-
-
-class _HookedLoader:
-    """Runs hooks right after a module's code ran, before the importer gets it."""
-
-    def __init__(self, inner, hooks):
-        self._inner = inner
-        self._hooks = hooks
-
-    def create_module(self, spec):
-        return self._inner.create_module(spec)
-
-    def exec_module(self, module):
-        self._inner.exec_module(module)
-        for h in self._hooks:
-            try:
-                h(module)
-            except Exception as e:
-                sys.__stderr__.write("tracegrade: instrumentation of %s failed: %r\n" % (module.__name__, e))
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-
-class _PostImportFinder:
-    def __init__(self):
-        self.hooks = {}
-
-    def find_spec(self, name, path=None, target=None):
-        if name not in self.hooks:
-            return None
-        for f in sys.meta_path:
-            if f is self or not hasattr(f, "find_spec"):
-                continue
-            spec = f.find_spec(name, path, target)
-            if spec is not None:
-                break
-        else:
-            return None
-        if spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        spec.loader = _HookedLoader(spec.loader, self.hooks.pop(name))
-        return spec
-
-
-_finder = _PostImportFinder()
-
-
-def on_import(name, hook):
-    mod = sys.modules.get(name)
-    if mod is not None:
-        hook(mod)
-        return
-    if _finder not in sys.meta_path:
-        sys.meta_path.insert(0, _finder)
-    _finder.hooks.setdefault(name, []).append(hook)
-START_SETTLE = 0.05  # real seconds a started thread may run before its starter continues
+_REAL_EXIT = os._exit
 
 
 def _pop(name, default=""):
@@ -122,63 +71,6 @@ def _strip_pythonpath():
             del os.environ["PYTHONPATH"]
 
 
-class LineTap:
-    """Forwards to the real stream and reports each complete line with its time and task."""
-
-    MAX = 65536
-
-    def __init__(self, stream, name, state):
-        self._tg_stream = stream
-        self._tg_name = name
-        self._tg_state = state
-        self._tg_buf = []
-        self._tg_len = 0
-
-    def write(self, s):
-        n = self._tg_stream.write(s)
-        if isinstance(s, str) and s:
-            try:
-                self._tg_lines(s)
-            except Exception:
-                pass
-        return n
-
-    def _tg_lines(self, s):
-        while s:
-            i = s.find("\n")
-            if i < 0:
-                if self._tg_len <= self.MAX:
-                    self._tg_buf.append(s)
-                self._tg_len += len(s)
-                return
-            head, s = s[:i], s[i + 1 :]
-            if self._tg_len <= self.MAX:
-                self._tg_buf.append(head)
-            long = self._tg_len + len(head) > self.MAX
-            text = "".join(self._tg_buf)
-            self._tg_buf, self._tg_len = [], 0
-            if not long:
-                self._tg_state.line(self._tg_name, text, False)
-
-    def tg_flush_partial(self):
-        if self._tg_buf and self._tg_len <= self.MAX:
-            self._tg_state.line(self._tg_name, "".join(self._tg_buf), True)
-        self._tg_buf, self._tg_len = [], 0
-
-    def writelines(self, lines):
-        for l in lines:
-            self.write(l)
-
-    def flush(self):
-        return self._tg_stream.flush()
-
-    def __getattr__(self, name):
-        return getattr(self._tg_stream, name)
-
-    def __iter__(self):
-        return iter(self._tg_stream)
-
-
 class State:
     def __init__(self, virtual, wall_us, chan):
         self.chan = chan
@@ -195,18 +87,43 @@ class State:
         self.thread_names = []
         self.sleeps = 0
         self.slept_us = 0
+        self.book = ThreadBook()
+        self.user = Inflight(UserCode(os.path.dirname(os.path.abspath(__file__))), None)
+        chan.stamp = lambda: (self.clock.now_us(), self.clock.real_us())
+        if self.clock.virtual:
+            self.clock.jumper = self.jump
 
     # ---- records -------------------------------------------------------------
     def send(self, rec):
-        rec["v"] = self.clock.now_us()
-        rec["r"] = self.clock.real_us()
         self.chan.send(rec)
 
+    def jump(self, target):
+        """Ask the parent to move virtual time to `target` µs once it has our lines; None: no parent."""
+        out = sum(t.tg_newlines for t in self.taps if t._tg_name == "stdout")
+        err = sum(t.tg_newlines for t in self.taps if t._tg_name == "stderr")
+        c = self.clock
+
+        def apply(reply):
+            c.now = max(c.now, int(reply))
+
+        try:
+            return self.chan.request({"k": "jump", "to": target, "o": out, "e": err}, apply)
+        except ValueError:
+            self.chan.broken = True
+            return None
+
     def line(self, stream, text, partial):
-        rec = {"k": "line", "s": stream, "x": text}
-        tid = self.current_task_id()
+        rec = {"k": "line", "s": stream, "x": text, "th": self.book.number()}
+        frame = sys._getframe(1)
+        if self.tasks is not None:
+            tid, coro = self.tasks.attribute(frame)
+        else:
+            st = self.user.stack(frame)
+            tid, coro = None, (st[-1][1] if st else None)
         if tid is not None:
             rec["task"] = tid
+        if coro:
+            rec["coro"] = coro
         if partial:
             rec["partial"] = True
         self.send(rec)
@@ -220,11 +137,12 @@ class State:
     def install(self):
         c = self.clock
         self.send({"k": "hello", "clock": "virtual" if c.virtual else "real", "py": sys.version.split()[0], "pid": os.getpid()})
-        self._patch_time()
-        self._patch_threads()
+        patch_time(self)
+        patch_threads(self)
+        self._patch_exit()
         # Patched when first imported: a program without asyncio does not pay for importing it.
-        on_import("subprocess", lambda m: self._patch_subprocess())
-        on_import("concurrent.futures.thread", lambda m: self._patch_executor())
+        on_import("subprocess", lambda m: patch_subprocess(self))
+        on_import("concurrent.futures.thread", lambda m: patch_executor(self))
         on_import("asyncio", lambda m: self._install_tasks())
         for name in ("stdout", "stderr"):
             s = getattr(sys, name)
@@ -250,48 +168,6 @@ class State:
         c.sleepers = []
         c.active = {_thread.get_ident()}
 
-    def _patch_time(self):
-        c = self.clock
-        state = self
-
-        def sleep(secs):
-            us = _clock.us_of(secs)
-            if secs < 0:
-                return _clock.real_sleep(secs)  # the real ValueError
-            blocking = state.tasks is not None and state.tasks.loop_running_here()
-            if us > 0:
-                state.sleeps += 1
-                state.slept_us += us
-            if blocking and us > 0:
-                state.tasks.blocking_sleep(secs, us)
-            if us <= 0:
-                return _clock.real_sleep(0)
-            if not c.jumping:
-                t0 = _clock.real_monotonic()
-                _clock.real_sleep(secs)
-                if blocking:
-                    state.tasks.note_real_sleep(_clock.real_monotonic() - t0)
-                return None
-            c.sleep(us)
-
-        sleep.__doc__ = time.sleep.__doc__
-        time.sleep = sleep
-        if not c.virtual:
-            return
-        mono0 = _clock.real_monotonic()
-        perf0 = _clock.real_perf_counter()
-        wall0 = _clock.real_time()
-        mono0_ns = time.monotonic_ns()
-        perf0_ns = time.perf_counter_ns()
-        wall0_ns = time.time_ns()
-        now = c.student_now_us
-        time.monotonic = lambda: mono0 + now() / 1e6
-        time.perf_counter = lambda: perf0 + now() / 1e6
-        time.time = lambda: wall0 + now() / 1e6
-        time.monotonic_ns = lambda: mono0_ns + now() * 1000
-        time.perf_counter_ns = lambda: perf0_ns + now() * 1000
-        time.time_ns = lambda: wall0_ns + now() * 1000
-
     def note_thread(self, t):
         self.threads += 1
         if len(self.thread_names) < 8:
@@ -309,108 +185,25 @@ class State:
             "threadNames": self.thread_names,
             "sleeps": self.sleeps,
             "sleptUs": self.slept_us,
+            # For the parent's cross-check with /proc: threads besides the main one, most at once.
+            "started": self.book.started,
+            "most": self.book.most,
+            "helpers": self.book.helpers,
         }
 
-    def _patch_threads(self):
-        c = self.clock
+    def _patch_exit(self):
+        # os._exit skips atexit: send the end record first (the parent expects one after an exit).
+        orig = os._exit
         state = self
-        T = threading.Thread
-        orig_start, orig_boot, orig_join = T.start, T._bootstrap_inner, T.join
 
-        def is_worker(t):
-            tgt = getattr(t, "_target", None)
-            return getattr(tgt, "__module__", "") == "concurrent.futures.thread" and getattr(tgt, "__name__", "") == "_worker"
-
-        def start(self):
-            counted = not getattr(self, "_tg_ignore", False) and not is_worker(self)
-            if counted:
-                state.note_thread(self)
-                self._tg_counted = True
-                with c.cv:
-                    c.pending += 1
-                c.ensure_watchdog()
+        def _exit(code):
             try:
-                orig_start(self)
+                state._finish("exit")
             except BaseException:
-                if counted:
-                    with c.cv:
-                        c.pending -= 1
-                        self._tg_counted = False
-                raise
-            if counted and c.jumping:
-                # What threads do at the same virtual instant is otherwise a race: let the new
-                # thread run until it first waits (sleep, join) or ends, as it usually does in
-                # real time. Bounded, in case it waits on something the starter holds.
-                ident = self.ident
-                with c.cv:
-                    c.cv.wait_for(lambda: ident not in c.active, START_SETTLE)
+                pass
+            orig(code)
 
-        def bootstrap_inner(self):
-            counted = getattr(self, "_tg_counted", False)
-            if counted:
-                c.register_thread()
-                with c.cv:
-                    c.pending -= 1
-                    c.active.add(_thread.get_ident())
-            try:
-                return orig_boot(self)
-            finally:
-                if counted:
-                    with c.cv:
-                        self._tg_finished = True
-                        c.active.discard(_thread.get_ident())
-                        c.advance(may_deadlock=False)
-                        c.cv.notify_all()
-
-        def join(self, timeout=None):
-            if not self.is_alive():
-                return orig_join(self, timeout)
-            return c.wait_idle(orig_join, self, timeout, target=self)
-
-        T.start, T._bootstrap_inner, T.join = start, bootstrap_inner, join
-
-        orig_shutdown = getattr(threading, "_shutdown", None)
-        if orig_shutdown is not None:
-            # The interpreter waiting for non-daemon threads at exit is a known wait.
-            def shutdown():
-                main = threading.main_thread()
-                if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
-                    return c.wait_idle(orig_shutdown, external=True)
-                return orig_shutdown()
-
-            threading._shutdown = shutdown
-
-    def _patch_executor(self):
-        import concurrent.futures.thread as cft
-
-        c = self.clock
-        WI = cft._WorkItem
-        orig_init, orig_run = WI.__init__, WI.run
-
-        def wi_init(self, *a, **k):
-            orig_init(self, *a, **k)
-            self._tg_pending = True
-            with c.cv:
-                c.pending += 1
-            c.ensure_watchdog()
-
-        def wi_run(self, *a, **k):
-            me = _thread.get_ident()
-            if me not in c.natives:
-                c.register_thread()
-            with c.cv:
-                if getattr(self, "_tg_pending", False):
-                    self._tg_pending = False
-                    c.pending -= 1
-                c.active.add(me)
-            try:
-                return orig_run(self, *a, **k)
-            finally:
-                with c.cv:
-                    c.active.discard(me)
-                    c.advance(may_deadlock=False)
-
-        WI.__init__, WI.run = wi_init, wi_run
+        os._exit = _exit
 
     def _install_tasks(self):
         from . import tasks as _tasks
@@ -418,21 +211,6 @@ class State:
         tracer = _tasks.TaskTracer(self)
         tracer.install()
         self.tasks = tracer
-
-    def _patch_subprocess(self):
-        import subprocess
-
-        c = self.clock
-        P = subprocess.Popen
-        orig = P.__init__
-
-        def init(self, *a, **k):
-            orig(self, *a, **k)
-            with c.cv:
-                c.children.append(self)
-            c.ensure_watchdog()
-
-        P.__init__ = init
 
     # ---- endings -------------------------------------------------------------
     def _flush_streams(self):
@@ -467,7 +245,8 @@ class State:
             rec.update(extra)
         if self.clock.fallback:
             rec["fallback"] = self.clock.fallback
-        self.send(rec)
+        # A request: the parent looks at our threads in /proc before it answers.
+        self.chan.request(rec)
 
     def _at_exit(self):
         self._finish("exit")
@@ -508,4 +287,4 @@ def _die_like_a_timeout():
         os.kill(os.getpid(), signal.SIGTERM)
         _clock.real_sleep(1)
     finally:
-        os._exit(143)
+        _REAL_EXIT(143)

@@ -1,14 +1,22 @@
 """The side channel to the parent: one signed, numbered JSON record per line on a private fd.
 
-The parent does not trust these records: it cross-checks every printed line against the stdout
-and stderr it captured itself. Signing and numbering only make accidental or naive forgery
-(writing to the inherited fd) detectable.
+The fd is a socket pair, so it is two-way: `request` sends a record and waits for the parent's
+one-line reply (the parent owns virtual time: a jump is a request, see clock.py). The parent does
+not trust these records: it cross-checks them against what it captured and observed itself.
+Signing and numbering make naive forgery (writing to the inherited fd) detectable; code in the
+submission that reads the key from memory can still sign, which is why the parent cross-checks.
 """
 import hashlib
 import hmac
 import json
 import os
+import select
 import _thread
+
+REPLY_MAX = 64
+# Real seconds to wait for a reply: the parent answers a jump once it has our lines (it gives up
+# waiting after a second); past this the channel counts as gone and time moves locally.
+REPLY_WAIT = 5.0
 
 
 class Channel:
@@ -18,6 +26,7 @@ class Channel:
         self._n = 0
         self._lock = _thread.allocate_lock()
         self.broken = fd is None
+        self.stamp = None  # () -> (v, r): evaluated under the lock, so records are in time order
 
     def close(self):
         if self._fd is not None:
@@ -28,22 +37,55 @@ class Channel:
         self._fd = None
         self.broken = True
 
+    def _write(self, rec):
+        rec["n"] = self._n
+        self._n += 1
+        if self.stamp is not None:
+            rec["v"], rec["r"] = self.stamp()
+        # ensure_ascii: lone surrogates (surrogateescape'd bytes) stay valid JSON.
+        body = json.dumps(rec, separators=(",", ":")).encode("ascii")
+        sig = hmac.new(self._key, body, hashlib.sha256).hexdigest()[:32].encode("ascii")
+        data = body + b"\t" + sig + b"\n"
+        while data:
+            k = os.write(self._fd, data)
+            data = data[k:]
+
     def send(self, rec):
         if self.broken:
             return
         with self._lock:
-            rec["n"] = self._n
-            self._n += 1
-            # ensure_ascii: lone surrogates (surrogateescape'd bytes) stay valid JSON.
-            body = json.dumps(rec, separators=(",", ":")).encode("ascii")
-            sig = hmac.new(self._key, body, hashlib.sha256).hexdigest()[:32].encode("ascii")
-            data = body + b"\t" + sig + b"\n"
             try:
-                while data:
-                    k = os.write(self._fd, data)
-                    data = data[k:]
+                self._write(rec)
             except OSError:
                 self.broken = True
+
+    def request(self, rec, apply=None, timeout=REPLY_WAIT):
+        """Send `rec`, wait for the parent's reply line; None when there is no parent.
+        `apply(reply)` runs before the lock is released, so no record of another thread can
+        slip between the reply and its effect (the parent checks every record's time)."""
+        if self.broken:
+            return None
+        with self._lock:
+            try:
+                self._write(rec)
+                buf = b""
+                # poll, not select: the fd sits near the top of the range, past select's 1024.
+                poller = select.poll()
+                poller.register(self._fd, select.POLLIN)
+                while not buf.endswith(b"\n") and len(buf) < REPLY_MAX:
+                    if not poller.poll(timeout * 1000):
+                        raise OSError("no reply from the parent")
+                    chunk = os.read(self._fd, REPLY_MAX - len(buf))
+                    if not chunk:
+                        raise OSError("channel closed")
+                    buf += chunk
+                reply = buf.strip().decode("ascii")
+            except (OSError, ValueError, UnicodeDecodeError):
+                self.broken = True
+                return None
+            if apply is not None:
+                apply(reply)
+            return reply
 
 
 def open_channel():

@@ -6,6 +6,11 @@ time.sleep, in the event loop's idle select, or in Thread.join. Then it jumps to
 deadline. While anything else runs (a thread doing work, an executor job, a child process,
 real I/O that may arrive) it holds still. A watchdog treats threads whose CPU time does not
 move as blocked (a lock, a queue) so such programs still progress.
+
+The parent owns the time: every move is a request to it (`jumper`), carrying how many lines this
+process has written to stdout and stderr; the parent grants it once it has received them, and
+stamps every line itself with its own virtual time at the line's arrival. So the program can only
+wait, never date a line.
 """
 import os
 import sys
@@ -70,6 +75,7 @@ class Clock:
         self._fallback_real = 0.0
         self.tls = threading.local()
         self.natives = {}
+        self.jumper = None  # target µs -> granted µs (the parent), or None: move locally
         self.register_thread()
 
     # ---- reading the clock -------------------------------------------------
@@ -93,8 +99,7 @@ class Clock:
             r = real_monotonic()
             if self._busy_real:
                 with self.lock:
-                    self.now += max(1, int((r - self._busy_real) * 1e6))
-                    self._check_wall()
+                    self._move(self.now + max(1, int((r - self._busy_real) * 1e6)))
             self._busy_real = r
         return self.now
 
@@ -152,9 +157,12 @@ class Clock:
         return bool(alive)
 
     # ---- moving time -------------------------------------------------------
-    def _check_wall(self):
-        if self.wall_us and self.now > self.wall_us:
-            self.now = self.wall_us
+    def _move(self, target):
+        """Caller holds the lock. Ask the parent to move time to `target` (it grants at most the
+        wall-time limit); without a parent, move locally."""
+        if self.jumper is None or self.jumper(target) is None:
+            self.now = min(target, self.wall_us) if self.wall_us else target
+        if self.wall_us and target > self.wall_us:
             self.on_timeout()
 
     def _joins_progressing(self):
@@ -192,8 +200,7 @@ class Clock:
             return
         best = min(timed, key=lambda s: (s.deadline, s.depth, s.seq))
         if best.deadline > self.now:
-            self.now = best.deadline
-            self._check_wall()
+            self._move(best.deadline)
         group = (best.deadline, best.depth)
         for s in timed:
             if (s.deadline, s.depth) == group:

@@ -1,14 +1,11 @@
-"""asyncio hooks: the virtual clock inside every selector event loop, and the task trace.
+"""The asyncio task trace: created, started, suspended, resumed, done, awaited, blocking, and the
+user coroutines `entered`/`left` inside each task (coros.py).
 
-- Every loop: `BaseSelectorEventLoop.__init__` is wrapped, so asyncio.run, new_event_loop and
-  the old get_event_loop().run_until_complete all get a loop whose time() is the virtual clock
-  and whose selector jumps to the next timer when nothing can happen.
-- Tasks: asyncio.Task is replaced by a subclass of the C Task (same name, same repr) that
-  reports creation, awaiting and completion; ids are our own (WeakKeyDictionary), never
-  the task factory's (its contract changed inside 3.13 patch releases).
-- Steps: while a loop runs, a profile hook sees each task's root coroutine resume (call) and
-  leave (return). A leave is a suspension unless the task finishes right after, so it is
-  reported when the task resumes (or at the end), which needs no bytecode inspection.
+- asyncio.Task is replaced by a subclass of the C Task (same name, same repr) that reports
+  creation, awaiting and completion; ids are our own (WeakKeyDictionary), never the task
+  factory's (its contract changed inside 3.13 patch releases).
+- Steps: every task step runs from a loop Handle bound to the task (loop.py calls step_begin /
+  step_end around it). No profiler, so no cost on the code inside a step.
 """
 import os
 import sys
@@ -16,6 +13,8 @@ import weakref
 import _thread
 
 from . import clock as _clock
+from .coros import Inflight, UserCode
+from .loop import LoopHooks
 
 CO_COROUTINE = 0x80
 CPU_BLOCKING_MS = 100  # a task step longer than this (real time, not sleeping) is reported
@@ -32,6 +31,8 @@ class TaskTracer:
         self.loop_threads = {}  # thread ident -> running loop
         self.code_info = {}
         self.seen_nested = set()
+        self.user = UserCode(os.path.dirname(os.path.abspath(__file__)))
+        self.inflight = Inflight(self.user, self.emit)
         self.step_sleep = 0.0
         self.asyncio_dir = None
         self.here = os.path.dirname(os.path.abspath(__file__))
@@ -86,8 +87,7 @@ class TaskTracer:
 
         self.asyncio = asyncio
         self.asyncio_dir = os.path.dirname(os.path.abspath(asyncio.__file__))
-        self._patch_loops()
-        self._patch_running_loop()
+        LoopHooks(self).install()
         self._patch_task_class()
         self._patch_joins()
         self._hide_done_callback()
@@ -121,226 +121,6 @@ class TaskTracer:
             return info
 
         bf._future_repr_info = repr_info
-
-    def _patch_loops(self):
-        import asyncio.selector_events as se
-
-        tracer, c = self, self.clock
-        B = se.BaseSelectorEventLoop
-        orig_init = B.__init__
-
-        def init(loop, *a, **k):
-            orig_init(loop, *a, **k)
-            loop._tg_ours = True
-            tracer.loops.add(loop)
-            if not c.virtual:
-                return
-            loop.time = lambda: c.now_us() / 1e6
-            loop._clock_resolution = 1e-6
-            loop._tg_stash = []
-            sel = loop._selector
-            sel.select = tracer._make_select(loop, sel, sel.select)
-
-        B.__init__ = init
-        self._patch_handles(c.virtual)
-
-    def _patch_handles(self, virtual):
-        # Equal deadlines: in real time a timer reached through more sleeps is a little later
-        # (each wake-up overshoots), so "done fetching" (one 2 s sleep) beats "8" (eight 0.25 s
-        # sleeps) and everything it triggers runs first. Each handle carries a depth, the number
-        # of timer hops behind it; equal deadlines fire by depth, then in scheduling order, and a
-        # deeper group waits until the ready queue is empty (see _hold_deeper).
-        import asyncio.events as ev
-        import itertools
-
-        tracer = self
-        counter = itertools.count()
-        HBase, TBase = ev.Handle, ev.TimerHandle
-
-        class Handle(HBase):
-            __slots__ = ("_tg_depth",)
-
-            def __init__(self, *a, **k):
-                super().__init__(*a, **k)
-                self._tg_depth = tracer.depth
-
-            def _run(self):
-                prev = tracer.depth
-                tracer.depth = self._tg_depth
-                token = tracer.step_begin(self._callback)
-                try:
-                    return super()._run()
-                finally:
-                    tracer.depth = prev
-                    if token is not None:
-                        tracer.step_end(token)
-
-        Handle.__module__ = HBase.__module__
-        Handle.__qualname__ = HBase.__qualname__
-        ev.Handle = Handle
-        if not virtual:
-            return
-
-        class TimerHandle(TBase):
-            __slots__ = ("_tg_seq", "_tg_depth", "_tg_us")
-
-            def __init__(self, when, *a, **k):
-                super().__init__(when, *a, **k)
-                self._tg_seq = next(counter)
-                self._tg_depth = tracer.depth + 1
-                self._tg_us = int(round(when * 1e6))
-
-            def _key(self):
-                return (self._tg_us, self._tg_depth, self._tg_seq)
-
-            def __lt__(self, other):
-                return self._key() < other._key()
-
-            def __gt__(self, other):
-                return other._key() < self._key()
-
-            def __le__(self, other):
-                return not other._key() < self._key()
-
-            def __ge__(self, other):
-                return not self._key() < other._key()
-
-            __hash__ = TBase.__hash__
-
-            def _run(self):
-                prev = tracer.depth
-                tracer.depth = self._tg_depth
-                try:
-                    return super()._run()
-                finally:
-                    tracer.depth = prev
-
-        TimerHandle.__module__ = TBase.__module__
-        TimerHandle.__qualname__ = TBase.__qualname__
-        ev.TimerHandle = TimerHandle
-
-    def _hold_deeper(self, loop, now):
-        """Keep only the shallowest group of due timers in the heap; stash the rest."""
-        import heapq
-
-        sched = loop._scheduled
-        due = [h for h in sched if getattr(h, "_tg_us", 1 << 62) <= now]
-        if not due:
-            return
-        top = min((h._tg_us, h._tg_depth) for h in due)
-        later = [h for h in due if (h._tg_us, h._tg_depth) != top]
-        if not later:
-            return
-        ids = set(map(id, later))
-        sched[:] = [h for h in sched if id(h) not in ids]
-        heapq.heapify(sched)
-        loop._tg_stash.extend(later)
-
-    def _release_stash(self, loop):
-        import heapq
-
-        st = loop._tg_stash
-        top = min((h._tg_us, h._tg_depth) for h in st)
-        keep = []
-        for h in st:
-            if (h._tg_us, h._tg_depth) == top:
-                heapq.heappush(loop._scheduled, h)
-            else:
-                keep.append(h)
-        loop._tg_stash = keep
-
-    def _make_select(self, loop, sel, orig):
-        c = self.clock
-        tracer = self
-        wref = weakref.ref(loop)
-
-        def waker():
-            lp = wref()
-            if lp is not None:
-                try:
-                    lp._write_to_self()
-                except Exception:
-                    pass
-
-        def select(timeout=None):
-            lp = wref()
-            stash = lp is not None and lp._tg_stash
-            ev = orig(0)
-            if ev or (timeout is not None and timeout <= 0):
-                if lp is not None and c.jumping:
-                    tracer._hold_deeper(lp, c.now)
-                return ev
-            if not c.jumping:
-                return orig(timeout)
-            if stash:
-                # nothing ready at this instant: the next (deeper) group of due timers fires
-                tracer._release_stash(lp)
-                tracer._hold_deeper(lp, c.now)
-                return ev
-            try:
-                external = len(sel.get_map()) > 1  # more than the loop's self-pipe
-            except Exception:
-                external = True
-            if external:
-                ev = orig(_clock.GRACE)
-                if ev:
-                    return ev
-            me = _clock.Sleeper(None, waker, external, loop)
-            with c.cv:
-                if timeout is not None:
-                    me.deadline = c.now + max(1, _clock.us_of(timeout))
-                    try:
-                        me.depth = loop._scheduled[0]._tg_depth
-                    except Exception:
-                        pass
-                was = c.idle(me)
-                c.advance()
-                reached = me.released
-            try:
-                while not reached and c.jumping:
-                    ev = orig(_clock.SLICE)
-                    if ev:
-                        return ev
-                    with c.cv:
-                        c.advance()
-                        reached = me.released
-                ev = orig(0)
-                if lp is not None:
-                    tracer._hold_deeper(lp, c.now)
-                return ev
-            finally:
-                with c.cv:
-                    c.unidle(me, was)
-
-        return select
-
-    def _patch_running_loop(self):
-        import asyncio.events as ev
-
-        tracer = self
-        orig = ev._set_running_loop
-
-        def set_running_loop(loop):
-            orig(loop)
-            tracer._loop_changed(loop)
-
-        ev._set_running_loop = set_running_loop
-
-    def _loop_changed(self, loop):
-        me = _thread.get_ident()
-        if loop is None:
-            self.loop_threads.pop(me, None)
-            return
-        if not getattr(loop, "_tg_ours", False) and self.clock.virtual and self.clock.fallback is None:
-            why = "the event loop is %s.%s, not asyncio's selector loop (uvloop or a custom loop): it runs in real time" % (
-                type(loop).__module__,
-                type(loop).__name__,
-            )
-            self.clock.fall_back(why)
-            self.state.send({"k": "fallback", "why": why})
-        self.loop_threads[me] = loop
-        self.loops.add(loop)
-        self.loop_ran = True
 
     # ---- tasks -----------------------------------------------------------------
     def _patch_task_class(self):
@@ -515,6 +295,7 @@ class TaskTracer:
             self.emit("started", tid)
         else:
             self.emit("resumed", tid)
+        r.resumed_in = self.inflight.innermost(tid) or r.name
         r.step_real = _clock.real_monotonic()
         self.step_sleep = 0.0
         return (t, r)
@@ -523,7 +304,17 @@ class TaskTracer:
         t, r = token
         if t.done():
             r.ended_v = self.clock.now_us()
+            detail = None
+            try:
+                if t.cancelled():
+                    detail = "cancelled"
+                elif t.exception() is not None:
+                    detail = "raised " + type(t.exception()).__name__
+            except Exception:
+                pass
+            self.inflight.finish(r.tid, detail)
         else:
+            self.inflight.update(r.tid, self.inflight.chain(t))
             self.emit("suspended", r.tid)
             self._nested(t, r)
         ran = (_clock.real_monotonic() - r.step_real - self.step_sleep) * 1000
@@ -532,9 +323,24 @@ class TaskTracer:
                 "blocking",
                 r.tid,
                 d=int(ran * 1000),
-                detail="a step of %s() ran %d ms of real time without awaiting (CPU work or a blocking call)" % (r.name, ran),
+                name=r.resumed_in,
+                detail="a step of %s() ran %d ms of real time without awaiting (CPU work or a blocking call)" % (r.resumed_in, ran),
                 real=True,
             )
+
+    # ---- lines ---------------------------------------------------------------------
+    def attribute(self, frame):
+        """(task id, innermost user coroutine) of a line printed now from `frame`; also brings the
+        task's in-flight coroutines up to date first, so `entered` comes before the line."""
+        t = self.current_task()
+        if t is None:
+            st = self.inflight.stack(frame)
+            return None, (st[-1][1] if st else None)
+        tid = self.id_of(t)
+        st = self.inflight.stack(frame)
+        if tid in self.roots:
+            self.inflight.update(tid, st)
+        return tid, (st[-1][1] if st else None)
 
     def _nested(self, t, r):
         """Coroutines the task is suspended in, awaited directly (not as tasks): once each."""
@@ -565,7 +371,9 @@ class TaskTracer:
     # ---- blocking sleeps on the loop thread ----------------------------------------
     def blocking_sleep(self, secs, us):
         tid = self.current_id()
-        self.emit("blocking", tid if tid is not None else 0, d=us, detail="time.sleep(%s)" % _fmt(secs))
+        st = self.inflight.stack(sys._getframe(2))
+        name = st[-1][1] if st else None
+        self.emit("blocking", tid if tid is not None else 0, d=us, name=name, detail="time.sleep(%s)" % _fmt(secs))
 
     def note_real_sleep(self, seconds):
         self.step_sleep += seconds
@@ -606,7 +414,7 @@ class TaskTracer:
 
 
 class Root:
-    __slots__ = ("tid", "name", "started", "ended_v", "step_real")
+    __slots__ = ("tid", "name", "started", "ended_v", "step_real", "resumed_in")
 
     def __init__(self, tid, name):
         self.tid = tid
@@ -614,6 +422,7 @@ class Root:
         self.started = False
         self.ended_v = None
         self.step_real = 0.0
+        self.resumed_in = None
 
 
 def _fmt(secs):

@@ -1,0 +1,209 @@
+/**
+ * Merges what the child's tracer said (the side channel) into the record the parent captured,
+ * and cross-checks the two. Pure. The parent's own evidence wins everywhere:
+ * - line times are the parent's (real arrival of the line's end, or the parent's virtual clock);
+ * - a line record only attributes a captured line (task, coroutine, thread), matched by text and
+ *   order per stream; a record that matches no captured line is a forgery;
+ * - a missing end record after a normal exit, a badly signed or misnumbered record, a record
+ *   dated otherwise than the parent's clock, or more threads in /proc than the tracer reported
+ *   make the run `tampered` (score 0, flagged for review).
+ */
+
+import type { RunRecord, TaskEvent, TraceLine } from '../../trace/types.js';
+import type { ProcObserver } from '../observe.js';
+import { parseActivity, parseThreadCounts } from './activity.js';
+import type { ParsedChannel } from './channel.js';
+import type { ParentClock } from './clock.js';
+import type { ChannelRecord } from './types.js';
+
+/** How far ahead in the captured trace a line record may find its line (output the tap missed). */
+const MATCH_LOOKAHEAD = 2000;
+
+export interface MergeOptions {
+  virtual: boolean;
+  wallMs: number;
+  traceTasks: boolean;
+  /** The parent's virtual clock (virtual runs): its stamps are the lines' times. */
+  clock?: Pick<ParentClock, 'stampOf' | 'current' | 'hitWall' | 'fellBack'>;
+  /** What the parent saw in /proc. */
+  observer?: Pick<ProcObserver, 'result'>;
+}
+
+const TASK_KINDS = new Set<TaskEvent['kind']>(['created', 'started', 'suspended', 'resumed', 'done', 'cancelled', 'blocking', 'awaited', 'entered', 'left']);
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function normText(s: string): string {
+  // The capture decodes with replacement characters; the tap's text may hold lone surrogates.
+  return (s.endsWith('\r') ? s.slice(0, -1) : s).replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Quotes a student's line for an instructor-facing reason (short, one line). */
+function quote(s: string): string {
+  const t = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return JSON.stringify(t.length > 60 ? `${t.slice(0, 57)}...` : t);
+}
+
+export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: MergeOptions): RunRecord {
+  const recs = parsed.records;
+  const problems = [...parsed.problems];
+  const hello = recs.find((r) => r.k === 'hello');
+  const out: RunRecord = { ...record, trace: record.trace.map((l) => ({ ...l })) };
+  if (!hello) {
+    if (opts.virtual) {
+      out.clock = 'real';
+      out.clockFallback = 'the in-process instrumentation did not start (no side-channel records), so the run used real time';
+    }
+    if (problems.length) out.tampered = tamperText(problems);
+    return out;
+  }
+  const fallbackRec = recs.find((r) => r.k === 'fallback');
+  const endRec = recs.find((r) => r.k === 'end');
+  const fallback = typeof fallbackRec?.why === 'string' ? fallbackRec.why : typeof endRec?.fallback === 'string' ? (endRec.fallback as string) : undefined;
+  const virtual = opts.virtual && hello.clock === 'virtual';
+  const clock = virtual ? opts.clock : undefined;
+
+  const matched = matchLines(out.trace, recs, problems, !parsed.capped && !record.truncated);
+
+  // Real-clock task times: the child's clock → the parent's (smallest observed arrival lag).
+  let offsetMs = 0;
+  if (!clock) {
+    let best = Infinity;
+    for (const [i, rec] of matched) best = Math.min(best, out.trace[i]!.tMs - rec.v / 1000);
+    if (Number.isFinite(best)) offsetMs = best;
+  }
+  const toMs = (us: number) => round3(clock ? us / 1000 : us / 1000 + offsetMs);
+
+  out.trace = out.trace.map((l, i) => {
+    const line: TraceLine = { ...l };
+    if (clock) {
+      line.realMs = l.tMs;
+      delete line.firstByteMs;
+      const st = clock.stampOf(record.trace[i]!);
+      line.tMs = st !== undefined ? round3(st / 1000) : i > 0 ? out.trace[i - 1]?.tMs ?? 0 : 0;
+    }
+    const rec = matched.get(i);
+    if (rec) {
+      if (typeof rec.task === 'number') line.task = rec.task;
+      if (typeof rec.coro === 'string' && rec.coro) line.coro = rec.coro.slice(0, 200);
+      if (typeof rec.th === 'number' && Number.isInteger(rec.th) && rec.th >= 0) line.thread = rec.th;
+      if (line.thread !== undefined && line.thread > 0) delete line.task; // a thread is not a task
+    }
+    return line;
+  });
+
+  if (opts.traceTasks) {
+    const events: TaskEvent[] = [];
+    for (const rec of recs) {
+      if (rec.k !== 'task' || !TASK_KINDS.has(rec.e as TaskEvent['kind']) || typeof rec.id !== 'number') continue;
+      const at = typeof rec.at === 'number' ? rec.at : rec.v;
+      const ev: TaskEvent = { tMs: toMs(at), kind: rec.e as TaskEvent['kind'], task: rec.id };
+      if (typeof rec.name === 'string') ev.name = rec.name;
+      if (typeof rec.via === 'string') ev.via = rec.via;
+      if (typeof rec.by === 'number') ev.by = rec.by;
+      if (typeof rec.detail === 'string') ev.detail = rec.detail;
+      if (typeof rec.d === 'number') ev.durationMs = round3(rec.d / 1000);
+      events.push(ev);
+    }
+    out.tasks = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.tMs - b.e.tMs || a.i - b.i).map((x) => x.e);
+    const act = parseActivity(endRec?.act);
+    if (act) out.activity = act;
+  }
+
+  // What the parent saw itself, and whether the tracer's account covers it.
+  const counts = parseThreadCounts(endRec?.act);
+  const observed = opts.observer?.result(counts?.helpers ?? 0) ?? null;
+  if (observed) {
+    out.observed = observed;
+    if (counts && observed.threads > counts.started) {
+      problems.push(`the parent saw ${observed.threads} thread${observed.threads === 1 ? '' : 's'} besides the main one in /proc; the tracer reported ${counts.started}`);
+    }
+  }
+  const exitedOnItsOwn = record.end === 'exited' && !record.timedOut && record.signal === null;
+  if (!endRec && exitedOnItsOwn && !parsed.capped) problems.push("the program exited on its own but the tracer's end record is missing");
+
+  if (opts.virtual) {
+    out.clock = virtual && !fallback ? 'virtual' : 'real';
+    if (fallback) out.clockFallback = fallback;
+    else if (!virtual) out.clockFallback = 'the child ran with a real clock';
+  }
+  if (clock) {
+    out.realWallMs = record.wallMs;
+    out.wallMs = round3(clock.current() / 1000);
+    const last = out.trace.length ? Math.max(...out.trace.map((l) => l.tMs)) : 0;
+    if (out.wallMs < last) out.wallMs = last;
+    // A deadlock or virtual time at the limit: in real time both would have been killed at the
+    // wall-time limit, so they are recorded that way. The limit is the parent's call.
+    const reason = endRec?.reason;
+    if ((clock.hitWall || reason === 'deadlock' || reason === 'timeout') && !record.timedOut) {
+      const limit = opts.wallMs;
+      out.timedOut = true;
+      out.exitCode = null;
+      out.signal = 'SIGTERM';
+      out.wallMs = limit;
+      const detail = typeof endRec?.detail === 'string' ? endRec.detail : '';
+      if (reason === 'deadlock' && !clock.hitWall) {
+        out.end = 'deadlock';
+        out.endDetail = `${detail} — in real time this program would hang until the ${fmtS(limit)} wall-time limit`;
+      } else {
+        out.end = 'timeout';
+        out.endDetail = `stopped at the ${fmtS(limit)} wall-time limit (virtual time)`;
+      }
+    }
+  }
+  if (problems.length) out.tampered = tamperText(problems);
+  return out;
+}
+
+/**
+ * Line records → captured lines, per stream, in order. A record that matches no captured line
+ * (within the look-ahead) claims output the program never produced: a problem, when the
+ * capture is complete (`strict`).
+ */
+function matchLines(trace: TraceLine[], recs: ChannelRecord[], problems: string[], strict: boolean): Map<number, ChannelRecord> {
+  const byStream: Record<string, number[]> = { stdout: [], stderr: [] };
+  trace.forEach((l, i) => byStream[l.stream]?.push(i));
+  const norm = trace.map((l) => normText(l.text));
+  const pos: Record<string, number> = { stdout: 0, stderr: 0 };
+  const matched = new Map<number, ChannelRecord>();
+  let unmatched = 0;
+  for (const rec of recs) {
+    if (rec.k !== 'line') continue;
+    const s = rec.s;
+    const text = typeof rec.x === 'string' ? normText(rec.x) : null;
+    if ((s !== 'stdout' && s !== 'stderr') || text === null) {
+      problems.push(`side-channel record ${rec.n} is a malformed line record`);
+      continue;
+    }
+    const idx = byStream[s]!;
+    const limit = Math.min(idx.length, pos[s]! + MATCH_LOOKAHEAD);
+    let found = false;
+    for (let j = pos[s]!; j < limit; j++) {
+      if (norm[idx[j]!] === text) {
+        matched.set(idx[j]!, rec);
+        pos[s] = j + 1;
+        found = true;
+        break;
+      }
+    }
+    if (!found && strict && unmatched++ < 3) {
+      problems.push(`the tracer reported the ${s} line ${quote(text)}, which the parent did not capture there (out of order or never printed)`);
+    }
+  }
+  return matched;
+}
+
+/** The reason shown to instructors: the first few problems, one sentence. */
+function tamperText(problems: string[]): string {
+  const uniq = [...new Set(problems)];
+  const shown = uniq.slice(0, 3).join('; ');
+  return uniq.length > 3 ? `${shown}; and ${uniq.length - 3} more` : shown;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function fmtS(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}

@@ -8,8 +8,8 @@ import type { RunRecord } from '../trace/types.js';
 import type { CheckOutcome } from './types.js';
 import { failed, makeCtx } from './common.js';
 import { evalAbsent, evalCount, evalExists, evalFirst, evalGroup, evalLast, evalOrder } from './ordering/index.js';
-import { evalAt, evalDelay, evalEvery, evalRuntime } from './timing.js';
-import { evalValue } from './values.js';
+import { evalAt, evalDelay, evalEvery, evalRuntime } from './timing/index.js';
+import { evalValue } from './values/index.js';
 import { evalExitCode, evalSignal, evalStderrClean, evalTimedOut } from './outcome.js';
 import { evalTasks } from './tasks/index.js';
 

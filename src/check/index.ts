@@ -16,4 +16,5 @@ export {
   type Range,
 } from './match.js';
 export { fmtTime, fmtDuration, fmtSpecDuration, quote, cite, citeShort, describe } from './format.js';
-export { capture, parseNumber, parseList } from './values.js';
+export { capture, parseNumber, parseList } from './values/index.js';
+export { evaluateTaskRule, whyNoTasks } from './tasks/index.js';

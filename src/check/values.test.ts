@@ -2,7 +2,7 @@ import type { CheckBody, Spec, ValueRef } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import { evaluateCheck } from './evaluate.js';
 import { check, run, sel, spec, tol, trace } from './testkit.js';
-import { parseList, parseNumber } from './values.js';
+import { parseList, parseNumber } from './values/index.js';
 
 const evalBody = (body: CheckBody, r: RunRecord, opts: Partial<Spec> = {}) => {
   const c = check('c', body);

@@ -74,7 +74,15 @@ export function renderOverlapPass(a: UnitRef, b: UnitRef, bRanMs: number, aRanMs
 }
 
 export function renderOverlapFail(names: string[], causes: StructureCause[]): string {
-  return `expected ${list(names)} to run at the same time, but ${causes.map(renderCause).join('; ')}.`;
+  // What the threads printed is said once, with the first cause that needs it.
+  let told = false;
+  const parts = causes.map((c) => {
+    if ((c.kind !== 'silent' && c.kind !== 'never-ran') || c.threads.length === 0) return renderCause(c);
+    const text = renderCause(told ? { ...c, threads: [] } : c);
+    told = true;
+    return text;
+  });
+  return `expected ${list(names)} to run at the same time, but ${parts.join('; ')}.`;
 }
 
 export function renderConcurrentPass(who: TaskRef[], atMs: number): string {

@@ -13,6 +13,7 @@
  */
 
 import type { TaskEvent } from '../../trace/types.js';
+import { buildUnits } from './units.js';
 
 export interface Step {
   task: number;
@@ -114,34 +115,6 @@ export function buildModel(events: TaskEvent[]): Model {
     if (t.endKind) t.end = last ? last.to : events.findIndex((e) => e.task === t.id && e.kind === t.endKind);
   }
   return { events, tasks, steps, units: buildUnits(events, tasks) };
-}
-
-function buildUnits(events: TaskEvent[], tasks: Map<number, TaskNode>): Unit[] {
-  const units: Unit[] = [];
-  const open = new Map<string, Unit[]>();
-  const taskEnd = (id: number) => tasks.get(id)?.end ?? events.length;
-  const withEntered = new Set(events.filter((e) => e.kind === 'entered').map((e) => e.task));
-  events.forEach((e, i) => {
-    if (e.kind === 'entered' && e.name) {
-      const u: Unit = { name: e.name, task: e.task, from: i, to: taskEnd(e.task), fromMs: e.tMs };
-      units.push(u);
-      const k = `${e.task}:${e.name}`;
-      (open.get(k) ?? open.set(k, []).get(k)!).push(u);
-    } else if (e.kind === 'left' && e.name) {
-      const u = open.get(`${e.task}:${e.name}`)?.pop();
-      if (u) Object.assign(u, { to: i, toMs: e.tMs });
-    } else if (e.kind === 'awaited' && e.by === e.task && e.name && !withEntered.has(e.task)) {
-      if (!units.some((u) => u.task === e.task && u.name === e.name)) units.push({ name: e.name, task: e.task, from: i, to: taskEnd(e.task), fromMs: e.tMs, inferred: true });
-    }
-  });
-  for (const t of tasks.values()) {
-    const first = t.steps[0];
-    if (!first || withEntered.has(t.id)) continue;
-    const u: Unit = { name: t.name, task: t.id, from: first.from, to: t.end ?? events.length, fromMs: events[first.from]!.tMs };
-    if (t.endMs !== undefined) u.toMs = t.endMs;
-    units.push(u);
-  }
-  return units;
 }
 
 /** Whether unit `u` (or a task's span [from, to]) is in flight across the whole step `s`. */

@@ -63,6 +63,8 @@ test('idle decoy coroutines while a thread prints: fails, and says a thread prin
   const o = both(withThreads, OVERLAP);
   expect(o.status).toBe('failed');
   expect(o.message).toMatch(/fetch_data \(Task-2\) ran but printed nothing itself: a thread printed it \(thread 1 printed 'start fetching' and thread 2 printed '0'…'9' \(10 lines\)\)/);
+  expect(o.message).toMatch(/; print_numbers \(Task-3\) ran but printed nothing itself\.$/);
+  expect(o.message.match(/thread 1 printed/g)).toHaveLength(1);
   expect(o.message).not.toMatch(/awaiting print_numbers\(\) directly/);
 });
 

@@ -1,0 +1,37 @@
+/** `runtime`: the whole run's duration, from the program's start to its end. */
+
+import type { CheckBody } from '../../spec/types.js';
+import type { CheckOutcome, LineRef } from '../types.js';
+import { failed, passed, ref, type Ctx } from '../common.js';
+import { cite, fmtDuration } from '../format.js';
+import { capitalize } from '../explain/index.js';
+import { bounds, offBy, windowOf } from './bounds.js';
+
+type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
+
+export function evalRuntime(ctx: Ctx, body: Body<'runtime'>): CheckOutcome {
+  const { run, trace } = ctx;
+  const b = bounds(ctx, body);
+  const windows = [windowOf(ctx, 0, b, 'end of run expected')];
+  const took = run.wallMs;
+  const clock = run.clock === 'virtual' ? ' (virtual time)' : '';
+  if (took >= b.lo && took <= b.hi) {
+    return passed(ctx, `the run took ${fmtDuration(took)}${clock} (expected ${b.text})`, [], windows);
+  }
+  const extra: string[] = [];
+  const lines: LineRef[] = [];
+  if (run.timedOut) extra.push('it was stopped at the wall-time limit');
+  if (trace.length > 0) {
+    const last = trace.length - 1;
+    extra.push(`its last line was ${cite(trace, last)}`);
+    lines.push(ref(trace, last, 'context', 'last line printed'));
+  } else extra.push('it printed nothing');
+  return failed(
+    ctx,
+    'violated',
+    `expected the run to take ${b.text}; it took ${fmtDuration(took)}${clock}: ${offBy(took, b, 'too long', 'too short')}. ${capitalize(extra.join('; '))}`,
+    0,
+    lines,
+    windows,
+  );
+}

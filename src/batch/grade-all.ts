@@ -11,7 +11,8 @@ import type { Engine } from './engine.js';
 import { effectiveClock, gradeOne, INTERRUPTED } from './grade-one.js';
 import { defaultJobs, runPool } from './pool.js';
 import { shardJobs } from './shard.js';
-import { readStored, storeKey, writeStored, type StoreKey } from './store.js';
+import { writeReason } from '../report/atomic.js';
+import { readStored, resultPath, storeKey, writeStored, type StoreKey } from './store.js';
 import { assembleResults } from './results.js';
 
 /** Parallelism for a batch: virtual-clock batches use every core; any real-clock job limits it. */
@@ -57,6 +58,7 @@ export async function gradeAll(
   const reused = mine.length - todo.length;
   safely(() => events.onPlan?.({ total: mine.length, reused, toGrade: todo.length, jobs: concurrency }));
 
+  const unstored: number[] = [];
   let done = 0;
   for (let i = 0; i < mine.length; i++) {
     const r = results[i];
@@ -72,16 +74,21 @@ export async function gradeAll(
       const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, engine);
       // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
       if (result.error === INTERRUPTED) return;
-      try {
-        await writeStored(outDir, job, keys[i]!, result);
-      } catch (err) {
-        safely(() => events.onWarning?.(`could not store the result of ${job.spec.name}/${job.id}: ${(err as Error).message}`));
-      }
+      // Kept in memory whatever happens to the file: a full disk must not lose a graded result.
       results[i] = result;
+      await writeStored(outDir, job, keys[i]!, result).catch(() => unstored.push(i));
       safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
     },
     opts.signal ? { signal: opts.signal } : {},
   );
+
+  // Retry once at the end (the runs' temp dirs are gone by then, which may have freed the disk).
+  for (const i of unstored) {
+    const job = mine[i]!;
+    await writeStored(outDir, job, keys[i]!, results[i]!).catch((err: unknown) => {
+      safely(() => events.onStoreFailure?.(job, resultPath(outDir, job.spec.name, job.id), writeReason(err)));
+    });
+  }
 
   const final = assembleResults(
     results.filter((r): r is SubmissionResult => r !== undefined),

@@ -30,6 +30,7 @@ export {
   reporters,
   DEFAULT_REPORTERS,
   renderSubmission,
+  renderSummaryLine,
   stopCommands,
   readResultsFile,
   terminalWidth,

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import type { RunRecord } from '../trace/types.js';
-import { writeFileAtomic } from './atomic.js';
+import { PartialWriteError, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
 import { CSS, SCRIPT } from './html-assets.js';
 import { formatCount, isHiddenCheck, percent, pts, runEnd, secsProse, slug, submissionState, truncate } from './text.js';
 import { esc, timelineSvg, type Highlight, type TimelineWindow } from './timeline.js';
@@ -195,7 +195,7 @@ function classView(results: GradeResults, ids: string[], pages: string[]): strin
       const p = percent(s.score, s.maxScore);
       return (
         `<tr data-state="${state}"><td data-sort="${esc(s.id)}"><a href="#${ids[i]}">${esc(s.id)}</a>${multiSpec ? ` <span class="muted">${esc(s.spec)}</span>` : ''}` +
-        `<a class="page-link" href="${esc(pages[i]!)}">student page<span class="sr-only"> for ${esc(s.id)}${multiSpec ? ` (${esc(s.spec)})` : ''}</span></a></td>` +
+        `${pages[i] ? `<a class="page-link" href="${esc(pages[i]!)}">student page<span class="sr-only"> for ${esc(s.id)}${multiSpec ? ` (${esc(s.spec)})` : ''}</span></a>` : ''}</td>` +
         `<td class="num" data-sort="${s.score}">${pts(s.score)}/${pts(s.maxScore)}</td><td class="num" data-sort="${p}">${p}%</td>` +
         `<td data-sort="${state}"><span class="badge ${state}">${STATE_LABEL[state]}</span></td><td>${notPassed}</td>` +
         `<td class="num" data-sort="${wall}">${s.runs.length ? secsProse(wall) : '—'}</td></tr>`
@@ -460,11 +460,12 @@ ${p.script ? `<script>${SCRIPT}</script>\n` : ''}</body>
 }
 
 /** The class page (index.html): every check of every submission, for the instructor; links to each submission's page. */
-export function renderHtml(results: GradeResults, options: HtmlOptions = {}): string {
+export function renderHtml(results: GradeResults, options: HtmlOptions & { missingPages?: ReadonlySet<string> } = {}): string {
   const opts: Required<HtmlOptions> = { ...defaultHtmlOptions(results.submissions.length), ...options };
   const subs = results.submissions;
   const ids = anchors(subs);
-  const pages = submissionPagePaths(subs);
+  // A page that could not be written is not linked (it would be a dead link).
+  const pages = submissionPagePaths(subs).map((p) => (options.missingPages?.has(p) ? '' : p));
   const specs = [...new Map(subs.map((s) => [s.spec, s.specTitle])).entries()];
   const inClass = subs.length > 1;
   const heading =
@@ -517,15 +518,29 @@ export function renderSubmissionPage(results: GradeResults, s: SubmissionResult,
 export const htmlReporter: Reporter = {
   name: 'html',
   async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
-    const file = join(ctx.outDir, HTML_FILE);
-    await writeFileAtomic(file, renderHtml(results));
-    const files = [file];
+    // Pages first, so index.html links only to pages that exist; a failed page is reported, not fatal.
+    const files: string[] = [];
+    const failures: WriteFailure[] = [];
+    const missing = new Set<string>();
     const pages = submissionPagePaths(results.submissions);
     for (const [i, s] of results.submissions.entries()) {
       const pageFile = join(ctx.outDir, ...pages[i]!.split('/'));
-      await writeFileAtomic(pageFile, renderSubmissionPage(results, s, { revealAfterDue: ctx.revealAfterDue === true }));
-      files.push(pageFile);
+      try {
+        await writeFileAtomic(pageFile, renderSubmissionPage(results, s, { revealAfterDue: ctx.revealAfterDue === true }));
+        files.push(pageFile);
+      } catch (err) {
+        failures.push({ file: pageFile, reason: writeReason(err) });
+        missing.add(pages[i]!);
+      }
     }
+    const file = join(ctx.outDir, HTML_FILE);
+    try {
+      await writeFileAtomic(file, renderHtml(results, { missingPages: missing }));
+      files.unshift(file);
+    } catch (err) {
+      failures.unshift({ file, reason: writeReason(err) });
+    }
+    if (failures.length) throw new PartialWriteError(files, failures);
     return files;
   },
 };

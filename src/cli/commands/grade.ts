@@ -6,7 +6,7 @@ import { planJobs, PlanError } from '../../batch/plan.js';
 import type { BatchOptions } from '../../batch/types.js';
 import type { GradeResults } from '../../score/types.js';
 import { bool, parseCommand, positiveInt, shard, str } from '../args.js';
-import { createProgress, gradeAll } from '../deps.js';
+import { createProgress, gradeAll, renderSummaryLine } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
@@ -111,9 +111,15 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
   const columns = (io.stderr as { columns?: number }).columns || 80;
   const progress = createProgress({ write: (s: string) => io.stderr.write(s), isTTY: io.stderr.isTTY === true, columns });
   let planned = 0;
+  const unstored: string[] = [];
   try {
     results = await gradeAll(plan.jobs, opts, {
       ...progress,
+      onWarning: (m) => io.stderr.write(`\nwarning: ${m}\n`),
+      onStoreFailure(job, file, reason) {
+        unstored.push(file);
+        io.stderr.write(`\nerror: could not store the result of ${job.spec.name}/${job.id} in ${shown(io, file)}: ${reason} (it is in this run's reports; --resume will grade it again)\n`);
+      },
       onPlan(info) {
         planned = info.total;
         progress.onPlan?.(info);
@@ -124,7 +130,19 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     process.off('SIGINT', onSigint);
   }
 
-  const files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
+  let files: string[];
+  let writeFailed = unstored.length > 0;
+  try {
+    files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
+  } catch (err) {
+    if (!(err instanceof CliError) || err.exitCode !== EXIT.writeFailed) throw err;
+    io.stderr.write(`error: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
+    files = [];
+    writeFailed = true;
+    // Nothing graded is lost: when results.json is not on disk, the scores go to stdout.
+    const written = (err as CliError & { written?: string[] }).written ?? [];
+    if (!written.includes(join(outDir, 'results.json'))) printScores(results, io);
+  }
   surfaceSetupErrors(results, io);
   const n = results.submissions.length;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -132,6 +150,10 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     `Graded ${n} submission${n === 1 ? '' : 's'} against ${specs.length} spec${specs.length === 1 ? '' : 's'} in ${secs} s` +
       `${files.length ? `; wrote ${describeFiles(io, outDir, files)}` : ''}\n`,
   );
+  if (writeFailed) {
+    io.stderr.write(`Some results or reports could not be written (see the errors above): exit ${EXIT.writeFailed}.\n`);
+    return EXIT.writeFailed;
+  }
   if (abort.signal.aborted && results.submissions.length < planned) {
     io.stderr.write(`Interrupted before every submission was graded: run the same command with --resume to grade the rest.\n`);
     return EXIT.interrupted;
@@ -154,4 +176,10 @@ export function surfaceSetupErrors(results: GradeResults, io: Io): void {
       io.stderr.write(`error: ${k} submission${k === 1 ? '' : 's'} could not be graded: ${e}\n`);
     }
   }
+}
+
+/** Every submission's score, one line each, for when the files that hold them could not be written. */
+function printScores(results: GradeResults, io: Io): void {
+  io.stderr.write('The scores (results.json could not be written):\n');
+  for (const s of results.submissions) io.stdout.write(`${renderSummaryLine(s)}\n`);
 }

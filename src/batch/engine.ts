@@ -20,6 +20,8 @@ export interface RunRequest {
   runIndex: number;
   /** Stretches the wall and CPU limits (slow graders), as `--time-scale` does. */
   timeScale?: number;
+  /** Kills the run (SIGTERM on the grader): the runner ends it and removes its temp folder. */
+  signal?: AbortSignal;
 }
 
 export interface ScoreMeta {
@@ -34,7 +36,7 @@ export interface Engine {
   score(spec: Spec, runs: RunRecord[], meta: ScoreMeta): SubmissionResult;
 }
 
-/** The real runner and scorer. A run in flight always finishes (the runner bounds it by its wall-time limit). */
+/** The real runner and scorer. A run in flight finishes (bounded by its wall-time limit) unless `signal` kills it. */
 export const realEngine: Engine = {
   run: (req) =>
     runSubmission({
@@ -43,6 +45,7 @@ export const realEngine: Engine = {
       ...(req.sandbox ? { sandbox: req.sandbox } : {}),
       ...(req.requireSandbox ? { requireSandbox: req.requireSandbox } : {}),
       ...(req.timeScale !== undefined ? { timeScale: req.timeScale } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
     }),
   score: (spec, runs, meta) => scoreSubmission(spec, runs, meta),
 };

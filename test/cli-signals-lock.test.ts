@@ -77,6 +77,37 @@ describe('SIGTERM', () => {
   }, 60_000);
 });
 
+describe('SIGTERM during check (one student run)', () => {
+  test('the run is killed, its temp folder removed, exit 143', async () => {
+    const root = tempDir('tg-sigterm-check-');
+    try {
+      mkdirSync(join(root, 'tmp'));
+      const pidFile = join(root, 'pid');
+      writeTree(root, {
+        'spec.yaml': SPEC,
+        'sub/main.py': `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(50)\nprint('done')\n`,
+      });
+      const child = spawn(process.execPath, [BIN, 'check', join(root, 'sub'), '--spec', join(root, 'spec.yaml'), '--sandbox', 'none', '--python', realPython()], {
+        env: { ...process.env, TMPDIR: join(root, 'tmp'), GITHUB_ACTIONS: '', CI: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      const t0 = Date.now();
+      while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') {
+        if (Date.now() - t0 > 30_000) throw new Error('the run never started');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(alive(pid)).toBe(false);
+      expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+    } finally {
+      removeDir(root);
+    }
+  }, 60_000);
+});
+
 describe('one grader per --out', () => {
   let root: string;
   beforeAll(() => {

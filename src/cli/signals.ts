@@ -49,3 +49,26 @@ export function watchInterrupts(io: Io): Interrupts {
     },
   };
 }
+
+/** One run (`check`): SIGINT or SIGTERM kills it at once; `exitCode()` says which arrived. */
+export function cancelOnSignals(): { cancel: AbortSignal; exitCode(): number | undefined; dispose(): void } {
+  const ac = new AbortController();
+  let code: number | undefined;
+  const on = (c: number) => () => {
+    if (ac.signal.aborted) process.exit(c);
+    code = c;
+    ac.abort();
+  };
+  const onInt = on(EXIT.interrupted);
+  const onTerm = on(EXIT_SIGTERM);
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    cancel: ac.signal,
+    exitCode: () => code,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}

@@ -6,6 +6,7 @@ import type { Check, Spec } from '../../spec/types.js';
 import { onePositional, parseCommand, str } from '../args.js';
 import { gradeOne, renderSubmission, stopCommands, terminalWidth, useColor } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
+import { cancelOnSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
@@ -110,7 +111,14 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   }
 
   io.stderr.write(`Checking ${shown(io, submission)} against ${shown(io, specFile)}…\n`);
-  const result = await gradeOne(spec, submission, opts);
+  // Ctrl-C or a cancelled CI job: the run is killed and its temp folder removed, not orphaned.
+  const signals = cancelOnSignals();
+  const result = await gradeOne(spec, submission, { ...opts, cancel: signals.cancel }).finally(() => signals.dispose());
+  const signalled = signals.exitCode();
+  if (signalled !== undefined) {
+    io.stderr.write('\ninterrupted: the run was stopped\n');
+    return signalled;
+  }
   if (result.error) {
     // Nothing ran: one line that says why (an empty folder, a missing main.py), not a ✗ per check.
     io.stderr.write(`✗ Could not run your submission: ${result.error}\n`);

@@ -10,4 +10,5 @@ export { merge, MergeError, type MergeOptions } from './merge.js';
 export { assembleResults, compareResults } from './results.js';
 export { createProgress, progressLine, progressBar, formatDuration } from './progress.js';
 export { storeRoot, resultPath } from './store.js';
+export { acquireLock, lockPath, LockError, type LockInfo } from './lock.js';
 export { writeFileAtomic } from '../report/atomic.js';

@@ -21,6 +21,8 @@ export interface RunRequest {
   runIndex: number;
   /** Stretches the wall and CPU limits (slow graders), as `--time-scale` does. */
   timeScale?: number;
+  /** Kills the run (SIGTERM on the grader): the runner ends it and removes its temp folder. */
+  signal?: AbortSignal;
 }
 
 export interface ScoreMeta {
@@ -35,7 +37,7 @@ export interface Engine {
   score(spec: Spec, runs: RunRecord[], meta: ScoreMeta): SubmissionResult;
 }
 
-/** The real runner and scorer. A run in flight always finishes (the runner bounds it by its wall-time limit). */
+/** The real runner and scorer. A run in flight finishes (bounded by its wall-time limit) unless `signal` kills it. */
 export const realEngine: Engine = {
   run: (req) =>
     runSubmission({
@@ -45,6 +47,7 @@ export const realEngine: Engine = {
       ...(req.requireSandbox ? { requireSandbox: req.requireSandbox } : {}),
       ...(req.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
       ...(req.timeScale !== undefined ? { timeScale: req.timeScale } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
     }),
   score: (spec, runs, meta) => scoreSubmission(spec, runs, meta),
 };

@@ -3,6 +3,7 @@
  * store each result atomically as it finishes, assemble the final results deterministically.
  */
 
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { GradeResults, SubmissionResult } from '../score/types.js';
 import type { Spec } from '../spec/types.js';
@@ -11,7 +12,9 @@ import type { Engine } from './engine.js';
 import { effectiveClock, gradeOne, INTERRUPTED } from './grade-one.js';
 import { defaultJobs, runPool } from './pool.js';
 import { shardJobs } from './shard.js';
-import { readStored, storeKey, writeStored, type StoreKey } from './store.js';
+import { writeReason } from '../report/atomic.js';
+import { storeSecret } from './seal.js';
+import { readStored, resultPath, storeKey, writeStored, type StoreKey } from './store.js';
 import { assembleResults } from './results.js';
 
 /** Parallelism for a batch: virtual-clock batches use every core; any real-clock job limits it. */
@@ -49,14 +52,27 @@ export async function gradeAll(
   const specCache = new Map<Spec, Promise<string>>();
   for (const job of mine) keys.push(await storeKey(job, gradeOpts, specCache));
 
+  // No key on disk (a full disk, a read-only folder): seal with a one-off key; this run's stored
+  // results then fail verification next time and are graded again, which is safe.
+  const secret = await storeSecret(outDir).catch((err: unknown) => {
+    safely(() => events.onWarning?.(`could not keep the key that seals stored results (${writeReason(err)}): --resume will grade this run's results again`));
+    return randomBytes(32);
+  });
   const results: Array<SubmissionResult | undefined> = new Array(mine.length).fill(undefined);
   if (opts.resume) {
-    for (let i = 0; i < mine.length; i++) results[i] = (await readStored(outDir, mine[i]!, keys[i]!)) ?? undefined;
+    for (let i = 0; i < mine.length; i++) {
+      const found = await readStored(outDir, mine[i]!, keys[i]!, secret);
+      if (found && 'tampered' in found) {
+        const job = mine[i]!;
+        safely(() => events.onWarning?.(`the stored result of ${job.spec.name}/${job.id} (${found.tampered}) fails verification: it was changed after tracegrade wrote it; grading it again`));
+      } else if (found) results[i] = found.result;
+    }
   }
   const todo = mine.map((_, i) => i).filter((i) => !results[i]);
   const reused = mine.length - todo.length;
   safely(() => events.onPlan?.({ total: mine.length, reused, toGrade: todo.length, jobs: concurrency }));
 
+  const unstored: number[] = [];
   let done = 0;
   for (let i = 0; i < mine.length; i++) {
     const r = results[i];
@@ -72,16 +88,21 @@ export async function gradeAll(
       const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, engine);
       // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
       if (result.error === INTERRUPTED) return;
-      try {
-        await writeStored(outDir, job, keys[i]!, result);
-      } catch (err) {
-        safely(() => events.onWarning?.(`could not store the result of ${job.spec.name}/${job.id}: ${(err as Error).message}`));
-      }
+      // Kept in memory whatever happens to the file: a full disk must not lose a graded result.
       results[i] = result;
+      await writeStored(outDir, job, keys[i]!, result, secret).catch(() => unstored.push(i));
       safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
     },
     opts.signal ? { signal: opts.signal } : {},
   );
+
+  // Retry once at the end (the runs' temp dirs are gone by then, which may have freed the disk).
+  for (const i of unstored) {
+    const job = mine[i]!;
+    await writeStored(outDir, job, keys[i]!, results[i]!, secret).catch((err: unknown) => {
+      safely(() => events.onStoreFailure?.(job, resultPath(outDir, job.spec.name, job.id), writeReason(err)));
+    });
+  }
 
   const final = assembleResults(
     results.filter((r): r is SubmissionResult => r !== undefined),

@@ -115,7 +115,9 @@ export async function gradeOne(
         ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
         ...(opts.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
         ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+        ...(opts.cancel ? { signal: opts.cancel } : {}),
       });
+      if (opts.cancel?.aborted) throw new Error(INTERRUPTED); // killed mid-run: no verdict
       // `--clock virtual` on a runtime without one: say so, as the runner does when it falls back.
       const fallback = opts.clock === 'virtual' && eff.run.clock !== 'virtual' && !run.clockFallback;
       runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(eff) } : run);

@@ -3,7 +3,8 @@
  * as each submission finishes, so a killed batch loses at most the runs in flight.
  * Each file carries a key (hashes of the spec file and instructor files, the submission's
  * files, the effective run options and the tool version): `--resume` reuses a stored result
- * only when its key still matches, so a fixed spec or a resubmission is graded again.
+ * only when its key still matches, so a fixed spec or a resubmission is graded again, and only
+ * when its seal verifies (seal.ts), so a result rewritten by a submission is graded again too.
  */
 
 import { createHash } from 'node:crypto';
@@ -15,9 +16,11 @@ import type { GradeOptions, Job } from './types.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { effectiveSpec } from './grade-one.js';
 import { compareStrings } from './plan.js';
+import { seal, verifySeal } from './seal.js';
 import { toolVersion } from './version.js';
 
-export const STORE_FORMAT = 1;
+/** 2: sealed (`mac`, see seal.ts); format-1 files are graded again. */
+export const STORE_FORMAT = 2;
 
 export interface StoreKey {
   spec: string;
@@ -30,7 +33,12 @@ export interface StoredResult {
   format: typeof STORE_FORMAT;
   key: StoreKey;
   result: SubmissionResult;
+  /** HMAC of JSON.stringify({ format, key, result }) under the folder's secret. */
+  mac: string;
 }
+
+/** What `--resume` finds for a job: a verified result, one that fails verification, or nothing usable. */
+export type StoredRead = { result: SubmissionResult } | { tampered: string } | null;
 
 export function storeRoot(outDir: string): string {
   return join(outDir, '.tracegrade', 'results');
@@ -121,27 +129,33 @@ function sameKey(a: StoreKey, b: StoreKey): boolean {
   return a.spec === b.spec && a.submission === b.submission && a.options === b.options && a.tool === b.tool;
 }
 
-/** The stored result for a job when its key still matches; null when missing, stale or unreadable. */
-export async function readStored(outDir: string, job: Job, key: StoreKey): Promise<SubmissionResult | null> {
+/** The stored result for a job when it is sealed by this folder's secret and its key still matches. */
+export async function readStored(outDir: string, job: Job, key: StoreKey, secret: Buffer): Promise<StoredRead> {
+  const file = resultPath(outDir, job.spec.name, job.id);
   let text: string;
   try {
-    text = await readFile(resultPath(outDir, job.spec.name, job.id), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch {
     return null;
   }
+  let stored: StoredResult;
   try {
-    const stored = JSON.parse(text) as StoredResult;
-    if (stored.format !== STORE_FORMAT || !stored.key || !sameKey(stored.key, key)) return null;
-    if (stored.result?.id !== job.id || stored.result.spec !== job.spec.name) return null;
-    return stored.result;
+    stored = JSON.parse(text) as StoredResult;
   } catch {
     return null; // A corrupt file (impossible with atomic writes, but a user may edit it): grade again.
   }
+  if (stored?.format !== STORE_FORMAT) return null; // an older tracegrade's file
+  const body = JSON.stringify({ format: stored.format, key: stored.key, result: stored.result });
+  if (!verifySeal(secret, body, stored.mac)) return { tampered: file };
+  if (!stored.key || !sameKey(stored.key, key)) return null;
+  if (stored.result?.id !== job.id || stored.result.spec !== job.spec.name) return null;
+  return { result: stored.result };
 }
 
-export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult): Promise<string> {
+export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult, secret: Buffer): Promise<string> {
   const path = resultPath(outDir, job.spec.name, job.id);
-  const stored: StoredResult = { format: STORE_FORMAT, key, result };
+  const body = JSON.stringify({ format: STORE_FORMAT, key, result });
+  const stored: StoredResult = { format: STORE_FORMAT, key, result, mac: seal(secret, body) };
   await writeFileAtomic(path, `${JSON.stringify(stored)}\n`);
   return path;
 }

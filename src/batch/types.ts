@@ -27,6 +27,8 @@ export interface GradeOptions {
   id?: string;
   /** Stops starting new runs (and new submissions in a batch); runs in flight finish. */
   signal?: AbortSignal;
+  /** Kill the runs in flight (SIGTERM: a cancelled CI job); their submissions are left ungraded. */
+  cancel?: AbortSignal;
 }
 
 /** One (spec, submission) pair to grade. */
@@ -62,7 +64,9 @@ export interface GradeEvents {
   onStart?(job: Job): void;
   /** A job finished (or was reused, `reused: true`); its result is already stored on disk. */
   onResult?(job: Job, result: SubmissionResult, info: { reused: boolean; done: number; total: number }): void;
-  /** Non-fatal problems (a stored result that could not be written…). */
+  /** Non-fatal problems (a stored result failed verification and is graded again…). */
   onWarning?(message: string): void;
+  /** A result could not be stored for --resume, even on the retry at the end (it is still in the results). */
+  onStoreFailure?(job: Job, file: string, reason: string): void;
   onFinish?(results: GradeResults): void;
 }

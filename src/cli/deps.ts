@@ -23,6 +23,7 @@ export { gradeOne } from '../batch/grade-one.js';
 /** The batch engine's pool/resume/shard driver. */
 export { gradeAll } from '../batch/grade-all.js';
 export { createProgress } from '../batch/progress.js';
+export { acquireLock, LockError } from '../batch/lock.js';
 
 /** Reports: the registry, and the one entry point that writes them. */
 export {
@@ -30,6 +31,7 @@ export {
   reporters,
   DEFAULT_REPORTERS,
   renderSubmission,
+  renderSummaryLine,
   stopCommands,
   readResultsFile,
   terminalWidth,

@@ -12,6 +12,8 @@ export const EXIT = {
   /** Bad usage, an invalid spec, or a setup that cannot do what was asked (no python3, sandbox unmet). */
   usage: 2,
   internal: 3,
+  /** Grading finished, but some results or reports could not be written (full disk…): each is named on stderr. */
+  writeFailed: 4,
   /** Interrupted by Ctrl-C (the shell convention, 128 + SIGINT). */
   interrupted: 130,
 } as const;

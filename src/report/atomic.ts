@@ -23,7 +23,81 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     }
     await rename(tmp, file);
   } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
+    // The old file (a good stored result, yesterday's report) is untouched: only the temp goes.
+    await rm(tmp, { force: true }).catch(() => {});
+    throw new FileWriteError(file, err);
+  }
+}
+
+/** A write that failed, naming the file: `could not write <file>: no space left on device (ENOSPC)`. */
+export class FileWriteError extends Error {
+  override name = 'FileWriteError';
+  readonly code: string | undefined;
+  readonly reason: string;
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    const reason = writeReason(cause);
+    super(`could not write ${file}: ${reason}`);
+    this.reason = reason;
+    this.code = (cause as NodeJS.ErrnoException)?.code;
+  }
+}
+
+/** One file that could not be written, and why ("no space left on device"). */
+export interface WriteFailure {
+  file: string;
+  reason: string;
+}
+
+/** A writer that wrote some of its files: which, and which not. */
+export class PartialWriteError extends Error {
+  override name = 'PartialWriteError';
+  constructor(
+    readonly written: string[],
+    readonly failures: WriteFailure[],
+  ) {
+    super(failures.map((f) => `${f.file}: ${f.reason}`).join('; '));
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a parent is not a folder',
+  EIO: 'input/output error',
+};
+
+/** Why a write failed, in words, with the code (`no space left on device (ENOSPC)`). */
+export function writeReason(err: unknown): string {
+  if (err instanceof FileWriteError) return err.reason;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code && REASONS[code]) return `${REASONS[code]} (${code})`;
+  return (err as Error)?.message ?? String(err);
+}
+
+/** Several files of one writer: each failure is kept (file, reason), the rest still written. */
+export class WriteBatch {
+  readonly written: string[] = [];
+  readonly failures: WriteFailure[] = [];
+  async write(file: string, data: string | Uint8Array): Promise<boolean> {
+    try {
+      await writeFileAtomic(file, data);
+      this.written.push(file);
+      return true;
+    } catch (err) {
+      this.failures.push({ file, reason: writeReason(err) });
+      return false;
+    }
+  }
+  /** The files written; throws PartialWriteError (which lists both) when any failed. */
+  done(): string[] {
+    if (this.failures.length) throw new PartialWriteError(this.written, this.failures);
+    return this.written;
   }
 }

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { checkEarned, submissionCredit } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
-import { writeFileAtomic } from './atomic.js';
+import { WriteBatch, writeFileAtomic } from './atomic.js';
 import { excerptText, pts, runEnd, runOf, secsProse, slug, visible } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 
@@ -127,7 +127,7 @@ export const gradescopeReporter: Reporter = {
       await writeFileAtomic(file, JSON.stringify(toGradescope(groups[0]!), null, 2) + '\n');
       return [file];
     }
-    const files: string[] = [];
+    const batch = new WriteBatch(); // a full disk loses no page silently
     const used = new Set<string>();
     // `<id>.json` when the id names one student; the bundled layout reuses ids across specs
     // (every assignment has a `reference`), so then `<spec>/<id>.json`.
@@ -139,9 +139,8 @@ export const gradescopeReporter: Reporter = {
       while (used.has(name)) name += '_';
       used.add(name);
       const file = join(ctx.outDir, 'gradescope', `${name}.json`);
-      await writeFileAtomic(file, JSON.stringify(toGradescope(g), null, 2) + '\n');
-      files.push(file);
+      await batch.write(file, JSON.stringify(toGradescope(g), null, 2) + '\n');
     }
-    return files;
+    return batch.done();
   },
 };

@@ -54,8 +54,8 @@ export function submissionsTable(results: GradeResults, model: CreditModel, memb
       for (const r of s.runs) wall = Math.max(wall, r.wallMs);
       const who = `${esc(s.id)}${multiSpec ? ` (${esc(s.spec)})` : ''}`;
       return (
-        `<tr data-state="${state}"><td data-sort="${esc(s.id)}"><a href="${esc(links.detail[i]!)}">${esc(s.id)}</a>${multiSpec ? ` <span class="muted">${esc(s.spec)}</span>` : ''}` +
-        `<a class="page-link" href="${esc(links.student[i]!)}">student page<span class="sr-only"> for ${who}</span></a></td>` +
+        `<tr data-state="${state}"><td data-sort="${esc(s.id)}">${links.detail[i] ? `<a href="${esc(links.detail[i]!)}">${esc(s.id)}</a>` : esc(s.id)}${multiSpec ? ` <span class="muted">${esc(s.spec)}</span>` : ''}` +
+        `${links.student[i] ? `<a class="page-link" href="${esc(links.student[i]!)}">student page<span class="sr-only"> for ${who}</span></a>` : ''}</td>` +
         `<td class="num" data-sort="${cr.points}">${pts(cr.points)}/${pts(cr.max)}</td><td class="num" data-sort="${cr.percent}">${cr.percent}%</td>` +
         `<td data-sort="${state}"><span class="badge ${state}">${STATE_LABEL[state]}</span></td><td>${notPassed}</td>` +
         `<td class="num" data-sort="${wall}">${s.runs.length ? secsProse(wall) : '—'}</td></tr>`

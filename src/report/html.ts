@@ -19,6 +19,8 @@ import { page } from './html-page.js';
 import { DEFAULT_HTML_OPTIONS, type HtmlOptions } from './html-run.js';
 import { submissionView } from './html-submission.js';
 import { keyOf, OutputSet, submissionDigest } from './output.js';
+import { PartialWriteError, writeReason, type WriteFailure } from './atomic.js';
+import { join } from 'node:path';
 import type { ReportContext, Reporter } from './types.js';
 import { studentView } from './visibility.js';
 
@@ -28,9 +30,12 @@ export type { HtmlOptions } from './html-run.js';
 const FOOTER = 'Everything a program printed is shown as text; control characters appear as \\xNN. This page makes no network requests';
 
 /** The class page (index.html), for the instructor; links to each submission's pages. One submission: its page. */
-export function renderHtml(results: GradeResults, options: HtmlOptions = {}): string {
+export function renderHtml(results: GradeResults, options: HtmlOptions & { missingPages?: ReadonlySet<string> } = {}): string {
   const subs = results.submissions;
-  const opts: Required<HtmlOptions> = { ...DEFAULT_HTML_OPTIONS, ...options };
+  const { missingPages, ...rest } = options;
+  const opts: Required<HtmlOptions> = { ...DEFAULT_HTML_OPTIONS, ...rest };
+  // A page that could not be written is not linked (it would be a dead link).
+  const linked = (paths: string[]) => paths.map((p) => (missingPages?.has(p) ? '' : p));
   const model = creditModel(results);
   const specs = [...new Map(subs.map((s) => [s.spec, s.specTitle])).entries()];
   const heading = subs.length === 1 ? `${subs[0]!.id}: ${subs[0]!.specTitle}` : specs.length === 1 ? specs[0]![1] : `${specs.length} specs`;
@@ -44,9 +49,10 @@ export function renderHtml(results: GradeResults, options: HtmlOptions = {}): st
   let nav = '';
   if (subs.length === 1) {
     const s = subs[0]!;
-    main = submissionView(s, { anchor: sectionAnchor(s), opts, links: [[submissionPagePaths(subs)[0]!, 'student page']] });
+    const studentPage = linked(submissionPagePaths(subs))[0]!;
+    main = submissionView(s, { anchor: sectionAnchor(s), opts, links: studentPage ? [[studentPage, 'student page']] : [] });
   } else {
-    const view = classView(results, model, { detail: detailPagePaths(subs), student: submissionPagePaths(subs) });
+    const view = classView(results, model, { detail: linked(detailPagePaths(subs)), student: linked(submissionPagePaths(subs)) });
     main = view.html;
     const items = view.specs.length
       ? [['class', 'Class overview'], ...view.specs]
@@ -109,22 +115,35 @@ export const htmlReporter: Reporter = {
     const subs = results.submissions;
     const v = results.tool.version;
     const digests = subs.map(submissionDigest);
-    try {
-      const indexKey = keyOf('index', v, results.createdAt, String(results.schemaVersion), ...digests);
-      await out.put(HTML_FILE, indexKey, () => renderHtml(results));
-      const student = submissionPagePaths(subs);
-      const detail = subs.length > 1 ? detailPagePaths(subs) : [];
-      const reveal = ctx.revealAfterDue === true;
-      for (const [i, s] of subs.entries()) {
-        // Relative from detail/<spec>/ to submissions/<spec>/.
-        const studentHref = `${UP_TO_OUT}${student[i]!}`;
-        if (detail[i]) await out.put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
-        await out.put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
+    // Pages first, so index.html links only to pages that exist; a failed page is reported, not fatal.
+    const failures: WriteFailure[] = [];
+    const missing = new Set<string>();
+    const put = async (rel: string, key: string, render: () => string): Promise<void> => {
+      try {
+        await out.put(rel, key, render);
+      } catch (err) {
+        failures.push({ file: join(ctx.outDir, ...rel.split('/')), reason: writeReason(err) });
+        missing.add(rel);
       }
-    } catch (err) {
-      await out.abort();
-      throw err;
+    };
+    const student = submissionPagePaths(subs);
+    const detail = subs.length > 1 ? detailPagePaths(subs) : [];
+    const reveal = ctx.revealAfterDue === true;
+    for (const [i, s] of subs.entries()) {
+      // Relative from detail/<spec>/ to submissions/<spec>/.
+      const studentHref = `${UP_TO_OUT}${student[i]!}`;
+      if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
+      await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
     }
-    return out.commit();
+    const indexKey = keyOf('index', v, results.createdAt, String(results.schemaVersion), [...missing].sort().join(','), ...digests);
+    await put(HTML_FILE, indexKey, () => renderHtml(results, { missingPages: missing }));
+    let files: string[];
+    try {
+      files = await out.commit();
+    } catch (err) {
+      throw new PartialWriteError([], [...failures, { file: ctx.outDir, reason: writeReason(err) }]);
+    }
+    if (failures.length) throw new PartialWriteError(files, failures);
+    return files;
   },
 };

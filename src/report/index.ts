@@ -8,10 +8,11 @@ import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { terminalReporter } from './terminal.js';
+import { PartialWriteError } from './atomic.js';
 import type { ReportContext, Reporter } from './types.js';
 
 export type { ReportContext, Reporter } from './types.js';
-export { writeFileAtomic } from './atomic.js';
+export { writeFileAtomic, writeReason, PartialWriteError, type WriteFailure } from './atomic.js';
 export { readResultsFile, stringifyResults } from './json.js';
 export { defuseLine, stopCommands } from './ci-log.js';
 export { renderSubmission, renderSummaryLine, terminalWidth, useColor } from './terminal.js';
@@ -61,6 +62,8 @@ export async function writeReports(results: GradeResults, ctx: ReportContext, na
     try {
       files.push(...(await reporters[name]!.write(results, ctx)));
     } catch (err) {
+      // Say which files, and count the ones a writer did write before it failed.
+      if (err instanceof PartialWriteError) files.push(...err.written);
       failures.push(`${name}: ${(err as Error).message}`);
     }
   }

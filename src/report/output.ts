@@ -81,26 +81,33 @@ export class OutputSet {
   /** Put `rel` (a '/'-separated path under outDir) with the content `render()` makes for input `key`. */
   async put(rel: string, key: string, render: () => string | Uint8Array): Promise<string> {
     const file = join(this.outDir, ...rel.split('/'));
-    this.files.push(file);
     const prev = this.previous[rel];
     if (prev && prev.key === key) {
       const st = await stat(file).catch(() => null);
       if (st && st.size === prev.size && st.mtimeMs === prev.mtimeMs) {
         this.next[rel] = prev;
         this.kept++;
+        this.files.push(file);
         return file;
       }
     }
     const dir = dirname(file);
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const fh = await open(tmp, 'w', 0o644);
     try {
-      await fh.writeFile(render());
-    } finally {
-      await fh.close();
+      const fh = await open(tmp, 'w', 0o644);
+      try {
+        await fh.writeFile(render());
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      // A full disk: this file is not written (the caller reports it); the others go on.
+      await rm(tmp, { force: true });
+      throw err;
     }
     this.pending.push({ tmp, file, rel, key });
+    this.files.push(file);
     return file;
   }
 

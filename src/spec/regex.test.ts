@@ -3,7 +3,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { matchesText } from '../check/match.js';
-import { capture } from '../check/values.js';
+import { capture } from '../check/values/parse.js';
 import type { LineSelector } from './types.js';
 import { compileLinear, isProblem, type LinearRegex } from './regex.js';
 

@@ -10,6 +10,7 @@ import { checkMatcher, describeFilter, filterChecks } from '../check-filter.js';
 import { parseWithConfig } from '../config.js';
 import { gradeOne, renderSubmission, stopCommands, terminalWidth, useColor } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
+import { cancelOnSignals } from '../signals.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
@@ -92,7 +93,14 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
 export async function checkOnce(target: CheckTarget, io: Io): Promise<CheckRun> {
   const { spec, hiddenCount } = await target.load();
   io.stderr.write(`Checking ${shown(io, target.submission)} against ${shown(io, target.specFile)}…\n`);
-  const result = await gradeOne(spec, target.submission, target.opts);
+  // Ctrl-C or a cancelled CI job: the run is killed and its temp folder removed, not orphaned.
+  const signals = cancelOnSignals();
+  const result = await gradeOne(spec, target.submission, { ...target.opts, cancel: signals.cancel }).finally(() => signals.dispose());
+  const signalled = signals.exitCode();
+  if (signalled !== undefined) {
+    io.stderr.write('\ninterrupted: the run was stopped\n');
+    return { code: signalled };
+  }
   if (result.error) {
     // Nothing ran: one line that says why (an empty folder, a missing main.py), not a ✗ per check.
     io.stderr.write(`✗ Could not run your submission: ${result.error}\n`);

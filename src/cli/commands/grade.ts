@@ -1,19 +1,20 @@
 /** `tracegrade grade`: specs × submissions → batch grading → every report. */
 
-import { parseWithConfig } from '../config.js';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { planJobs, PlanError } from '../../batch/plan.js';
 import type { BatchOptions } from '../../batch/types.js';
 import type { GradeResults } from '../../score/types.js';
 import { bool, positiveInt, shard, str } from '../args.js';
-import { createProgress, gradeAll, useColor } from '../deps.js';
+import { parseWithConfig } from '../config.js';
+import { acquireLock, createProgress, gradeAll, LockError, renderSummaryLine, useColor } from '../deps.js';
+import { gateFailures, thresholdOption as threshold } from '../fail-under.js';
+import { mergeResults, onlyFailed, previousResults, selectChecks } from './grade-select.js';
 import { CliError, EXIT } from '../errors.js';
+import { EXIT_SIGTERM, watchInterrupts } from '../signals.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
-import { gateFailures, thresholdOption as threshold } from '../fail-under.js';
-import { mergeResults, onlyFailed, previousResults, selectChecks } from './grade-select.js';
 import { describeFiles, emitReports, reporterNames } from './report.js';
 import { loadSpecsOrFail, shown } from './validate.js';
 
@@ -105,60 +106,91 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new CliError(`cannot write reports to ${shown(io, outDir)}: ${(err as Error).message}`, EXIT.usage, 'Choose another folder with --out.');
   }
-  let gradescopePath = gradescope !== undefined ? resolve(io.cwd, gradescope) : undefined;
-  // `--gradescope /autograder/results/` (a folder): the file Gradescope reads in it.
-  if (gradescopePath && (/[\\/]$/.test(gradescope!) || (await stat(gradescopePath).catch(() => null))?.isDirectory())) {
-    gradescopePath = join(gradescopePath, 'results.json');
-  }
-
-  // Ctrl-C: stop starting new submissions; what finished is already stored for --resume.
-  const abort = new AbortController();
-  opts.signal = abort.signal;
-  const onSigint = (): void => {
-    if (abort.signal.aborted) process.exit(EXIT.interrupted);
-    io.stderr.write('\ninterrupted: finishing the runs in flight (Ctrl-C again to quit now)…\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let results: GradeResults;
-  const started = Date.now();
-  // Progress on stderr (a bar on a TTY, a line every few seconds in CI); the per-submission
-  // lines come from the terminal reporter at the end, on stdout.
-  // A pseudo-terminal may report 0 columns (script, some CI shells): fall back to 80.
-  const columns = (io.stderr as { columns?: number }).columns || 80;
-  const progress = createProgress({ write: (s: string) => io.stderr.write(s), isTTY: io.stderr.isTTY === true, columns }, { color: useColor(io.env, io.stderr) });
-  let planned = 0;
+  // One grader per output folder: another one would overwrite these results and reports.
+  let release: () => Promise<void>;
   try {
-    results = await gradeAll(plan.jobs, opts, {
-      ...progress,
-      onPlan(info) {
-        planned = info.total;
-        progress.onPlan?.(info);
-      },
-    });
+    release = await acquireLock(outDir);
+  } catch (err) {
+    if (!(err instanceof LockError)) throw err;
+    throw new CliError(err.message, EXIT.usage, `Wait for it to finish, or grade into another folder with --out. If it is not running any more, delete ${shown(io, err.file)}.`);
+  }
+  try {
+    let gradescopePath = gradescope !== undefined ? resolve(io.cwd, gradescope) : undefined;
+    // `--gradescope /autograder/results/` (a folder): the file Gradescope reads in it.
+    if (gradescopePath && (/[\\/]$/.test(gradescope!) || (await stat(gradescopePath).catch(() => null))?.isDirectory())) {
+      gradescopePath = join(gradescopePath, 'results.json');
+    }
+
+    // Ctrl-C finishes the runs in flight, SIGTERM kills them; what finished is stored for --resume.
+    const interrupts = watchInterrupts(io);
+    opts.signal = interrupts.stop;
+    opts.cancel = interrupts.cancel;
+    let results: GradeResults;
+    const started = Date.now();
+    // Progress on stderr (a bar on a TTY, a line every few seconds in CI); the per-submission
+    // lines come from the terminal reporter at the end, on stdout.
+    // A pseudo-terminal may report 0 columns (script, some CI shells): fall back to 80.
+    const columns = (io.stderr as { columns?: number }).columns || 80;
+    const progress = createProgress({ write: (s: string) => io.stderr.write(s), isTTY: io.stderr.isTTY === true, columns }, { color: useColor(io.env, io.stderr) });
+    let planned = 0;
+    const unstored: string[] = [];
+    try {
+      results = await gradeAll(plan.jobs, opts, {
+        ...progress,
+        onWarning: (m) => io.stderr.write(`\nwarning: ${m}\n`),
+        onStoreFailure(job, file, reason) {
+          unstored.push(file);
+          io.stderr.write(`\nerror: could not store the result of ${job.spec.name}/${job.id} in ${shown(io, file)}: ${reason} (it is in this run's reports; --resume will grade it again)\n`);
+        },
+        onPlan(info) {
+          planned = info.total;
+          progress.onPlan?.(info);
+        },
+      });
+    } finally {
+      progress.stop();
+      interrupts.dispose();
+    }
+
+    if (previous) results = mergeResults(previous.results, results);
+    let files: string[];
+    let writeFailed = unstored.length > 0;
+    try {
+      files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== EXIT.writeFailed) throw err;
+      io.stderr.write(`error: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
+      files = [];
+      writeFailed = true;
+      // Nothing graded is lost: when results.json is not on disk, the scores go to stdout.
+      const written = (err as CliError & { written?: string[] }).written ?? [];
+      if (!written.includes(join(outDir, 'results.json'))) printScores(results, io);
+    }
+    surfaceSetupErrors(results, io);
+    const n = results.submissions.length;
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    io.stderr.write(
+      `Graded ${n} submission${n === 1 ? '' : 's'} against ${specs.length} spec${specs.length === 1 ? '' : 's'} in ${secs} s` +
+        `${files.length ? `; wrote ${describeFiles(io, outDir, files)}` : ''}\n`,
+    );
+    if (writeFailed && interrupts.exitCode() === undefined) {
+      io.stderr.write(`Some results or reports could not be written (see the errors above): exit ${EXIT.writeFailed}.\n`);
+      return EXIT.writeFailed;
+    }
+    const signalled = interrupts.exitCode();
+    if (signalled === EXIT_SIGTERM) return EXIT_SIGTERM; // a cancelled job: never "success", even if all finished
+    if (signalled !== undefined && results.submissions.length < planned) {
+      io.stderr.write(`Interrupted before every submission was graded: run the same command with --resume to grade the rest.\n`);
+      return signalled;
+    }
+    const unmet = gateFailures(results, gate.per, gate.mean);
+    for (const line of unmet) io.stderr.write(`✗ ${line}\n`);
+    return unmet.length > 0 ? EXIT.belowThreshold : EXIT.ok;
+
   } finally {
-    progress.stop();
-    process.off('SIGINT', onSigint);
+    await release();
   }
-
-  if (previous) results = mergeResults(previous.results, results);
-  const files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
-  surfaceSetupErrors(results, io);
-  const n = results.submissions.length;
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  io.stderr.write(
-    `Graded ${n} submission${n === 1 ? '' : 's'} against ${specs.length} spec${specs.length === 1 ? '' : 's'} in ${secs} s` +
-      `${files.length ? `; wrote ${describeFiles(io, outDir, files)}` : ''}\n`,
-  );
-  if (abort.signal.aborted && results.submissions.length < planned) {
-    io.stderr.write(`Interrupted before every submission was graded: run the same command with --resume to grade the rest.\n`);
-    return EXIT.interrupted;
-  }
-  const unmet = gateFailures(results, gate.per, gate.mean);
-  for (const line of unmet) io.stderr.write(`✗ ${line}\n`);
-  return unmet.length > 0 ? EXIT.belowThreshold : EXIT.ok;
 }
-
 
 /**
  * A setup problem (python3 missing, sandbox unavailable) makes every submission fail the same
@@ -175,4 +207,10 @@ export function surfaceSetupErrors(results: GradeResults, io: Io): void {
       io.stderr.write(`error: ${k} submission${k === 1 ? '' : 's'} could not be graded: ${e}\n`);
     }
   }
+}
+
+/** Every submission's score, one line each, for when the files that hold them could not be written. */
+function printScores(results: GradeResults, io: Io): void {
+  io.stderr.write('The scores (results.json could not be written):\n');
+  for (const s of results.submissions) io.stdout.write(`${renderSummaryLine(s)}\n`);
 }

@@ -75,13 +75,14 @@ export async function emitReports(
   } catch (err) {
     // A path we cannot write is the user's to fix, not a bug; what was written stays written.
     if (err instanceof ReportWriteError) {
-      throw new CliError(
+      // `written` lets grade tell whether the scores reached results.json.
+      throw Object.assign(new CliError(
         `could not write ${err.failures.join('; ')}`,
-        EXIT.usage,
+        EXIT.writeFailed,
         err.written.includes(join(outDir, 'results.json'))
-          ? `Written: ${describeFiles(io, outDir, err.written)}. Fix the path, then re-render them all with: tracegrade report ${shown(io, join(outDir, 'results.json'))}`
-          : `Written: ${err.written.length ? describeFiles(io, outDir, err.written) : 'nothing'}. Fix the path (--out, --gradescope), then try again.`,
-      );
+          ? `Written: ${describeFiles(io, outDir, err.written)}. ${/ENOSPC|EDQUOT/.test(err.failures.join(' ')) ? 'Free some space' : 'Fix the path'}, then re-render them all with: tracegrade report ${shown(io, join(outDir, 'results.json'))}`
+          : `Written: ${err.written.length ? describeFiles(io, outDir, err.written) : 'no report file'}. ${/ENOSPC|EDQUOT/.test(err.failures.join(' ')) ? 'Free some space' : 'Fix the path (--out, --gradescope)'}, then try again.`,
+      ), { written: err.written });
     }
     throw err;
   }

@@ -1,0 +1,144 @@
+/**
+ * The compiled CLI as a real process: SIGTERM (a cancelled CI job) kills the runs in flight,
+ * removes their temp folders, keeps and reports what finished, and exits 143; and one output
+ * folder takes one grader at a time (a lock naming the other one; a stale lock is taken over).
+ */
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { realPython, removeDir, tempDir, writeTree } from './batch-helpers.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const BIN = join(ROOT, 'bin', 'tracegrade.js');
+const SPEC = `name: sig
+title: Signals
+run: { runtime: python, entry: main.py, clock: real, limits: { wall: 60s } }
+checks:
+  - { id: says-done, title: Prints done, points: 1, exists: done }
+`;
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('SIGTERM', () => {
+  let root: string;
+  beforeAll(() => {
+    root = tempDir('tg-sigterm-');
+    const files: Record<string, string> = { 'spec.yaml': SPEC };
+    files['subs/a-fast/main.py'] = "print('done')\n";
+    files['subs/b-fast/main.py'] = "print('done')\n";
+    const slow = (id: string) => `import os, time\nopen(${JSON.stringify(join(root, 'pids'))} + '/${id}', 'w').write(str(os.getpid()))\nprint('start', flush=True)\ntime.sleep(50)\nprint('done')\n`;
+    for (const id of ['c-slow', 'd-slow', 'e-slow']) files[`subs/${id}/main.py`] = slow(id);
+    writeTree(root, files);
+    mkdirSync(join(root, 'pids'));
+    mkdirSync(join(root, 'tmp'));
+  });
+  afterAll(() => removeDir(root));
+
+  test('kills the runs in flight, removes their temp folders, keeps what finished, exits 143', async () => {
+    const out = join(root, 'out');
+    const child = spawn(process.execPath, [BIN, 'grade', join(root, 'spec.yaml'), join(root, 'subs'), '--out', out, '--sandbox', 'none', '--python', realPython(), '--jobs', '2'], {
+      env: { ...process.env, TMPDIR: join(root, 'tmp'), GITHUB_ACTIONS: '', CI: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Wait until both slow runs are in flight (their pid files exist).
+    const t0 = Date.now();
+    while (readdirSync(join(root, 'pids')).length < 2) {
+      if (Date.now() - t0 > 30_000) throw new Error(`slow runs never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const pids = readdirSync(join(root, 'pids')).map((f) => Number(readFileSync(join(root, 'pids', f), 'utf8')));
+    expect(pids.every(alive)).toBe(true);
+    const sent = Date.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    expect(code).toBe(143);
+    expect(Date.now() - sent).toBeLessThan(10_000); // not the 50 s the runs would take
+    expect(stderr).toMatch(/terminated \(SIGTERM\)/);
+    for (const pid of pids) expect([pid, alive(pid)]).toEqual([pid, false]);
+    expect(readdirSync(join(root, 'tmp'))).toEqual([]); // every run's temp folder is gone
+    // What finished is stored and reported; the killed runs are neither.
+    const stored = readdirSync(join(out, '.tracegrade', 'results', 'sig')).sort();
+    expect(stored).toEqual(['a-fast.json', 'b-fast.json']);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { submissions: { id: string; score: number }[] };
+    expect(results.submissions.map((s) => [s.id, s.score])).toEqual([['a-fast', 1], ['b-fast', 1]]);
+    expect(existsSync(join(out, '.tracegrade', 'lock'))).toBe(false);
+  }, 60_000);
+});
+
+describe('SIGTERM during check (one student run)', () => {
+  test('the run is killed, its temp folder removed, exit 143', async () => {
+    const root = tempDir('tg-sigterm-check-');
+    try {
+      mkdirSync(join(root, 'tmp'));
+      const pidFile = join(root, 'pid');
+      writeTree(root, {
+        'spec.yaml': SPEC,
+        'sub/main.py': `import os, time\nopen(${JSON.stringify(pidFile)}, 'w').write(str(os.getpid()))\ntime.sleep(50)\nprint('done')\n`,
+      });
+      const child = spawn(process.execPath, [BIN, 'check', join(root, 'sub'), '--spec', join(root, 'spec.yaml'), '--sandbox', 'none', '--python', realPython()], {
+        env: { ...process.env, TMPDIR: join(root, 'tmp'), GITHUB_ACTIONS: '', CI: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      const t0 = Date.now();
+      while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') {
+        if (Date.now() - t0 > 30_000) throw new Error('the run never started');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(alive(pid)).toBe(false);
+      expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+    } finally {
+      removeDir(root);
+    }
+  }, 60_000);
+});
+
+describe('one grader per --out', () => {
+  let root: string;
+  beforeAll(() => {
+    root = tempDir('tg-lock-');
+    writeTree(root, { 'spec.yaml': SPEC, 'subs/a/main.py': "print('done')\n" });
+  });
+  afterAll(() => removeDir(root));
+  const grade = (out: string) =>
+    spawnSync(process.execPath, [BIN, 'grade', join(root, 'spec.yaml'), join(root, 'subs'), '--out', out, '--sandbox', 'none', '--python', realPython()], { encoding: 'utf8' });
+
+  test('a live holder is named and nothing is graded', () => {
+    const out = join(root, 'live');
+    mkdirSync(join(out, '.tracegrade'), { recursive: true });
+    const holder = { pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z', command: 'grade' };
+    writeFileSync(join(out, '.tracegrade', 'lock'), JSON.stringify(holder));
+    const r = grade(out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`another tracegrade grade (pid ${process.pid} on ${hostname()}, started 2026-01-01T00:00:00.000Z) is writing to ${out}`);
+    expect(r.stderr).toMatch(/delete .*\.tracegrade\/lock/);
+    expect(existsSync(join(out, 'results.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, '.tracegrade', 'lock'), 'utf8'))).toEqual(holder); // not taken
+  });
+
+  test('a stale lock (its process is gone) is taken over, and released at the end', () => {
+    const out = join(root, 'stale');
+    mkdirSync(join(out, '.tracegrade'), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+    writeFileSync(join(out, '.tracegrade', 'lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), started: 'x', command: 'grade' }));
+    const r = grade(out);
+    expect([r.status, r.stderr]).toEqual([0, expect.any(String)]);
+    expect(existsSync(join(out, 'results.json'))).toBe(true);
+    expect(existsSync(join(out, '.tracegrade', 'lock'))).toBe(false);
+  });
+});

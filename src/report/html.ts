@@ -18,7 +18,7 @@ import { detailPagePaths, HTML_FILE, sectionAnchor, submissionPagePaths, UP_TO_O
 import { page } from './html-page.js';
 import { DEFAULT_HTML_OPTIONS, type HtmlOptions } from './html-run.js';
 import { submissionView } from './html-submission.js';
-import { keyOf, OutputSet, submissionDigest } from './output.js';
+import { keyOf, submissionDigest, writeOutputs } from './output.js';
 import type { ReportContext, Reporter } from './types.js';
 import { studentView } from './visibility.js';
 
@@ -105,11 +105,10 @@ export function renderSubmissionPage(results: Pick<GradeResults, 'tool'>, s: Sub
 export const htmlReporter: Reporter = {
   name: 'html',
   async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
-    const out = await OutputSet.open(ctx.outDir, 'html');
     const subs = results.submissions;
     const v = results.tool.version;
     const digests = subs.map(submissionDigest);
-    try {
+    return writeOutputs(ctx.outDir, 'html', async (out) => {
       const indexKey = keyOf('index', v, results.createdAt, String(results.schemaVersion), ...digests);
       await out.put(HTML_FILE, indexKey, () => renderHtml(results));
       const student = submissionPagePaths(subs);
@@ -121,10 +120,6 @@ export const htmlReporter: Reporter = {
         if (detail[i]) await out.put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
         await out.put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
       }
-    } catch (err) {
-      await out.abort();
-      throw err;
-    }
-    return out.commit();
+    });
   },
 };

@@ -10,8 +10,11 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toolVersion } from '../batch/version.js';
 import type { SubmissionResult } from '../score/types.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -30,8 +33,35 @@ export function submissionDigest(s: SubmissionResult): string {
   return d;
 }
 
+let stamp: string | undefined;
+
+/**
+ * What identifies the renderers themselves: tracegrade's version and the size and mtime of every
+ * file of this folder (src/report or dist/report), so a rebuilt or upgraded tracegrade renders
+ * every page again even when the version number did not change.
+ */
+function rendererStamp(): string {
+  if (stamp === undefined) {
+    const here = dirname(fileURLToPath(import.meta.url));
+    let files: string[] = [];
+    try {
+      files = readdirSync(here).sort();
+    } catch {
+      /* no listing: the version alone */
+    }
+    const h = createHash('sha256').update(toolVersion());
+    for (const f of files) {
+      const st = statSync(join(here, f), { throwIfNoEntry: false });
+      if (st) h.update(`\u0000${f}\u0000${st.size}\u0000${st.mtimeMs}`);
+    }
+    stamp = h.digest('base64url');
+  }
+  return stamp;
+}
+
+/** The key of a file's input: its parts and the renderers' stamp. */
 export function keyOf(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('base64url');
+  return createHash('sha256').update(rendererStamp()).update(parts.join('\u0000')).digest('base64url');
 }
 
 /** fsyncs at once: enough to keep the disk's queue full, few enough for libuv's pool. */
@@ -79,7 +109,7 @@ export class OutputSet {
   kept = 0;
 
   /** Put `rel` (a '/'-separated path under outDir) with the content `render()` makes for input `key`. */
-  async put(rel: string, key: string, render: () => string | Uint8Array): Promise<string> {
+  async put(rel: string, key: string, render: () => string | Uint8Array | Iterable<string>): Promise<string> {
     const file = join(this.outDir, ...rel.split('/'));
     this.files.push(file);
     const prev = this.previous[rel];
@@ -96,7 +126,23 @@ export class OutputSet {
     const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const fh = await open(tmp, 'w', 0o644);
     try {
-      await fh.writeFile(render());
+      const body = render();
+      if (typeof body === 'string' || body instanceof Uint8Array) await fh.writeFile(body);
+      else {
+        // Chunks (results.json a submission at a time): written in ~1 MB pieces, never joined whole.
+        let buf: string[] = [];
+        let size = 0;
+        for (const chunk of body) {
+          buf.push(chunk);
+          size += chunk.length;
+          if (size >= 1 << 20) {
+            await fh.write(buf.join(''));
+            buf = [];
+            size = 0;
+          }
+        }
+        if (buf.length) await fh.write(buf.join(''));
+      }
     } finally {
       await fh.close();
     }
@@ -130,4 +176,16 @@ export class OutputSet {
     await Promise.all(this.pending.map((p) => rm(p.tmp, { force: true })));
     this.pending.length = 0;
   }
+}
+
+/** Open reporter `name`'s set, let `fill` put its files, then commit (or remove the temp files if `fill` fails). */
+export async function writeOutputs(outDir: string, name: string, fill: (out: OutputSet) => Promise<void>): Promise<string[]> {
+  const out = await OutputSet.open(outDir, name);
+  try {
+    await fill(out);
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+  return out.commit();
 }

@@ -94,9 +94,12 @@ function cli(args) {
   const t0 = performance.now();
   const r = TIME ? spawnSync(TIME, ['-v', ...argv], { encoding: 'utf8' }) : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
   const ms = performance.now() - t0;
-  const rss = TIME ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) * 1024 : NaN;
+  const num = (re) => Number(re.exec(r.stderr)?.[1] ?? NaN);
+  const rss = TIME ? num(/Maximum resident set size \(kbytes\): (\d+)/) * 1024 : NaN;
+  // CPU seconds (user + system): what the process itself cost, whatever else loads the machine.
+  const cpuMs = TIME ? (num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/)) * 1000 : NaN;
   if (r.status !== 0) throw new Error(`tracegrade ${args.join(' ')} exited ${r.status}:\n${r.stderr.slice(-2000)}`);
-  return { ms, rss, stderr: r.stderr };
+  return { ms, rss, cpuMs, stderr: r.stderr };
 }
 
 async function openInChromium(file) {
@@ -117,6 +120,7 @@ async function openInChromium(file) {
 printMachine('Reports at scale: whole CLI processes on synthetic results');
 const load0 = os.loadavg();
 console.log(`nproc ${os.cpus().length} · load average ${load0.map((x) => x.toFixed(2)).join(' ')} (1, 5, 15 min) at the start · peak RSS by ${TIME ? '/usr/bin/time -v' : 'n/a (no /usr/bin/time)'}`);
+console.log('\nEach cell: wall time (CPU time of the process, and per submission) · peak RSS.');
 console.log('\n| submissions | results.json | index.html | report (fresh) | report again | grade --resume (finished) | merge 2 shards | Chromium opens index.html |');
 console.log('|---:|---:|---:|---|---|---|---|---:|');
 const rows = [];
@@ -125,7 +129,7 @@ for (const n of sizes) {
   try {
     const b = await build(n, dir);
     const row = { n, resultsBytes: b.bytes };
-    const cell = (m) => (m ? `${fmt(m.ms / 1000, 2)} s · ${fmt(m.rss / MB, 0)} MB · ${fmt((m.ms * 1000) / n / 1000, 2)} ms/sub` : '—');
+    const cell = (m) => (m ? `${fmt(m.ms / 1000, 2)} s (CPU ${fmt(m.cpuMs / 1000, 2)} s, ${fmt(m.cpuMs / n, 2)} ms/sub) · ${fmt(m.rss / MB, 0)} MB` : '—');
     const reporters = ['--reporter', 'json,junit,html,gradescope'];
     if (steps.has('report')) row.report = cli(['report', join(dir, 'results.json'), '--out', join(dir, 'r1'), ...reporters]);
     if (steps.has('report')) row.indexBytes = statSync(join(dir, 'r1', 'index.html')).size;
@@ -143,7 +147,7 @@ for (const n of sizes) {
       `| ${n} | ${fmt(b.bytes / MB, 1)} MB | ${row.indexBytes ? `${fmt(row.indexBytes / MB, 2)} MB` : '—'} | ${cell(row.report)} | ${cell(row.again)} | ${cell(row.resume)}${row.resumeNote ? ` (${row.resumeNote})` : ''} | ${cell(row.merge)} | ${row.open ? `${fmt(row.open.ms, 0)} ms` : '—'} |`,
     );
     if (process.env.BENCH_SCALE_JSON === '1') {
-      const pick = (m) => (m ? { ms: m.ms, rss: m.rss } : undefined);
+      const pick = (m) => (m ? { ms: m.ms, cpuMs: m.cpuMs, rss: m.rss } : undefined);
       console.log(`JSON ${JSON.stringify({ n, resultsBytes: b.bytes, indexBytes: row.indexBytes, report: pick(row.report), again: pick(row.again), resume: pick(row.resume), merge: pick(row.merge), openMs: row.open?.ms })}`);
     }
   } finally {

@@ -77,10 +77,10 @@ async function build(n, dir) {
     const r = scoreSubmission(spec, [syntheticRun(i)], { id: job.id, path: job.submission, gradedAt: '2026-12-01T10:00:00.000Z', durationMs: 2600 });
     results.push(r);
     // As `grade` stores it: the same key, so `--resume` reuses it.
-    await writeStored(join(dir, 'run'), job, await storeKey(job, {}, specCache), r);
+    if (steps.has('resume')) await writeStored(join(dir, 'run'), job, await storeKey(job, {}, specCache), r);
   }
   writeFileSync(join(dir, 'results.json'), stringifyResults(assembleResults(results, { jobs: 2 })));
-  for (const k of [1, 2]) {
+  for (const k of steps.has('merge') ? [1, 2] : []) {
     mkdirSync(join(dir, `shard-${k}`));
     const half = results.filter((_, i) => i % 2 === k - 1);
     writeFileSync(join(dir, `shard-${k}`, 'results.json'), stringifyResults(assembleResults(half, { jobs: 2, shard: { index: k, count: 2 } })));

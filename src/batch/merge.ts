@@ -61,17 +61,18 @@ export function merge(resultsFiles: string[], opts: MergeOptions = {}): GradeRes
     }
   }
 
-  const byKey = new Map<string, { file: string; result: SubmissionResult; text: string }>();
+  // Keyed by spec and id; a repeat is compared in full only when it occurs (no second copy of
+  // every result as text: a merge holds the results once).
+  const byKey = new Map<string, { file: string; result: SubmissionResult }>();
   for (const { file, results } of inputs) {
     for (const s of results.submissions) {
       const key = `${s.spec}\0${s.id}`;
-      const text = JSON.stringify(s);
       const prev = byKey.get(key);
       if (prev) {
-        if (prev.text === text) continue; // The same file given twice.
+        if (JSON.stringify(prev.result) === JSON.stringify(s)) continue; // The same file given twice.
         throw new MergeError(`submission "${s.id}" of spec "${s.spec}" is in both ${prev.file} and ${file} with different results — were the shards planned from different checkouts?`);
       }
-      byKey.set(key, { file, result: s, text });
+      byKey.set(key, { file, result: s });
     }
   }
   const jobsUsed = inputs.map((i) => i.results.jobs).filter((j): j is number => typeof j === 'number');

@@ -9,7 +9,8 @@
 import { join } from 'node:path';
 import { checkEarned, submissionCredit } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
-import { WriteBatch, writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from './atomic.js';
+import { keyOf, submissionDigest, writeOutputs } from './output.js';
 import { excerptText, pts, runEnd, runOf, secsProse, slug, visible } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 
@@ -122,25 +123,26 @@ export const gradescopeReporter: Reporter = {
   async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
     const groups = bySubmission(results.submissions);
     if (groups.length === 0) return [];
+    const doc = (g: SubmissionResult[]) => JSON.stringify(toGradescope(g), null, 2) + '\n';
     if (groups.length === 1) {
+      // Gradescope's own path (/autograder/results/results.json) is written as is, every time.
       const file = ctx.gradescopePath ?? join(ctx.outDir, 'gradescope', 'results.json');
-      await writeFileAtomic(file, JSON.stringify(toGradescope(groups[0]!), null, 2) + '\n');
+      await writeFileAtomic(file, doc(groups[0]!));
       return [file];
     }
-    const batch = new WriteBatch(); // a full disk loses no page silently
     const used = new Set<string>();
     // `<id>.json` when the id names one student; the bundled layout reuses ids across specs
     // (every assignment has a `reference`), so then `<spec>/<id>.json`.
     const idCount = new Map<string, number>();
     for (const g of groups) idCount.set(g[0]!.id, (idCount.get(g[0]!.id) ?? 0) + 1);
-    for (const g of groups) {
-      const id = g[0]!.id;
-      let name = idCount.get(id)! > 1 ? join(slug([...new Set(g.map((s) => s.spec))].join('+')), slug(id)) : slug(id);
-      while (used.has(name)) name += '_';
-      used.add(name);
-      const file = join(ctx.outDir, 'gradescope', `${name}.json`);
-      await batch.write(file, JSON.stringify(toGradescope(g), null, 2) + '\n');
-    }
-    return batch.done();
+    return writeOutputs(ctx.outDir, 'gradescope', async (out) => {
+      for (const g of groups) {
+        const id = g[0]!.id;
+        let name = idCount.get(id)! > 1 ? `${slug([...new Set(g.map((s) => s.spec))].join('+'))}/${slug(id)}` : slug(id);
+        while (used.has(name)) name += '_';
+        used.add(name);
+        await out.tryPut(`gradescope/${name}.json`, keyOf('gradescope', ...g.map(submissionDigest)), () => doc(g));
+      }
+    });
   },
 };

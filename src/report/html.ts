@@ -18,9 +18,7 @@ import { detailPagePaths, HTML_FILE, sectionAnchor, submissionPagePaths, UP_TO_O
 import { page } from './html-page.js';
 import { DEFAULT_HTML_OPTIONS, type HtmlOptions } from './html-run.js';
 import { submissionView } from './html-submission.js';
-import { keyOf, OutputSet, submissionDigest } from './output.js';
-import { PartialWriteError, writeReason, type WriteFailure } from './atomic.js';
-import { join } from 'node:path';
+import { keyOf, submissionDigest, writeOutputs } from './output.js';
 import type { ReportContext, Reporter } from './types.js';
 import { studentView } from './visibility.js';
 
@@ -111,39 +109,26 @@ export function renderSubmissionPage(results: Pick<GradeResults, 'tool'>, s: Sub
 export const htmlReporter: Reporter = {
   name: 'html',
   async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
-    const out = await OutputSet.open(ctx.outDir, 'html');
     const subs = results.submissions;
     const v = results.tool.version;
     const digests = subs.map(submissionDigest);
     // Pages first, so index.html links only to pages that exist; a failed page is reported, not fatal.
-    const failures: WriteFailure[] = [];
-    const missing = new Set<string>();
-    const put = async (rel: string, key: string, render: () => string): Promise<void> => {
-      try {
-        await out.put(rel, key, render);
-      } catch (err) {
-        failures.push({ file: join(ctx.outDir, ...rel.split('/')), reason: writeReason(err) });
-        missing.add(rel);
+    return writeOutputs(ctx.outDir, 'html', async (out) => {
+      const missing = new Set<string>();
+      const put = async (rel: string, key: string, render: () => string) => {
+        if (!(await out.tryPut(rel, key, render))) missing.add(rel);
+      };
+      const student = submissionPagePaths(subs);
+      const detail = subs.length > 1 ? detailPagePaths(subs) : [];
+      const reveal = ctx.revealAfterDue === true;
+      for (const [i, s] of subs.entries()) {
+        // Relative from detail/<spec>/ to submissions/<spec>/.
+        const studentHref = `${UP_TO_OUT}${student[i]!}`;
+        if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
+        await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
       }
-    };
-    const student = submissionPagePaths(subs);
-    const detail = subs.length > 1 ? detailPagePaths(subs) : [];
-    const reveal = ctx.revealAfterDue === true;
-    for (const [i, s] of subs.entries()) {
-      // Relative from detail/<spec>/ to submissions/<spec>/.
-      const studentHref = `${UP_TO_OUT}${student[i]!}`;
-      if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
-      await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
-    }
-    const indexKey = keyOf('index', v, results.createdAt, String(results.schemaVersion), [...missing].sort().join(','), ...digests);
-    await put(HTML_FILE, indexKey, () => renderHtml(results, { missingPages: missing }));
-    let files: string[];
-    try {
-      files = await out.commit();
-    } catch (err) {
-      throw new PartialWriteError([], [...failures, { file: ctx.outDir, reason: writeReason(err) }]);
-    }
-    if (failures.length) throw new PartialWriteError(files, failures);
-    return files;
+      const indexKey = keyOf('index', v, results.createdAt, String(results.schemaVersion), [...missing].sort().join(','), ...digests);
+      await put(HTML_FILE, indexKey, () => renderHtml(results, { missingPages: missing }));
+    });
   },
 };

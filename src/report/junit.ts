@@ -5,12 +5,11 @@
  * properties (the schema allows no properties on a testcase) and in the failure message.
  */
 
-import { join } from 'node:path';
 import { tamperReason } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import type { RunRecord } from '../trace/types.js';
-import { writeFileAtomic } from './atomic.js';
 import { defuseLine } from './ci-log.js';
+import { keyOf, submissionDigest, writeOutputs } from './output.js';
 import { excerptText, pts, relPath, runEnd, runOf, secondsDot, secs, showLine, visible } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 
@@ -196,8 +195,10 @@ export function renderJunit(results: GradeResults, cwd = process.cwd()): string 
 export const junitReporter: Reporter = {
   name: 'junit',
   async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
-    const file = join(ctx.outDir, JUNIT_FILE);
-    await writeFileAtomic(file, renderJunit(results, ctx.cwd ?? process.cwd()));
-    return [file];
+    // Rendered and written only when the results changed (see output.ts).
+    const cwd = ctx.cwd ?? process.cwd();
+    const { submissions, ...header } = results;
+    const key = keyOf('junit', cwd, JSON.stringify(header), ...submissions.map(submissionDigest));
+    return writeOutputs(ctx.outDir, 'junit', (out) => out.put(JUNIT_FILE, key, () => renderJunit(results, cwd)).then(() => undefined));
   },
 };

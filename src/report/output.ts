@@ -10,10 +10,13 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toolVersion } from '../batch/version.js';
 import type { SubmissionResult } from '../score/types.js';
-import { writeFileAtomic } from './atomic.js';
+import { PartialWriteError, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
 
 interface Entry {
   key: string;
@@ -30,8 +33,35 @@ export function submissionDigest(s: SubmissionResult): string {
   return d;
 }
 
+let stamp: string | undefined;
+
+/**
+ * What identifies the renderers themselves: tracegrade's version and the size and mtime of every
+ * file of this folder (src/report or dist/report), so a rebuilt or upgraded tracegrade renders
+ * every page again even when the version number did not change.
+ */
+function rendererStamp(): string {
+  if (stamp === undefined) {
+    const here = dirname(fileURLToPath(import.meta.url));
+    let files: string[] = [];
+    try {
+      files = readdirSync(here).sort();
+    } catch {
+      /* no listing: the version alone */
+    }
+    const h = createHash('sha256').update(toolVersion());
+    for (const f of files) {
+      const st = statSync(join(here, f), { throwIfNoEntry: false });
+      if (st) h.update(`\u0000${f}\u0000${st.size}\u0000${st.mtimeMs}`);
+    }
+    stamp = h.digest('base64url');
+  }
+  return stamp;
+}
+
+/** The key of a file's input: its parts and the renderers' stamp. */
 export function keyOf(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('base64url');
+  return createHash('sha256').update(rendererStamp()).update(parts.join('\u0000')).digest('base64url');
 }
 
 /** fsyncs at once: enough to keep the disk's queue full, few enough for libuv's pool. */
@@ -79,7 +109,7 @@ export class OutputSet {
   kept = 0;
 
   /** Put `rel` (a '/'-separated path under outDir) with the content `render()` makes for input `key`. */
-  async put(rel: string, key: string, render: () => string | Uint8Array): Promise<string> {
+  async put(rel: string, key: string, render: () => string | Uint8Array | Iterable<string>): Promise<string> {
     const file = join(this.outDir, ...rel.split('/'));
     const prev = this.previous[rel];
     if (prev && prev.key === key) {
@@ -97,7 +127,23 @@ export class OutputSet {
     try {
       const fh = await open(tmp, 'w', 0o644);
       try {
-        await fh.writeFile(render());
+        const body = render();
+        if (typeof body === 'string' || body instanceof Uint8Array) await fh.writeFile(body);
+        else {
+          // Chunks (results.json a submission at a time): written in ~1 MB pieces, never joined whole.
+          let buf: string[] = [];
+          let size = 0;
+          for (const chunk of body) {
+            buf.push(chunk);
+            size += chunk.length;
+            if (size >= 1 << 20) {
+              await fh.write(buf.join(''));
+              buf = [];
+              size = 0;
+            }
+          }
+          if (buf.length) await fh.write(buf.join(''));
+        }
       } finally {
         await fh.close();
       }
@@ -109,6 +155,20 @@ export class OutputSet {
     this.pending.push({ tmp, file, rel, key });
     this.files.push(file);
     return file;
+  }
+
+  /** Files that could not be written by `tryPut`, with why. */
+  readonly failures: WriteFailure[] = [];
+
+  /** `put`, but a failure is recorded (and false returned) instead of thrown: a full disk loses no other file silently. */
+  async tryPut(rel: string, key: string, render: () => string | Uint8Array | Iterable<string>): Promise<boolean> {
+    try {
+      await this.put(rel, key, render);
+      return true;
+    } catch (err) {
+      this.failures.push({ file: join(this.outDir, ...rel.split('/')), reason: writeReason(err) });
+      return false;
+    }
   }
 
   /** Make every file durable and visible: fsync them all, rename them into place, fsync each folder once, save the manifest. */
@@ -137,4 +197,23 @@ export class OutputSet {
     await Promise.all(this.pending.map((p) => rm(p.tmp, { force: true })));
     this.pending.length = 0;
   }
+}
+
+/** Open reporter `name`'s set, let `fill` put its files, then commit (or remove the temp files if `fill` fails). */
+export async function writeOutputs(outDir: string, name: string, fill: (out: OutputSet) => Promise<void>): Promise<string[]> {
+  const out = await OutputSet.open(outDir, name);
+  try {
+    await fill(out);
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+  let files: string[];
+  try {
+    files = await out.commit();
+  } catch (err) {
+    throw new PartialWriteError([], [...out.failures, { file: outDir, reason: writeReason(err) }]);
+  }
+  if (out.failures.length) throw new PartialWriteError(files, out.failures);
+  return files;
 }

@@ -8,6 +8,7 @@
  * is not doing work of its own, so `await task1` right after `create_task` is not concurrency.
  */
 
+import { citeError, exceptionSite } from './traceback.js';
 import type { TaskRule } from '../spec/types.js';
 import type { RunRecord, TaskEvent } from '../trace/types.js';
 import type { CheckOutcome, FailureCategory, LineRef, TimeWindow } from './types.js';
@@ -81,8 +82,8 @@ export function whyNoTasks(run: RunRecord): { text: string; lines: LineRef[] } {
         : '';
       return {
         text:
-          `no asyncio task ran: the program ${how} after ${fmtDuration(run.wallMs)}${extra}, stopped by ${cite(trace, e)}, before any task started.${before} ` +
-          `Fix that error first (its traceback on stderr names the line).${tip}`,
+          `no asyncio task ran: the program ${how} after ${fmtDuration(run.wallMs)}${extra}, stopped by ${citeError(trace, e)}, before any task started.${before} ` +
+          `Fix that error first${exceptionSite(trace, e) ? '' : ' (its traceback on stderr names the line)'}.${tip}`,
         lines: [{ index: e, tMs: trace[e]!.tMs, text: trace[e]!.text, stream: 'stderr', role: 'context', note: 'the error that stopped the program' }],
       };
     }

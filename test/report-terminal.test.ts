@@ -73,7 +73,7 @@ describe('trace excerpt', () => {
     const s = lateDone();
     const c = s.checks.find((x) => x.id === 'done-around-eight')!;
     const text = excerptText(s.runs[0]!, c.lines);
-    expect(text).toMatch(/ {3}2\.32s │ 9\n {3}2\.57s │ done fetching {3}← offending: expected before '8'/);
+    expect(text).toMatch(/ {3}11 {4}2\.32s │ 9\n {3}12 {4}2\.57s │ done fetching {3}← offending: expected before '8'/);
   });
 });
 
@@ -83,7 +83,7 @@ describe('renderSubmission', () => {
     expect(out).toMatch(/✗ "done fetching" lands between 7 and 8 +0\/2/);
     expect(out).toContain("'done fetching' came at 2.57 s, after '9' at 2.32 s");
     expect(out).toMatch(/hint: Run fetch_data and print_numbers as tasks/);
-    expect(out).toMatch(/ 2\.32s │ 9\n +2\.57s │ done fetching +← offending: expected before '8'/);
+    expect(out).toMatch(/ 11 +2\.32s │ 9\n +12 +2\.57s │ done fetching +← offending: expected before '8'/);
     expect(out).toMatch(/✓ Prints "start fetching" first +1\/1/);
     expect(out).toMatch(/○ The fetched value is printed right after "done fetching" +0\/1/);
     expect(out).toMatch(/Score 9\/13 \(69\.2%\) +6 passed, 2 failed, 1 skipped\n$/);

@@ -5,6 +5,7 @@ import type { CheckOutcome, LineRef } from './types.js';
 import { failed, passed, ref, type Ctx } from './common.js';
 import { cite, fmtDuration, plural } from './format.js';
 import { listLines } from './explain/index.js';
+import { citeError } from './traceback.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 
@@ -40,7 +41,7 @@ function stderrEvidence(ctx: Ctx): { text: string; lines: LineRef[] } {
   const exc = err.filter((i) => EXCEPTION_LINE.test(trace[i]!.text.trim()));
   if (exc.length > 0) {
     const e = exc[exc.length - 1]!;
-    return { text: `; the error is ${cite(trace, e)}`, lines: [ref(trace, e, 'context', 'the error')] };
+    return { text: `; the error is ${citeError(trace, e)}`, lines: [ref(trace, e, 'context', 'the error')] };
   }
   const last = err[err.length - 1]!;
   return { text: `; the last stderr line is ${cite(trace, last)}`, lines: [ref(trace, last, 'context', 'last stderr line')] };
@@ -92,6 +93,6 @@ export function evalStderrClean(ctx: Ctx, _body: Body<'stderr_clean'>): CheckOut
   const key = exc.length > 0 ? exc[exc.length - 1]! : last;
   if (!lines.some((l) => l.index === key)) lines.push(ref(trace, key, 'offending', exc.length > 0 ? 'the error' : 'last stderr line'));
   else if (exc.length > 0) lines.find((l) => l.index === key)!.note = 'the error';
-  const tail = exc.length > 0 && err.length > 1 ? `; the error is ${cite(trace, key)}` : err.length > 3 ? `; the last is ${cite(trace, last)}` : '';
+  const tail = exc.length > 0 && err.length > 1 ? `; the error is ${citeError(trace, key)}` : err.length > 3 ? `; the last is ${cite(trace, last)}` : '';
   return failed(ctx, 'violated', `expected nothing on stderr; it printed ${plural(err.length, 'line')}: ${listLines(ctx, err)}${tail}`, 0, lines);
 }

@@ -1,8 +1,8 @@
 /** Help texts: one per command, each with an example (kept in step with docs/cli.md). */
 
 export const EXIT_CODES = `Exit codes:
-  0  ok (grade: grading completed, whatever the scores)
-  1  check: a visible check did not pass
+  0  ok (grade: grading completed and every --fail-under threshold was met)
+  1  check: a visible check did not pass; grade: a --fail-under threshold was not met
   2  bad usage, invalid spec, or a setup that cannot run what was asked
      (python3 missing, --require-sandbox not available)
   3  internal error in tracegrade (set TRACEGRADE_DEBUG=1 for the stack trace)
@@ -33,7 +33,9 @@ ${EXIT_CODES}
 
 Docs: docs/cli.md (commands), docs/spec-language.md (specs).`;
 
-const RUN_OPTIONS = `  --sandbox LEVEL       auto (default: strongest available) | bwrap | rlimit | none
+const RUN_OPTIONS = `  --config FILE         the config file to use (default: the nearest tracegrade.config.{json,yaml,mjs}
+                        or package.json "tracegrade" key, upward from here; flags override it)
+  --sandbox LEVEL       auto (default: strongest available) | bwrap | rlimit | none
   --require-sandbox LEVEL
                         fail (exit 2) unless at least LEVEL is available: bwrap | rlimit | none
   --accept-no-isolation as root, allow a level weaker than bwrap (rlimit, none): the network and
@@ -67,15 +69,25 @@ Options:
                         (submissions/<spec>/<id>.html) also show after_due_date and
                         after_published checks; hidden ones never appear there
                         (index.html always shows every check)
+  -t, --check PATTERN   grade only the checks whose id or title contains PATTERN
+                        (or matches /regex/); the checks they require run too
+  --failed              re-grade only the submissions below full marks in --out's
+                        results.json; the others' results are kept
+  --fail-under N|N%     CI gate: exit 1 when a submission scores under N points (or N %)
+  --fail-under-mean N|N%
+                        CI gate: exit 1 when the class mean is under N points (or N %)
 ${RUN_OPTIONS}
   -h, --help            show this help
 
-Exits 0 when grading completed, whatever the scores.
+Exits 0 when grading completed, whatever the scores — unless a --fail-under
+threshold is not met: then 1, after every report is written.
 
 Examples:
   tracegrade grade specs/ submissions/ --out reports/
   tracegrade grade specs/fetch-and-count.yaml class/ --jobs 2 --resume
-  tracegrade grade specs/ submissions/ --shard 1/4 --out shard-1/`,
+  tracegrade grade specs/ submissions/ --shard 1/4 --out shard-1/
+  tracegrade grade specs/ submissions/ --fail-under 60% --fail-under-mean 80%
+  tracegrade grade specs/ submissions/ --failed -t counts`,
 
   check: `Usage: tracegrade check <submission> [--spec SPEC] [options]
 
@@ -87,14 +99,20 @@ or its parent folder (submissions/<spec-name>/<you>/), else the only spec there.
 
 Options:
   --spec FILE           the spec to check against
+  -t, --check PATTERN   only the checks whose id or title contains PATTERN (or
+                        matches /regex/); the checks they require run too
+  -w, --watch           re-check on every save, showing what changed since the last
+                        run (q or Ctrl-C quits, Enter re-runs)
 ${RUN_OPTIONS}
   -h, --help            show this help
 
-Exits 0 when every visible check passes, 1 otherwise, 2 when it cannot check at all.
+Exits 0 when every visible check passes, 1 otherwise, 2 when it cannot check at all
+(--watch: the last run's code when you quit).
 
 Examples:
   tracegrade check .  --spec specs/fetch-and-count.yaml
-  tracegrade check submissions/fetch-and-count/alice`,
+  tracegrade check submissions/fetch-and-count/alice
+  tracegrade check . --watch -t done`,
 
   validate: `Usage: tracegrade validate <spec…>
 

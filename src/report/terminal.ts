@@ -97,10 +97,11 @@ function renderExcerpt(s: SubmissionResult, c: CheckResult, p: Palette, width: n
   if (s.runs.length > 1) lines.push(p.dim(`      run ${(c.run ?? 0) + 1} of ${s.runs.length}:`));
   for (const row of rows) {
     if (row.index < 0) {
-      lines.push(p.dim('           ⋮'));
+      lines.push(p.dim('                ⋮'));
       continue;
     }
-    const margin = secs(row.tMs).padStart(9);
+    // The trace line number first: explanations cite lines as "line 8" of this trace.
+    const margin = `${String(row.index + 1).padStart(5)} ${secs(row.tMs).padStart(8)}`;
     const err = row.stream === 'stderr' ? p.yellow('[stderr] ') : '';
     const bad = row.refs.some((r) => r.role === 'offending');
     const near = row.refs.some((r) => r.role === 'near-miss');

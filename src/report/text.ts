@@ -163,8 +163,9 @@ export function excerptText(run: RunRecord, refs: LineRef[], opts: { width?: num
   const rows = traceExcerpt(run, refs, { maxRows: opts.maxRows });
   return rows
     .map((row) => {
-      if (row.index < 0) return '        ⋮';
-      const t = secs(row.tMs).padStart(8);
+      if (row.index < 0) return '              ⋮';
+      // Trace line number, then time: explanations cite lines as "line 8" of this trace.
+      const t = `${String(row.index + 1).padStart(5)} ${secs(row.tMs).padStart(8)}`;
       const err = row.stream === 'stderr' ? '[stderr] ' : '';
       const label = row.refs.map(refLabel).filter(Boolean).join('; ');
       // These bodies (JUnit, Gradescope) end up printed in CI logs by other tools: defuse commands.

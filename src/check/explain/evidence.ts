@@ -42,7 +42,7 @@ export interface Block {
 export type NoTaskCause =
   | { kind: 'not-run'; error: string }
   | { kind: 'timeout'; wallMs: number; detail?: string; used: string }
-  | { kind: 'stopped'; how: string; wallMs: number; extra: string; used: string; error?: { text: string; cite: string } }
+  | { kind: 'stopped'; how: string; wallMs: number; extra: string; used: string; error?: { text: string; cite: string; sited?: boolean } }
   | { kind: 'without-loop'; used: string; threads: boolean }
   | { kind: 'no-loop' }
   | { kind: 'silent'; wallMs: number }

@@ -23,7 +23,7 @@ export function renderNoTasks(c: NoTaskCause): string {
       const tip = /no running event loop/.test(c.error.text)
         ? ' asyncio.create_task only works while the event loop runs: call it inside main(), which asyncio.run(main()) starts — not at module level or in a plain def.'
         : '';
-      return `${head}, stopped by ${c.error.cite}, before any task started.${before(c.used)} Fix that error first (its traceback on stderr names the line).${tip}`;
+      return `${head}, stopped by ${c.error.cite}, before any task started.${before(c.used)} Fix that error first${c.error.sited ? '' : ' (its traceback on stderr names the line)'}.${tip}`;
     }
     case 'without-loop':
       return (

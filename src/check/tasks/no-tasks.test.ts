@@ -55,7 +55,7 @@ describe('why no asyncio task ran', () => {
     const why = whyNoTasks(r);
     expect(why.text).toBe(
       "no asyncio task ran: the program exited with code 1 after 175 ms, stopped by 'RuntimeError: no running event loop' at 0.15 s (line 3, stderr), " +
-        'before any task started. Fix that error first (its traceback on stderr names the line). ' +
+        'raised at main.py:17, before any task started. Fix that error first. ' +
         'asyncio.create_task only works while the event loop runs: call it inside main(), which asyncio.run(main()) starts — not at module level or in a plain def.',
     );
     expect(why.lines).toEqual([expect.objectContaining({ index: 2, stream: 'stderr', role: 'context' })]);

@@ -5,6 +5,7 @@
  * killed before its end record) only the trace and the exit are used.
  */
 
+import { citeError, exceptionSite } from '../traceback.js';
 import type { RunRecord } from '../../trace/types.js';
 import type { LineRef } from '../types.js';
 import type { NoTaskCause } from '../explain/evidence.js';
@@ -38,7 +39,7 @@ export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRe
       const e = err[err.length - 1]!;
       const l = trace[e]!;
       return {
-        cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used, error: { text: l.text, cite: cite(trace, e) } },
+        cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used, error: { text: l.text, cite: citeError(trace, e), sited: exceptionSite(trace, e) !== undefined } },
         lines: [{ index: e, tMs: l.tMs, text: l.text, stream: 'stderr', role: 'context', note: 'the error that stopped the program' }],
       };
     }

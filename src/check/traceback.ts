@@ -1,0 +1,69 @@
+/**
+ * Where an exception was raised in the student's own code, from the traceback (Python) or
+ * stack (Node) captured on stderr: "main.py:17". Trace line numbers ("line 8, stderr") only
+ * say where the message sits in the run's output; this is the line to open in the editor.
+ * The submission's files are those under the run's work dir (`/work/` in bwrap, or
+ * `…/tracegrade-run-XXXX/work/` outside it): the interpreter's library, tracegrade's runtime
+ * (`/opt/tracegrade`, runtime/) and `node:internal` frames are never cited. PURE.
+ */
+
+import type { TraceLine } from '../trace/types.js';
+import { cite } from './format.js';
+
+/** A path inside the work dir → its path relative to the submission; else undefined. */
+export function ownPath(path: string): string | undefined {
+  const p = path.replace(/^file:\/\//, '');
+  const m = /^\/work\/(.+)$/.exec(p) ?? /[\\/]tracegrade-run-[^\\/]+[\\/]work[\\/](.+)$/.exec(p);
+  return m ? m[1]!.replace(/\\/g, '/') : undefined;
+}
+
+const PY_FRAME = /^\s*File "(.+)", line (\d+)(?:, in (.+))?\s*$/;
+const NODE_FRAME = /^\s+at (?:(.+?) \()?(.+?):(\d+):\d+\)?\s*$/;
+/** Node's header of an uncaught error: "/work/main.js:3" before the source line and caret. */
+const NODE_HEADER = /^(\/.+|file:\/\/.+):(\d+)\s*$/;
+
+export interface Site {
+  file: string;
+  line: number;
+  /** The function, when the frame names it ("helper", "<module>"). */
+  fn?: string;
+}
+
+/** The student's own frame that raised the exception on stderr line `index`, if the trace shows one. */
+export function exceptionSite(trace: TraceLine[], index: number): Site | undefined {
+  const err = (i: number): string | undefined => (trace[i]?.stream === 'stderr' ? trace[i]!.text : undefined);
+  // Node: the stack follows the message, innermost frame first.
+  for (let i = index + 1; err(i) !== undefined && /^\s+at /.test(err(i)!); i++) {
+    const m = NODE_FRAME.exec(err(i)!);
+    const file = m ? ownPath(m[2]!) : undefined;
+    if (file) return { file, line: Number(m![3]), ...(m![1] ? { fn: m![1] } : {}) };
+  }
+  // Python: the frames precede the message, innermost last; a SyntaxError has one frame.
+  // Node's uncaught-error header also precedes it. Stop at the previous message.
+  for (let i = index - 1; err(i) !== undefined; i--) {
+    const t = err(i)!;
+    const py = PY_FRAME.exec(t);
+    if (py) {
+      const file = ownPath(py[1]!);
+      if (file) return { file, line: Number(py[2]), ...(py[3] && py[3] !== '<module>' ? { fn: py[3] } : {}) };
+      continue;
+    }
+    const node = NODE_HEADER.exec(t);
+    if (node && ownPath(node[1]!)) return { file: ownPath(node[1]!)!, line: Number(node[2]) };
+    if (/^Traceback \(most recent call last\)|^During handling|^The above exception/.test(t)) break;
+    // Source excerpts and carets are indented; an unindented line is another message.
+    if (!/^\s/.test(t) && t.trim() !== '') break;
+  }
+  return undefined;
+}
+
+/** "main.py:17 (in helper)" */
+export function describeSite(s: Site): string {
+  return `${s.file}:${s.line}${s.fn ? ` (in ${s.fn})` : ''}`;
+}
+
+/** cite() for an exception line, with where the student's code raised it: "… (line 20, stderr), raised at main.py:10 (in helper)". */
+export function citeError(trace: TraceLine[], index: number): string {
+  const site = exceptionSite(trace, index);
+  return `${cite(trace, index)}${site ? `, raised at ${describeSite(site)}` : ''}`;
+}

@@ -1,3 +1,6 @@
+// In-process (runSubmission, not the CLI); bench/cli-virtual-vs-real.js measures the same at the
+// command line, as a user runs it, against the issue-15 target (≥ 30×).
+//
 // Virtual vs real clock: grades every bundled fetch-and-count submission once per clock mode,
 // one at a time (the same runner, sandbox and checks; only the clock differs), and prints the
 // wall time per mode, the ratio, and whether each submission got the same verdicts in both.

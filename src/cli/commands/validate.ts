@@ -5,7 +5,10 @@ import { relative, resolve } from 'node:path';
 import { sortDiagnostics } from '../../spec/diagnostic.js';
 import type { Spec } from '../../spec/types.js';
 import { parseCommand } from '../args.js';
-import { formatDiagnostic, validateSpecFiles, type FileDiagnostics } from '../deps.js';
+// Straight from spec/, not through ../deps.js: deps loads the runner (execa), batch and reports,
+// ~100 ms of a `validate` that needs none of them.
+import { formatDiagnostic } from '../../spec/diagnostic.js';
+import { validateSpecFiles, type FileDiagnostics } from '../../spec/validate.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 

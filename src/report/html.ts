@@ -18,6 +18,7 @@ import { detailPagePaths, HTML_FILE, sectionAnchor, submissionPagePaths, UP_TO_O
 import { page } from './html-page.js';
 import { DEFAULT_HTML_OPTIONS, type HtmlOptions } from './html-run.js';
 import { submissionView } from './html-submission.js';
+import { join, relative, sep } from 'node:path';
 import { keyOf, submissionDigest, writeOutputs } from './output.js';
 import type { ReportContext, Reporter } from './types.js';
 import { studentView } from './visibility.js';
@@ -115,8 +116,8 @@ export const htmlReporter: Reporter = {
     // Pages first, so index.html links only to pages that exist; a failed page is reported, not fatal.
     return writeOutputs(ctx.outDir, 'html', async (out) => {
       const missing = new Set<string>();
-      const put = async (rel: string, key: string, render: () => string) => {
-        if (!(await out.tryPut(rel, key, render))) missing.add(rel);
+      const put = async (rel: string, key: string, render: () => string, first = false) => {
+        if (!(await out.tryPut(rel, key, render, { first }))) missing.add(join(ctx.outDir, ...rel.split('/')));
       };
       const student = submissionPagePaths(subs);
       const detail = subs.length > 1 ? detailPagePaths(subs) : [];
@@ -127,8 +128,11 @@ export const htmlReporter: Reporter = {
         if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
         await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
       }
+      // Pages land before index.html is rendered: it links only to those that did.
+      await out.commit();
+      for (const f of out.failures) missing.add(f.file);
       const indexKey = keyOf('index', v, results.createdAt, String(results.schemaVersion), [...missing].sort().join(','), ...digests);
-      await put(HTML_FILE, indexKey, () => renderHtml(results, { missingPages: missing }));
+      await put(HTML_FILE, indexKey, () => renderHtml(results, { missingPages: new Set([...missing].map((f) => relative(ctx.outDir, f).split(sep).join('/'))) }), true);
     });
   },
 };

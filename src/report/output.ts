@@ -109,7 +109,8 @@ export class OutputSet {
   kept = 0;
 
   /** Put `rel` (a '/'-separated path under outDir) with the content `render()` makes for input `key`. */
-  async put(rel: string, key: string, render: () => string | Uint8Array | Iterable<string>): Promise<string> {
+  async put(rel: string, key: string, render: () => string | Uint8Array | Iterable<string>, opts: { first?: boolean } = {}): Promise<string> {
+    const listed = (file: string) => (opts.first ? this.files.unshift(file) : this.files.push(file));
     const file = join(this.outDir, ...rel.split('/'));
     const prev = this.previous[rel];
     if (prev && prev.key === key) {
@@ -117,7 +118,7 @@ export class OutputSet {
       if (st && st.size === prev.size && st.mtimeMs === prev.mtimeMs) {
         this.next[rel] = prev;
         this.kept++;
-        this.files.push(file);
+        listed(file);
         return file;
       }
     }
@@ -137,12 +138,12 @@ export class OutputSet {
             buf.push(chunk);
             size += chunk.length;
             if (size >= 1 << 20) {
-              await fh.write(buf.join(''));
+              await fh.writeFile(buf.join(''));
               buf = [];
               size = 0;
             }
           }
-          if (buf.length) await fh.write(buf.join(''));
+          if (buf.length) await fh.writeFile(buf.join(''));
         }
       } finally {
         await fh.close();
@@ -153,7 +154,7 @@ export class OutputSet {
       throw err;
     }
     this.pending.push({ tmp, file, rel, key });
-    this.files.push(file);
+    listed(file);
     return file;
   }
 
@@ -161,9 +162,9 @@ export class OutputSet {
   readonly failures: WriteFailure[] = [];
 
   /** `put`, but a failure is recorded (and false returned) instead of thrown: a full disk loses no other file silently. */
-  async tryPut(rel: string, key: string, render: () => string | Uint8Array | Iterable<string>): Promise<boolean> {
+  async tryPut(rel: string, key: string, render: () => string | Uint8Array | Iterable<string>, opts: { first?: boolean } = {}): Promise<boolean> {
     try {
-      await this.put(rel, key, render);
+      await this.put(rel, key, render, opts);
       return true;
     } catch (err) {
       this.failures.push({ file: join(this.outDir, ...rel.split('/')), reason: writeReason(err) });
@@ -173,23 +174,38 @@ export class OutputSet {
 
   /** Make every file durable and visible: fsync them all, rename them into place, fsync each folder once, save the manifest. */
   async commit(): Promise<string[]> {
-    try {
-      await each(this.pending, (p) => fsyncPath(p.tmp));
-      for (const p of this.pending) await rename(p.tmp, p.file);
-    } catch (err) {
-      await this.abort();
-      throw err;
+    // File by file: one that cannot be made durable (a full disk, a folder in its way) is
+    // recorded in `failures` and left out; the others still land.
+    const done: typeof this.pending = [];
+    const failed = new Set<string>();
+    const fail = async (p: (typeof this.pending)[number], err: unknown) => {
+      failed.add(p.file);
+      this.failures.push({ file: p.file, reason: writeReason(err) });
+      await rm(p.tmp, { force: true });
+    };
+    await each(this.pending, (p) => fsyncPath(p.tmp).catch((err) => fail(p, err)));
+    for (const p of this.pending) {
+      if (failed.has(p.file)) continue;
+      try {
+        await rename(p.tmp, p.file);
+        done.push(p);
+      } catch (err) {
+        await fail(p, err);
+      }
     }
-    const dirs = [...new Set(this.pending.map((p) => dirname(p.file)))];
+    this.pending.length = 0;
+    if (failed.size) this.files.splice(0, this.files.length, ...this.files.filter((f) => !failed.has(f)));
+    const dirs = [...new Set(done.map((p) => dirname(p.file)))];
     // A folder cannot be opened for fsync on every platform (Windows): the files are synced already.
     await each(dirs, (d) => fsyncPath(d).catch(() => undefined));
-    await each(this.pending, async (p) => {
+    await each(done, async (p) => {
       const st = await stat(p.file);
       this.next[p.rel] = { key: p.key, size: st.size, mtimeMs: st.mtimeMs };
     });
-    this.pending.length = 0;
-    await writeFileAtomic(this.manifest, JSON.stringify(this.next) + '\n');
-    return this.files;
+    // The manifest only saves work next time: when it cannot be written, drop it (every file is
+    // then rewritten next time) rather than fail a reporter whose files are in place.
+    await writeFileAtomic(this.manifest, JSON.stringify(this.next) + '\n').catch(() => rm(this.manifest, { force: true }).catch(() => undefined));
+    return [...this.files];
   }
 
   /** Remove the temp files of a set that will not be committed. */
@@ -208,12 +224,7 @@ export async function writeOutputs(outDir: string, name: string, fill: (out: Out
     await out.abort();
     throw err;
   }
-  let files: string[];
-  try {
-    files = await out.commit();
-  } catch (err) {
-    throw new PartialWriteError([], [...out.failures, { file: outDir, reason: writeReason(err) }]);
-  }
+  const files = await out.commit();
   if (out.failures.length) throw new PartialWriteError(files, out.failures);
   return files;
 }

@@ -147,7 +147,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
       files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
     } catch (err) {
       if (!(err instanceof CliError) || err.exitCode !== EXIT.writeFailed) throw err;
-      io.stderr.write(`error: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
+      io.stderr.write(`tracegrade grade: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
       files = [];
       writeFailed = true;
       // Nothing graded is lost: when results.json is not on disk, the scores go to stdout.

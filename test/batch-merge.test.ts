@@ -27,7 +27,7 @@ describe('shards and merge', () => {
     const seen = new Set<string>();
     for (const index of [3, 1, 2]) {
       const outDir = join(root, `shard${index}`);
-      const part = await gradeAll(jobs, { jobs: 2, outDir, shard: { index, count: 3 } }, {}, pythonEngine());
+      const part = await gradeAll(jobs, { jobs: 2, outDir, shard: { index, count: 3 }, sealKey: 'one matrix' }, {}, pythonEngine());
       expect(part.shard).toEqual({ index, count: 3 });
       for (const s of part.submissions) {
         expect(seen.has(`${s.spec}/${s.id}`)).toBe(false);
@@ -47,7 +47,7 @@ describe('shards and merge', () => {
     const gathered = join(root, 'gathered');
     for (const index of [1, 2, 3]) cpSync(join(root, `shard${index}`, '.tracegrade'), join(gathered, '.tracegrade'), { recursive: true });
     const engine = pythonEngine();
-    const rebuilt = await gradeAll(jobs, { jobs: 2, outDir: gathered, resume: true }, {}, engine);
+    const rebuilt = await gradeAll(jobs, { jobs: 2, outDir: gathered, resume: true, sealKey: 'one matrix' }, {}, engine);
     expect(engine.runs).toBe(0);
     expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(merged));
     // Merging in any order, or with a file given twice, changes nothing.

@@ -19,7 +19,9 @@ afterAll(cleanupTempDirs);
 
 const REGISTERED = ['add-mask', 'add-matcher', 'add-path', 'debug', 'echo', 'endgroup', 'error', 'group', 'notice', 'remove-matcher', 'save-state', 'set-env', 'set-output', 'stop-commands', 'warning'];
 // .NET char.IsWhiteSpace, plus what ICU's culture-sensitive StartsWith ignores (zero-width, soft hyphen).
-const DOTNET_TRIM = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u00ad\u200b-\u200d\u2060\ufeff]*/;
+const DOTNET_TRIM = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*/;
+// Culture-sensitive StartsWith/IndexOf (ICU) ignore these: model it by removing them.
+const IGNORED = /[\p{Mn}\p{Me}\p{Cf}]/gu;
 
 interface Executed {
   name: string;
@@ -33,7 +35,7 @@ function runnerCommands(log: string): Executed[] {
   let stopToken: string | undefined;
   for (const line of log.split(/\r\n|\r|\n/)) {
     let cmd: Executed | undefined;
-    const v2 = line.replace(DOTNET_TRIM, '');
+    const v2 = line.replace(DOTNET_TRIM, '').replace(IGNORED, '');
     if (v2.startsWith('::')) {
       const end = v2.indexOf('::', 2);
       if (end >= 0) {
@@ -42,13 +44,14 @@ function runnerCommands(log: string): Executed[] {
         if (registered.has(name)) cmd = { name, data: v2.slice(end + 2) };
       }
     }
-    const at = line.indexOf('##[');
+    const bare = line.replace(IGNORED, '');
+    const at = bare.indexOf('##[');
     if (!cmd && at >= 0) {
-      const rb = line.indexOf(']', at);
+      const rb = bare.indexOf(']', at);
       if (rb >= 0) {
-        const info = line.slice(at + 3, rb);
+        const info = bare.slice(at + 3, rb);
         const name = (info.includes(' ') ? info.slice(0, info.indexOf(' ')) : info).toLowerCase();
-        if (registered.has(name)) cmd = { name, data: line.slice(rb + 1) };
+        if (registered.has(name)) cmd = { name, data: bare.slice(rb + 1) };
       }
     }
     if (!cmd) continue;

@@ -203,10 +203,10 @@ describe('nothing graded is lost to a bad output path', () => {
     }
   });
 
-  test('a report that cannot be written: exit 2 (not "internal error"), naming what was written and how to redo it', async () => {
+  test('a report that cannot be written: exit 4 (not "internal error"), naming what was written and how to redo it', async () => {
     await writeFile(join(dir, 'blocker'), 'x');
     const r = await tg(['grade', 'specs/counts.yaml', 'alice', '--out', 'out-partial', '--gradescope', 'blocker/gs.json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^tracegrade grade: could not write gradescope: /m);
     expect(r.stderr).not.toContain('internal error');
     expect(r.stderr).toContain('tracegrade report out-partial/results.json');

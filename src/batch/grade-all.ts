@@ -46,7 +46,7 @@ export async function gradeAll(
   const mine = shardJobs(jobs, opts.shard);
   // From the whole plan, so every shard picks what a single full run would.
   const concurrency = jobsFor(jobs, opts);
-  const { jobs: _j, outDir: _o, resume: _r, shard: _s, ...gradeOpts } = opts;
+  const { jobs: _j, outDir: _o, resume: _r, shard: _s, sealKey, ...gradeOpts } = opts;
 
   const keys: StoreKey[] = [];
   const specCache = new Map<Spec, Promise<string>>();
@@ -54,7 +54,7 @@ export async function gradeAll(
 
   // No key on disk (a full disk, a read-only folder): seal with a one-off key; this run's stored
   // results then fail verification next time and are graded again, which is safe.
-  const secret = await storeSecret(outDir).catch((err: unknown) => {
+  const secret = await storeSecret(outDir, sealKey).catch((err: unknown) => {
     safely(() => events.onWarning?.(`could not keep the key that seals stored results (${writeReason(err)}): --resume will grade this run's results again`));
     return randomBytes(32);
   });

@@ -5,9 +5,10 @@
  * The secret lives in `<out>/.tracegrade/key`, mode 0600 in a 0700 folder, owned by the grader:
  * a run under another uid (root grading at the rlimit level, bwrap) cannot read it. A run under
  * the grader's own uid (the `none` level, or rlimit as a normal user) can: see docs/sandbox.md.
+ * The shards of a CI matrix share one secret instead (TRACEGRADE_STORE_KEY, a CI secret).
  */
 
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -15,8 +16,9 @@ export function keyPath(outDir: string): string {
   return join(outDir, '.tracegrade', 'key');
 }
 
-/** The folder's secret, created (O_EXCL, 0600) on first use. */
-export async function storeSecret(outDir: string): Promise<Buffer> {
+/** The folder's secret, created (O_EXCL, 0600) on first use; or derived from a given one (shards of a matrix). */
+export async function storeSecret(outDir: string, given?: string): Promise<Buffer> {
+  if (given) return createHash('sha256').update(`tracegrade-seal\0${given}`).digest();
   const dir = join(outDir, '.tracegrade');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700).catch(() => {}); // an older folder made with the default mode

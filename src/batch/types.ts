@@ -55,6 +55,11 @@ export interface BatchOptions extends GradeOptions {
   resume?: boolean;
   /** Grade only this deterministic slice of the job list. */
   shard?: Shard;
+  /**
+   * The secret that seals stored results (TRACEGRADE_STORE_KEY), shared by the shards of a CI
+   * matrix so their results verify when gathered in one folder; default: `<out>/.tracegrade/key`.
+   */
+  sealKey?: string;
 }
 
 /** Progress and result events; every listener is optional. Listeners must not throw. */

@@ -13,14 +13,19 @@ import { randomBytes } from 'node:crypto';
 // What the runner's TrimStart skips (whitespace), what ICU's culture-sensitive StartsWith ignores
 // (zero-width, soft hyphen), and our own colour codes, which the runner does not strip either.
 // eslint-disable-next-line no-control-regex
-const JUNK = '(?:\\x1b\\[[0-9;]*m|[\\s\\u0085\\u00AD\\u180E\\u200B-\\u200F\\u2060-\\u2064\\uFEFF])*';
-const LEAD = new RegExp(`^(${JUNK})::`, 'u');
+// ICU also ignores combining marks and variation selectors (\p{Mn}, \p{Me}) when comparing.
+const IGNORABLE = '\\p{Mn}\\p{Me}\\p{Cf}';
+const JUNK = `(?:\\x1b\\[[0-9;]*m|[\\s\\u0085\\u180E${IGNORABLE}])*`;
+const IGNORABLES = new RegExp(`[${IGNORABLE}]`, 'gu');
+const LEAD = new RegExp(`^(${JUNK}):(?=[${IGNORABLE}]*:)`, 'u');
 const ALL_JUNK = new RegExp(`^${JUNK}$`, 'u');
 
 /** Neutralise one output line: no command may start it or hide in it. The text stays readable (`\x3a` is how we show any escaped character). */
 export function defuseLine(line: string): string {
-  let out = line.replace(LEAD, '$1\\x3a:');
+  let out = line.replace(LEAD, '$1\\x3a');
   if (out.includes('##[')) out = out.replace(/##\[/g, '#\\x23[');
+  // `#\u{FE0F}#[` is `##[` to a culture-sensitive IndexOf: then no '#' of the line stays raw.
+  if (out.replace(IGNORABLES, '').includes('##[')) out = out.replace(/#/g, '\\x23');
   if (/section_(?:start|end):/i.test(out)) out = out.replace(/section_(start|end):/gi, (_m, w: string) => `section\\x5f${w}:`);
   return out;
 }

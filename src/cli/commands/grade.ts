@@ -15,7 +15,8 @@ import { EXIT_SIGTERM, watchInterrupts } from '../signals.js';
 import type { Io } from '../io.js';
 import { RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
-import { describeFiles, emitReports, reporterNames } from './report.js';
+import { reportAll, surfaceSetupErrors } from './grade-output.js';
+import { describeFiles, reporterNames } from './report.js';
 import { loadSpecsOrFail, shown } from './validate.js';
 
 export async function gradeCommand(argv: string[], io: Io): Promise<number> {
@@ -59,6 +60,12 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
   if (sh) opts.shard = sh;
   const gradescope = str(p, 'gradescope');
   const gate = { per: threshold(str(p, 'fail-under'), 'fail-under'), mean: threshold(str(p, 'fail-under-mean'), 'fail-under-mean') };
+  // A shared sealing secret for the shards of a matrix; never left where a submission's env could inherit it.
+  const sealKey = io.env.TRACEGRADE_STORE_KEY;
+  if (sealKey) {
+    opts.sealKey = sealKey;
+    delete io.env.TRACEGRADE_STORE_KEY;
+  }
 
   const loaded = await loadSpecsOrFail([resolve(io.cwd, specArg)], io);
   const pattern = str(p, 'check');
@@ -153,19 +160,9 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     }
 
     if (previous) results = mergeResults(previous.results, results);
-    let files: string[];
-    let writeFailed = unstored.length > 0;
-    try {
-      files = await emitReports(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
-    } catch (err) {
-      if (!(err instanceof CliError) || err.exitCode !== EXIT.writeFailed) throw err;
-      io.stderr.write(`error: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
-      files = [];
-      writeFailed = true;
-      // Nothing graded is lost: when results.json is not on disk, the scores go to stdout.
-      const written = (err as CliError & { written?: string[] }).written ?? [];
-      if (!written.includes(join(outDir, 'results.json'))) printScores(results, io);
-    }
+    const reported = await reportAll(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
+    const files = reported.files;
+    const writeFailed = unstored.length > 0 || reported.failed;
     surfaceSetupErrors(results, io);
     const n = results.submissions.length;
     const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -190,27 +187,4 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     await release();
   }
-}
-
-/**
- * A setup problem (python3 missing, sandbox unavailable) makes every submission fail the same
- * way; say it once, plainly, instead of leaving it inside each result.
- */
-export function surfaceSetupErrors(results: GradeResults, io: Io): void {
-  const counts = new Map<string, number>();
-  for (const s of results.submissions) {
-    const e = s.error ?? s.runs.find((r) => r.error)?.error;
-    if (e) counts.set(e, (counts.get(e) ?? 0) + 1);
-  }
-  for (const [e, k] of counts) {
-    if (k >= 2 || results.submissions.length === 1) {
-      io.stderr.write(`error: ${k} submission${k === 1 ? '' : 's'} could not be graded: ${e}\n`);
-    }
-  }
-}
-
-/** Every submission's score, one line each, for when the files that hold them could not be written. */
-function printScores(results: GradeResults, io: Io): void {
-  io.stderr.write('The scores (results.json could not be written):\n');
-  for (const s of results.submissions) io.stdout.write(`${renderSummaryLine(s)}\n`);
 }

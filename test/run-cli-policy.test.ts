@@ -5,6 +5,7 @@
  */
 
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeTempDirs } from './run-helpers.js';
@@ -44,4 +45,14 @@ asRoot('as root without bwrap', () => {
     expect(r.stderr).toContain(`warning: readable by every submission at this level: ${SPEC}`);
     expect(r.code).toBe(0);
   });
+
+  const py312 = path.join(process.env.HOME ?? '/root', '.pyenv/versions/3.12.1/bin/python3');
+  (existsSync(py312) && !existsSync('/usr/bin/python3.12') ? test : test.skip)(
+    'an interpreter under /root with no reachable twin: said once before any run (exit 2), never run as root',
+    async () => {
+      const r = await tg(['check', SUB, '--spec', SPEC, '--python', '3.12', '--accept-no-isolation'], noBwrap);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/python3\.12 is not reachable by an unprivileged uid .*never runs a submission as root; use an interpreter outside \/root/);
+    },
+  );
 });

@@ -72,6 +72,14 @@ describe('links in a submission', () => {
     await expect(prepareWorkDir(single, py)).rejects.toThrow(SubmissionError);
   });
 
+  test('a FIFO (or device) in a submission: refused at once, never opened (opening a FIFO blocks)', async () => {
+    const sub = writeSubmission({ 'main.py': 'print(1)\n' });
+    (await import('node:child_process')).execFileSync('mkfifo', [path.join(sub, 'pipe')]);
+    const t0 = Date.now();
+    await expect(prepareWorkDir(sub, py)).rejects.toThrow(/submission entry pipe is not a regular file, folder or link/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
   test('setuid bits never reach the copy', async () => {
     const sub = writeSubmission({ 'main.py': 'print(1)\n' });
     const { chmodSync } = await import('node:fs');

@@ -88,7 +88,7 @@ rootRlimit('rlimit as root: a uid of its own per run', () => {
       const attacker = await runSubmission({
         submission: path.join(HOSTILE, 'neighbor.py'),
         sandbox: 'rlimit',
-        settings: settings({ interpreter: sysPy!, args: [victimMark, `/proc/${process.pid}/environ`, '/etc/shadow'] }),
+        settings: settings({ interpreter: sysPy!, args: [[...victimMark].reverse().join(''), `/proc/${process.pid}/environ`, '/etc/shadow'] }),
         limits: SMALL,
       });
       const v = await victim;
@@ -98,6 +98,7 @@ rootRlimit('rlimit as root: a uid of its own per run', () => {
       expect(lines).toContain(`uid ${uidOf(attacker)}`);
       expect(lines.filter((l) => l.startsWith('KILLED') || l.startsWith('READ') || l.startsWith('cwd ['))).toEqual([]);
       expect(lines.filter((l) => l.startsWith('kill denied')).length).toBeGreaterThan(0);
+      expect(Number(lines.find((l) => l.startsWith('victim processes seen:'))!.split(': ')[1])).toBeGreaterThan(0);
       expect(lines).toContain(`denied /proc/${process.pid}/environ (PermissionError)`);
       expect(lines).toContain('denied /etc/shadow (PermissionError)');
       expect(v.end).toBe('timeout'); // killed by its own limit, not by the neighbour

@@ -7,6 +7,7 @@
 import { effectiveSpec } from '../batch/grade-one.js';
 import type { GradeOptions } from '../batch/types.js';
 import { InterpreterError, resolveRuntime } from '../run/interpreter.js';
+import { checkRunnable } from '../run/reachable-runtime.js';
 import { assertIsolationPolicy, chooseSandbox, exposedToRuns, isRoot, notProtected, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
 import type { Spec } from '../spec/types.js';
 import { CliError, EXIT } from './errors.js';
@@ -30,6 +31,8 @@ export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io): Pr
     if (opts.requireSandbox) await requireSandbox(opts.requireSandbox);
     const chosen = await chooseSandbox(opts.sandbox ?? 'auto');
     assertIsolationPolicy(chosen.level, opts.acceptNoIsolation, chosen.reason);
+    // An interpreter the run's uid cannot reach (pyenv under /root) is said once, not per submission.
+    for (const spec of specs) await checkRunnable(chosen.level, await resolveRuntime(effectiveSpec(spec, opts).run));
     // A weaker sandbox still runs (a student's laptop), but says once, on the terminal, what it leaves open.
     if (chosen.level !== 'bwrap') {
       const why = (opts.sandbox ?? 'auto') === 'auto' && chosen.reason ? ` (${chosen.reason})` : '';

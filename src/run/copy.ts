@@ -87,8 +87,11 @@ export async function boundedCopy(src: string, dest: string, limits: CopyLimits)
     } else if (st.isDirectory()) {
       await mkdir(to, { mode: 0o755 });
       for (const name of (await readdir(from)).sort()) await walk(path.join(from, name), path.join(to, name), rel ? `${rel}/${name}` : name);
-    } else {
+    } else if (st.isFile()) {
       await copyFile(from, to, rel || path.basename(from));
+    } else {
+      // Never opened: opening a device or a FIFO can block or act.
+      throw new CopyRefused(`submission entry ${rel || path.basename(from)} is not a regular file, folder or link (a device, pipe or socket)`);
     }
   };
   const top = await lstat(src);

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxLevel } from '../trace/types.js';
 import { resolveRuntime, type ResolvedRuntime } from './interpreter.js';
-import { isRoot, reachableByOther } from './sandbox/index.js';
+import { assertReachable, isRoot, reachableByOther } from './sandbox/index.js';
 
 async function reachable(rt: ResolvedRuntime): Promise<boolean> {
   if (!(await reachableByOther(rt.executable))) return false;
@@ -31,4 +31,11 @@ export async function reachableRuntime(level: SandboxLevel, rt: ResolvedRuntime)
     }
   }
   return { runtime: rt };
+}
+
+/** For the CLI's setup check: the runtime a run will use at `level`, or the refusal, once. */
+export async function checkRunnable(level: SandboxLevel, rt: ResolvedRuntime): Promise<ResolvedRuntime> {
+  const { runtime } = await reachableRuntime(level, rt);
+  if (level === 'rlimit' && isRoot()) await assertReachable(runtime.executable, runtime.roots);
+  return runtime;
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Limits, RunSettings } from '../spec/types.js';
-import type { RunRecord, SandboxInfo, SandboxLevel } from '../trace/types.js';
+import type { RunRecord, SandboxLevel } from '../trace/types.js';
 import { childSetup } from './child-env.js';
 import type { CopyLimits } from './copy.js';
 import { instrumentNode, instrumentPython, type Instrumentation } from './instrument/index.js';
@@ -19,12 +19,11 @@ import {
   assertIsolationPolicy,
   chooseSandbox,
   disposePlan,
-  notProtected,
   planLaunch,
   requireSandbox,
-  type LaunchPlan,
   type SandboxChoice,
 } from './sandbox/index.js';
+import { errorRecord, sandboxInfo } from './record.js';
 import { spawnAndCapture } from './supervise.js';
 import { prepareWorkDir, SubmissionError, type WorkDir } from './workdir.js';
 
@@ -88,35 +87,6 @@ async function pickLevel(choice: SandboxChoice, required?: SandboxLevel): Promis
     throw new SandboxUnavailableError(`--sandbox ${choice} gives ${chosen.level}, weaker than --require-sandbox ${required}`);
   }
   return chosen;
-}
-
-function errorRecord(message: string, chosen: { level: SandboxLevel; reason?: string }, runtime?: ResolvedRuntime): RunRecord {
-  return {
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    truncated: false,
-    end: 'error',
-    endDetail: message,
-    wallMs: 0,
-    clock: 'real',
-    sandbox: sandboxInfo(chosen),
-    runtime: runtime?.description,
-    trace: [],
-    error: message,
-  };
-}
-
-function sandboxInfo(chosen: { level: SandboxLevel; reason?: string }, plan?: LaunchPlan): SandboxInfo {
-  const info: SandboxInfo = { level: chosen.level };
-  if (chosen.reason) info.reason = chosen.reason;
-  const open = notProtected(chosen.level);
-  if (open.length) info.notProtected = open;
-  if (plan) {
-    info.limits = plan.applied;
-    info.mechanisms = plan.mechanisms;
-  }
-  return info;
 }
 
 async function runInWorkDir(

@@ -1,10 +1,11 @@
 # Hostile: attacks a concurrent run. It finds the other run's processes (their argv carries the
-# marker given as argument 1), tries to kill them and to read their work dir, and tries to read
-# the harness's environment (GITHUB_TOKEN…) through /proc.
+# marker given reversed as argument 1, so that its own argv does not), tries to kill them and to
+# read their work dir, and tries to read the harness's environment (GITHUB_TOKEN…) through /proc.
 import os, sys
 print("start", flush=True)
 print("uid", os.getuid())
-target = sys.argv[1]
+target = sys.argv[1][::-1]
+seen = 0
 for pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -13,6 +14,7 @@ for pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
         continue
     if target.encode() not in cmd or int(pid) == os.getpid():
         continue
+    seen += 1
     try:
         print("cwd", sorted(os.listdir(f"/proc/{pid}/cwd")))
     except OSError as e:
@@ -22,6 +24,7 @@ for pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
         print(f"KILLED {pid}")
     except OSError as e:
         print(f"kill denied ({type(e).__name__})")
+print("victim processes seen:", seen)
 for path in sys.argv[2:]:
     try:
         with open(path, "rb") as f:

@@ -13,3 +13,4 @@ export { RunCgroup, resetCgroups, type CgroupHost, type CgroupStats } from './cg
 export { UidLease, pidsOfUid, uidRange } from './uids.js';
 export { exposedToRuns, readableByOther, reachableByOther } from './reach.js';
 export { isRoot } from './tools.js';
+export { assertReachable } from './rlimit.js';

@@ -57,7 +57,7 @@ export const planRlimit: Planner = async (req, t, root) => {
 };
 
 /** Never silently run as root: the interpreter and its dirs must be reachable by the run's uid. */
-async function assertReachable(exe: string, roots: string[]): Promise<void> {
+export async function assertReachable(exe: string, roots: string[]): Promise<void> {
   if (!path.isAbsolute(exe)) return; // the submission itself (./main.sh), in the copy
   const bad = !(await reachableByOther(exe)) ? exe : (await firstUnreachable(roots));
   if (bad) {

@@ -35,7 +35,8 @@ interface Attack {
 const ATTACKS: Attack[] = [
   { name: 'forge-fd-records', tampered: { real: /numbered \d+ then 1000/, virtual: /numbered \d+ then 1000/ } },
   { name: 'forge-state-send', tampered: { real: /reported the stdout line "start fetching", which the parent did not capture/, virtual: /did not capture/ } },
-  { name: 'forge-silent-tap', tampered: { real: /parent saw 2 threads .* the tracer reported 0/, virtual: /parent saw 2 threads/ } },
+  { name: 'forge-silent-tap', tampered: { real: /end record counts 0 threads, but 2 were announced/, virtual: /end record counts 0 threads, but 2 were announced/ } },
+  { name: 'forge-no-end', tampered: { real: /parent saw 2 threads .* the tracer reported 0/, virtual: /parent saw 2 threads/ } },
   // Real clock: the hand-set clock is ignored and everything arrives at once.
   { name: 'forge-virtual-times', tampered: { virtual: /claims virtual time 0\.25 s, but the parent's clock was at 0 s/ }, fails: ['fetch-takes-two-seconds'] },
   // One stream: a line held open glues the lines printed meanwhile onto it (see the e2e test below).

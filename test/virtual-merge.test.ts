@@ -129,6 +129,21 @@ describe('mergeChannel', () => {
     expect(mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(honest), KEY), { ...OPTS, virtual: false, observer }).tampered).toBeUndefined();
   });
 
+  test("threads announced as they start count too: a run without an end record, or an end record that lowers the count, is caught", () => {
+    const observer = { result: () => ({ threads: 2, processes: 1, source: 'test' }) };
+    const thread = (k: number) => rec({ k: 'thread', n: k, v: 0, r: 0 });
+    const killed = run([[40, 'x']], { end: 'signalled', signal: 'SIGKILL', exitCode: null });
+    const none = hello() + line('x', 0);
+    expect(mergeChannel(killed, parseChannel(Buffer.from(none), KEY), { ...OPTS, virtual: false, observer }).tampered).toMatch(/parent saw 2 threads .*reported 0/);
+    n = 0;
+    const announced = hello() + thread(1) + thread(2) + line('x', 0);
+    expect(mergeChannel(killed, parseChannel(Buffer.from(announced), KEY), { ...OPTS, virtual: false, observer }).tampered).toBeUndefined();
+    n = 0;
+    const act = { asyncio: true, loopRan: true, threads: 0, threadNames: [], sleeps: 0, sleptUs: 0, started: 0, most: 0, helpers: 0 };
+    const lowered = hello() + thread(1) + thread(2) + line('x', 0) + end(0, { act });
+    expect(mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(lowered), KEY), { ...OPTS, virtual: false, observer }).tampered).toMatch(/end record counts 0 threads, but 2 were announced/);
+  });
+
   test('a deadlock ends the run as the real clock would have: stopped at the wall-time limit', () => {
     const chan = hello() + line('waiting', 0) + rec({ k: 'end', reason: 'deadlock', detail: 'deadlock at 1.000 s (virtual): …; waiting: Task-1 main()', v: 1_000_000, r: 0 });
     const out = mergeChannel(run([[40, 'waiting']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, clock: fakeClock({ waiting: 0 }, 1000) });

@@ -21,6 +21,7 @@ class ThreadBook:
         self.most = 0
         self.helpers = 0  # the tracer's own threads (the clock's watchdog)
         self.lock = _thread.allocate_lock()
+        self.announce = None  # n -> None: tells the parent a thread was numbered
 
     def number(self, ident=None):
         ident = _thread.get_ident() if ident is None else ident
@@ -29,6 +30,8 @@ class ThreadBook:
             with self.lock:
                 self.started += 1
                 n = self.numbers.setdefault(ident, self.started)
+            if self.announce is not None:
+                self.announce(n)
         return n
 
     def running(self, delta):
@@ -81,8 +84,10 @@ def patch_threads(state):
         else:
             with book.lock:
                 book.started += 1
-                book.numbers[_thread.get_ident()] = book.started
+                n = book.numbers[_thread.get_ident()] = book.started
             book.running(1)
+            # As it happens, not only in the end record: a run that never ends still accounts for it.
+            state.send({"k": "thread", "n": n})
         if counted:
             c.register_thread()
             with c.cv:
@@ -118,6 +123,7 @@ def patch_threads(state):
 
         threading._shutdown = shutdown
 
+    book.announce = lambda n: state.send({"k": "thread", "n": n})
     _patch_raw_threads(book)
 
 

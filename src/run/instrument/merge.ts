@@ -111,12 +111,21 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
   }
 
   // What the parent saw itself, and whether the tracer's account covers it.
+  // Threads are reported as they start ('thread' records) and counted in the end record, so the
+  // comparison holds for a run that never ends too.
   const counts = parseThreadCounts(endRec?.act);
+  const announced = recs.filter((r) => r.k === 'thread').length;
+  const reported = Math.max(counts?.started ?? 0, announced);
+  if (counts && counts.started < announced) {
+    problems.push(`the tracer's end record counts ${counts.started} thread${counts.started === 1 ? '' : 's'}, but ${announced} were announced as they started`);
+  }
   const observed = opts.observer?.result(counts?.helpers ?? 0) ?? null;
   if (observed) {
     out.observed = observed;
-    if (counts && observed.threads > counts.started) {
-      problems.push(`the parent saw ${observed.threads} thread${observed.threads === 1 ? '' : 's'} besides the main one in /proc; the tracer reported ${counts.started}`);
+    // Without an end record the tracer's watchdog (one helper thread) is not known: allow it.
+    const slack = counts ? 0 : 1;
+    if (observed.threads > reported + slack) {
+      problems.push(`the parent saw ${observed.threads} thread${observed.threads === 1 ? '' : 's'} besides the main one in /proc; the tracer reported ${reported}`);
     }
   }
   const exitedOnItsOwn = record.end === 'exited' && !record.timedOut && record.signal === null;

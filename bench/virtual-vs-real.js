@@ -17,7 +17,8 @@ import { ROOT, dist, envInt, fmt, printMachine, realPython } from './lib/common.
 const { runSubmission } = await dist('run/index.js');
 const { evaluateChecks } = await dist('check/index.js');
 const { loadSpecFile } = await dist('spec/load.js');
-const { instrumentPython } = await dist('run/instrument.js');
+const { instrumentPython } = await dist('run/instrument/index.js');
+const { TraceCapture } = await dist('run/capture.js');
 
 const rounds = envInt('BENCH_VVR_ROUNDS', 1);
 const loaded = await loadSpecFile(join(ROOT, 'specs', 'fetch-and-count.yaml'));
@@ -101,8 +102,13 @@ async function bare(sub, clock) {
   const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...(instr ? { ...instr.env, PYTHONPATH: instr.pythonPath.join(':') } : {}) };
   const t0 = performance.now();
   await new Promise((resolve) => {
-    const child = spawn(realPython().path, ['main.py'], { cwd: join(bundled, sub), env, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-    child.stdio[3]?.resume();
+    const child = spawn(realPython().path, ['main.py'], { cwd: join(bundled, sub), env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    // The parent owns virtual time: it must see the lines and answer the clock's requests.
+    const capture = new TraceCapture({ outputLimit: 1 << 20 });
+    child.stdout.on('data', (c) => capture.push('stdout', c));
+    child.stderr.on('data', (c) => capture.push('stderr', c));
+    child.stdio[3].on('data', (c) => instr?.onChannelData(c));
+    instr?.attach({ channel: child.stdio[3], capture, pid: child.pid });
     const timer = setTimeout(() => child.kill('SIGTERM'), spec.run.limits?.wallMs ?? 10_000);
     child.once('exit', () => {
       clearTimeout(timer);

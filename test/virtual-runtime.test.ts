@@ -4,6 +4,7 @@
  */
 
 import { FIXTURES, interpreters, pool, rows, runPy, type Ran } from './virtual-helpers.js';
+import type { RunRecord } from '../src/trace/types.js';
 import path from 'node:path';
 
 const PY = interpreters();
@@ -92,6 +93,41 @@ describe.each(PY.map((p) => [p.version, p] as const))('Python %s under the virtu
     expect(realSpread(results[i]!)).toBeLessThan(0.3 * virtualSpread(results[i]!));
     // The parent's own arrival times are kept beside the virtual ones.
     expect(record.trace.every((l) => typeof l.realMs === 'number')).toBe(true);
+  });
+});
+
+describe.each(PY.map((p) => [p.version, p] as const))('Python %s: who printed each line, which coroutines were in flight (issue 10)', (_v, py) => {
+  let ran: Ran;
+  beforeAll(async () => {
+    ran = await runPy(py.exe, 'nested.py');
+  });
+  const kinds = (r: RunRecord, task: number) => (r.tasks ?? []).filter((e) => e.task === task && ['entered', 'left', 'suspended', 'resumed', 'started', 'done'].includes(e.kind)).map((e) => `${e.kind}${e.name ? ` ${e.name}` : ''}`);
+
+  test("lines carry the innermost user coroutine, the task and the thread; a thread's line has no task", () => {
+    const r = ran.record;
+    expect(r.tampered).toBeUndefined();
+    const by = Object.fromEntries(r.trace.map((l) => [l.text, [l.coro, l.thread, l.task !== undefined]]));
+    expect(by['start fetching']).toEqual(['fetch_data', 0, true]); // inside gather's task, through fetch_and_report
+    expect(by['done fetching']).toEqual(['fetch_data', 0, true]);
+    expect(by["{'data': 1}"]).toEqual(['fetch_and_report', 0, true]);
+    expect(by['3']).toEqual(['print_numbers', 0, true]);
+    expect(by['from a thread']).toEqual([undefined, 1, false]);
+  });
+
+  test('entered/left bracket each user coroutine inside its hosting task, in the order things happened', () => {
+    const r = ran.record;
+    const host = r.trace.find((l) => l.text === 'start fetching')!.task!;
+    const seq = kinds(r, host);
+    expect(seq.slice(0, 4)).toEqual(['started', 'entered fetch_and_report', 'entered fetch_data', 'suspended']);
+    // fetch_data leaves before its caller prints the value, and before the task is done.
+    const left = seq.indexOf('left fetch_data');
+    expect(left).toBeGreaterThan(seq.indexOf('resumed'));
+    expect(seq.slice(left)).toEqual(['left fetch_data', 'left fetch_and_report', 'done']);
+  });
+
+  test('the parent saw the thread in /proc and the tracer accounted for it', () => {
+    expect(ran.record.observed).toMatchObject({ threads: expect.any(Number), processes: 1 });
+    expect(ran.record.observed!.threads).toBeLessThanOrEqual(1);
   });
 });
 

@@ -50,10 +50,16 @@ class Channel:
             k = os.write(self._fd, data)
             data = data[k:]
 
-    def send(self, rec):
+    def send(self, rec, before=None):
+        """`before()` runs under the lock first: a change of clock and the record announcing it
+        are atomic, so no other thread's record is stamped in between."""
         if self.broken:
+            if before is not None:
+                before()
             return
         with self._lock:
+            if before is not None:
+                before()
             try:
                 self._write(rec)
             except OSError:

@@ -107,12 +107,20 @@ class Clock:
         self._busy_calls = 0
         self._busy_real = 0.0
 
-    def fall_back(self, reason):
+    def flip_to_real(self, reason):
+        """Switch to real time; no lock (the caller may hold the channel's: see fall_back)."""
+        if self.fallback is None:
+            self._fallback_v = self.now
+            self._fallback_real = real_monotonic()
+            self.fallback = reason  # last: now_us() reads it first
+
+    def fall_back(self, reason, announce=None):
+        """`announce(flip)`: sends the record saying so, flipping under the channel's lock."""
+        if announce is not None:
+            announce(lambda: self.flip_to_real(reason))
+        else:
+            self.flip_to_real(reason)
         with self.lock:
-            if self.fallback is None:
-                self._fallback_v = self.now
-                self._fallback_real = real_monotonic()
-                self.fallback = reason
             self.cv.notify_all()
             for s in self.sleepers:
                 if s.waker:

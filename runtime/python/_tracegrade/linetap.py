@@ -1,8 +1,14 @@
 """The tap on sys.stdout / sys.stderr: forwards every write, reports each complete line.
 
+Forwarding and line-splitting happen under one lock, so lines that threads print at once are
+split exactly as the parent receives them (the parent checks every line record against them).
+
 It also counts the newlines it has forwarded: a clock jump tells the parent how many lines to
 wait for before it moves time (the parent stamps lines, not the child).
 """
+
+
+import threading
 
 
 class LineTap:
@@ -17,15 +23,17 @@ class LineTap:
         self._tg_buf = []
         self._tg_len = 0
         self.tg_newlines = 0
+        self._tg_lock = threading.RLock()  # re-entrant: a signal handler may print mid-write
 
     def write(self, s):
-        n = self._tg_stream.write(s)
-        if isinstance(s, str) and s:
-            self.tg_newlines += s.count("\n")
-            try:
-                self._tg_lines(s)
-            except Exception:
-                pass
+        with self._tg_lock:
+            n = self._tg_stream.write(s)
+            if isinstance(s, str) and s:
+                self.tg_newlines += s.count("\n")
+                try:
+                    self._tg_lines(s)
+                except Exception:
+                    pass
         return n
 
     def _tg_lines(self, s):

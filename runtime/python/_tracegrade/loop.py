@@ -237,8 +237,8 @@ class LoopHooks:
                 type(loop).__module__,
                 type(loop).__name__,
             )
-            self.clock.fall_back(why)
-            self.tracer.state.send({"k": "fallback", "why": why})
+            chan = self.tracer.state.chan
+            self.clock.fall_back(why, lambda flip: chan.send({"k": "fallback", "why": why}, before=flip))
         self.loop_threads[me] = loop
         self.loops.add(loop)
         self.tracer.loop_ran = True

@@ -14,7 +14,9 @@ import _thread
 
 from . import clock as _clock
 from .coros import Inflight, UserCode
+from .joins import hide_done_callback, patch_joins
 from .loop import LoopHooks
+from .waiting import describe_waiting
 
 CO_COROUTINE = 0x80
 CPU_BLOCKING_MS = 100  # a task step longer than this (real time, not sleeping) is reported
@@ -89,40 +91,9 @@ class TaskTracer:
         self.asyncio_dir = os.path.dirname(os.path.abspath(asyncio.__file__))
         LoopHooks(self).install()
         self._patch_task_class()
-        self._patch_joins()
-        self._hide_done_callback()
+        patch_joins(self)
+        hide_done_callback(self)
 
-    def _hide_done_callback(self):
-        # Our done-callback must not show in a task's repr ("cb=[...]"): printing a pending
-        # task is part of what the lesson's programs print.
-        import asyncio.base_futures as bf
-
-        orig = bf._future_repr_info
-        done = self._done
-
-        def ours(c):
-            cb = c[0] if isinstance(c, tuple) else c
-            return getattr(cb, "__func__", None) is getattr(done, "__func__", None) and getattr(cb, "__self__", None) is self
-
-        def repr_info(fut):
-            info = orig(fut)
-            try:
-                cbs = list(fut._callbacks or ())
-                keep = [c for c in cbs if not ours(c)]
-                if len(keep) != len(cbs):
-                    i = next((k for k, s in enumerate(info) if isinstance(s, str) and s.startswith("cb=[")), None)
-                    if i is not None:
-                        if keep:
-                            info[i] = bf._format_callbacks(keep)
-                        else:
-                            del info[i]
-            except Exception:
-                pass
-            return info
-
-        bf._future_repr_info = repr_info
-
-    # ---- tasks -----------------------------------------------------------------
     def _patch_task_class(self):
         import asyncio
         import asyncio.tasks as at
@@ -212,71 +183,6 @@ class TaskTracer:
         if by is None or by is task:
             return
         self.emit("awaited", self.id_of(task), by=self.id_of(by))
-
-    def _patch_joins(self):
-        import asyncio
-        import asyncio.tasks as at
-
-        tracer = self
-
-        def awaited_all(futs):
-            by = tracer.current_task()
-            if by is None:
-                return
-            for f in futs:
-                if isinstance(f, tracer.Task.__mro__[1]) and f is not by:
-                    tracer.emit("awaited", tracer.id_of(f), by=tracer.id_of(by))
-
-        orig_gather = at.gather
-
-        def gather(*aws, **kw):
-            fut = orig_gather(*aws, **kw)
-            try:
-                awaited_all(getattr(fut, "_children", ()))
-            except Exception:
-                pass
-            return fut
-
-        gather.__doc__ = orig_gather.__doc__
-        at.gather = asyncio.gather = gather
-
-        orig_wait = at.wait
-
-        def wait(fs, *a, **kw):
-            try:
-                fs = list(fs) if isinstance(fs, (set, list, tuple, frozenset)) else fs
-                awaited_all(fs if isinstance(fs, list) else ())
-            except Exception:
-                pass
-            return orig_wait(fs, *a, **kw)
-
-        wait.__doc__ = orig_wait.__doc__
-        at.wait = asyncio.wait = wait
-
-        orig_wait_for = at.wait_for
-
-        def wait_for(fut, *a, **kw):
-            try:
-                awaited_all([fut])
-            except Exception:
-                pass
-            return orig_wait_for(fut, *a, **kw)
-
-        wait_for.__doc__ = orig_wait_for.__doc__
-        at.wait_for = asyncio.wait_for = wait_for
-
-        TG = getattr(asyncio, "TaskGroup", None)
-        if TG is not None:
-            orig_aexit = TG.__aexit__
-
-            async def __aexit__(self, *exc):
-                try:
-                    awaited_all(list(getattr(self, "_tasks", ())))
-                except Exception:
-                    pass
-                return await orig_aexit(self, *exc)
-
-            TG.__aexit__ = __aexit__
 
     # ---- steps ---------------------------------------------------------------------
     # Every task step runs from a loop Handle whose callback is bound to the task (its
@@ -383,34 +289,7 @@ class TaskTracer:
         pass
 
     def describe_waiting(self):
-        out = []
-        for loop in list(self.loops):
-            try:
-                tasks = self.asyncio.all_tasks(loop)
-            except Exception:
-                continue
-            for t in sorted(tasks, key=lambda t: self.id_of(t) or 0):
-                if t.done():
-                    continue
-                coro = t.get_coro()
-                name = getattr(coro, "__qualname__", None) or getattr(coro, "__name__", "?")
-                where = ""
-                fr = getattr(coro, "cr_frame", None)
-                # innermost frame of the await chain: where it is stuck
-                inner = coro
-                while getattr(inner, "cr_await", None) is not None and getattr(inner.cr_await, "cr_frame", None) is not None:
-                    inner = inner.cr_await
-                    f2 = inner.cr_frame
-                    if os.path.dirname(os.path.abspath(f2.f_code.co_filename)) not in (self.asyncio_dir, self.here):
-                        fr = f2
-                if fr is not None:
-                    where = " at %s:%d" % (os.path.basename(fr.f_code.co_filename), fr.f_lineno)
-                waiter = getattr(t, "_fut_waiter", None)
-                on = ""
-                if waiter is not None:
-                    on = " waiting on " + _short(waiter)
-                out.append("%s %s()%s%s" % (t.get_name(), name, where, on))
-        return out
+        return describe_waiting(self)
 
 
 class Root:
@@ -433,11 +312,3 @@ def _fmt(secs):
         return repr(secs)
 
 
-def _short(fut):
-    t = type(fut).__name__
-    if t == "Task" or hasattr(fut, "get_coro"):
-        try:
-            return "task %s" % fut.get_name()
-        except Exception:
-            pass
-    return "a %s that nothing will complete" % t

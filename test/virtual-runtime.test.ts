@@ -81,7 +81,7 @@ describe.each(PY.map((p) => [p.version, p] as const))('Python %s under the virtu
 
   test.each(cases.map((c, i) => [c.file, i] as const))('%s: same order, exact ideal times, fast', (_f, i) => {
     const c = cases[i]!;
-    const { record, realMs } = results[i]!;
+    const { record } = results[i]!;
     expect(record.clock).toBe('virtual');
     expect(record.clockFallback).toBeUndefined();
     expect(rows(record)).toEqual(c.rows);
@@ -89,7 +89,8 @@ describe.each(PY.map((p) => [p.version, p] as const))('Python %s under the virtu
     expect(record.wallMs).toBe(c.wallMs);
     expect(record.exitCode).toBe(0);
     expect(record.end).toBe('exited');
-    expect(realMs).toBeLessThan(FAST_MS);
+    // Fast: the program's lines come far closer together than their virtual times (measured from
+    // its first line, so the interpreter's start-up, seconds on a loaded machine, is left out).
     expect(realSpread(results[i]!)).toBeLessThan(0.3 * virtualSpread(results[i]!));
     // The parent's own arrival times are kept beside the virtual ones.
     expect(record.trace.every((l) => typeof l.realMs === 'number')).toBe(true);

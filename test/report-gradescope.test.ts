@@ -26,6 +26,14 @@ describe('Gradescope results.json', () => {
     }
   });
 
+  test('a tampered trace validates too: score 0, flagged for review', () => {
+    const s = reference();
+    s.runs[0]!.tampered = 'forged start marker';
+    const doc = toGradescope(s);
+    expect(validate(JSON.parse(JSON.stringify(doc)))).toBe(true);
+    expect(doc).toMatchObject({ score: 0, extra_data: { tampered: 'forged start marker', flagged_for_review: true } });
+  });
+
   test('score, tests and visibility mirror the results', () => {
     const doc = toGradescope(lateDone());
     expect(doc.score).toBe(9);

@@ -5,7 +5,7 @@
  * properties (the schema allows no properties on a testcase) and in the failure message.
  */
 
-import { tamperReason } from '../score/index.js';
+import { checkLost, tamperReason } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import type { RunRecord } from '../trace/types.js';
 import { defuseLine } from './ci-log.js';
@@ -127,11 +127,10 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
   for (const c of s.checks) {
     const open = `    <testcase name="${xmlAttr(testcaseName(c, dup, prefix))}" classname="${xmlAttr(s.id)}" time="0.000"`;
     const points = `${pts(c.points)}/${pts(c.maxPoints)} points`;
-    const lost = c.points < c.maxPoints;
     if (c.status === 'skipped') {
       skipped++;
       cases.push(`${open}>\n      <skipped message="${xmlAttr(`${points}: ${c.message}`)}"/>\n    </testcase>`);
-    } else if (c.status === 'failed' || (c.status === 'unstable' && lost)) {
+    } else if (checkLost(c)) {
       failures++;
       let body = `${open}>\n      <failure message="${xmlAttr(`${points}: ${c.message}`)}" type="${c.status}">${xmlText(failureBody(s, c))}</failure>`;
       const run = runOf(s, c);

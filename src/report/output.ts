@@ -9,59 +9,17 @@
  * neither rendered nor written again: `grade --resume` of a finished run rewrites nothing.
  */
 
-import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { toolVersion } from '../batch/version.js';
-import type { SubmissionResult } from '../score/types.js';
 import { PartialWriteError, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
+
+export { keyOf, submissionDigest } from './output-key.js';
 
 interface Entry {
   key: string;
   size: number;
   mtimeMs: number;
-}
-
-const digests = new WeakMap<SubmissionResult, string>();
-
-/** A hash of one submission's complete result, computed once per object. */
-export function submissionDigest(s: SubmissionResult): string {
-  let d = digests.get(s);
-  if (!d) digests.set(s, (d = createHash('sha256').update(JSON.stringify(s)).digest('base64url')));
-  return d;
-}
-
-let stamp: string | undefined;
-
-/**
- * What identifies the renderers themselves: tracegrade's version and the size and mtime of every
- * file of this folder (src/report or dist/report), so a rebuilt or upgraded tracegrade renders
- * every page again even when the version number did not change.
- */
-function rendererStamp(): string {
-  if (stamp === undefined) {
-    const here = dirname(fileURLToPath(import.meta.url));
-    let files: string[] = [];
-    try {
-      files = readdirSync(here).sort();
-    } catch {
-      /* no listing: the version alone */
-    }
-    const h = createHash('sha256').update(toolVersion());
-    for (const f of files) {
-      const st = statSync(join(here, f), { throwIfNoEntry: false });
-      if (st) h.update(`\u0000${f}\u0000${st.size}\u0000${st.mtimeMs}`);
-    }
-    stamp = h.digest('base64url');
-  }
-  return stamp;
-}
-
-/** The key of a file's input: its parts and the renderers' stamp. */
-export function keyOf(...parts: string[]): string {
-  return createHash('sha256').update(rendererStamp()).update(parts.join('\u0000')).digest('base64url');
 }
 
 /** fsyncs at once: enough to keep the disk's queue full, few enough for libuv's pool. */

@@ -4,7 +4,12 @@
  * differ run to run), and still fail a program that prints a wrong measurement.
  */
 
+import { execa } from 'execa';
 import fc from 'fast-check';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { project } from './cli-helpers.js';
 import { draftSpec, type DraftOptions } from '../src/spec/draft.js';
 import { parseSpec } from '../src/spec/load.js';
 import { scoreSubmission } from '../src/score/score.js';
@@ -84,3 +89,22 @@ test(`property (seed ${SEED}): a draft gives its own reference full marks, recor
     { numRuns: 200, seed: SEED },
   );
 });
+
+test('end to end: `record` of a program printing its own elapsed time, then `check` of that program: full marks', async () => {
+  const bin = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'bin', 'tracegrade.js');
+  const d = await project({
+    'ref/main.py':
+      'import asyncio, time\n\nasync def main():\n    t = time.perf_counter()\n    print("start")\n    await asyncio.sleep(1.0)\n' +
+      '    print(f"took {time.perf_counter() - t:.2f} s")\n    print("bye")\n\nasyncio.run(main())\n',
+  });
+  try {
+    const rec = await execa(process.execPath, [bin, 'record', 'ref', '--runs', '1', '--out', 'spec.yaml'], { cwd: d, reject: false });
+    expect(rec.exitCode).toBe(0);
+    expect(await readFile(join(d, 'spec.yaml'), 'utf8')).toMatch(/value: \{ line: "\/\^took /);
+    const chk = await execa(process.execPath, [bin, 'check', 'ref', '--spec', 'spec.yaml'], { cwd: d, reject: false, env: { NO_COLOR: '1' } });
+    expect(chk.stdout).toMatch(/All \d+ visible checks pass/);
+    expect(chk.exitCode).toBe(0);
+  } finally {
+    await rm(d, { recursive: true, force: true });
+  }
+}, 60_000);

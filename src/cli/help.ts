@@ -160,6 +160,7 @@ Options:
   --reporter LIST       comma-separated reporters to write (default: all)
   --reveal-hidden       the due date has passed: the students' pages also show
                         after_due_date and after_published checks (never hidden ones)
+  --config FILE         the config file to use (default: found upward from here)
   -h, --help            show this help
 
 Examples:
@@ -175,6 +176,7 @@ Options:
   --out DIR             where reports go (default: reports/)
   --reporter LIST       comma-separated reporters to write (default: all)
   --allow-incomplete    merge even when some shards' results are missing
+  --config FILE         the config file to use (default: found upward from here)
   -h, --help            show this help
 
 Example:

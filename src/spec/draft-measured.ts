@@ -39,7 +39,7 @@ export interface Measured {
   /** The selector key of a line: its text, or `\0re:<regex>` for a measured one. */
   key(text: string): string;
   /** The value checks to draft: the first line of each measured shape that every run printed. */
-  checks(): Array<{ pattern: string; about: number; tolerance: number; unit?: string; observed: number[] }>;
+  checks(): Array<{ pattern: string; sample: string; about: number; tolerance: number; unit?: string; observed: number[] }>;
 }
 
 export function measuredLines(outs: TraceLine[][]): Measured {
@@ -84,7 +84,7 @@ export function measuredLines(outs: TraceLine[][]): Measured {
     // with a floor in the number's own unit (0.15 s, 150 ms).
     const floor = unit ? ({ ms: 150, 'µs': 150_000, us: 150_000, min: 0.01, mins: 0.01, minute: 0.01, minutes: 0.01 } as Record<string, number>)[unit.unit] ?? 0.15 : 0;
     const tolerance = Math.max(0.2 * Math.abs(mean), 3 * spread, floor, 0.001);
-    checks.push({ pattern, about: mean, tolerance, ...(unit ? { unit: unit.unit } : {}), observed });
+    checks.push({ pattern, sample: l.text, about: mean, tolerance, ...(unit ? { unit: unit.unit } : {}), observed });
   }
   return { is, key, checks: () => checks };
 }

@@ -211,7 +211,7 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
     check(
       [`measured ${m.observed.map(num).join(', ')}${m.unit ? ` ${m.unit}` : ''} in the reference run${n === 1 ? '' : 's'}.`],
       [
-        `id: ${uniqueId(`value-${m.pattern.replace(/\\d|\(\?:|[^a-z ]/gi, ' ')}`)}`,
+        `id: ${uniqueId(`value-${m.sample.replace(/\d+(?:[.,]\d+)?/g, ' ')}`)}`,
         `title: ${q(`Reports about ${num(m.about)}${m.unit ? ` ${m.unit}` : ''}`)}`,
         `value: { line: ${q(`/${m.pattern}/`)}, about: ${num(m.about)}, tolerance: ${Math.ceil(m.tolerance * 1000) / 1000} }`,
       ],

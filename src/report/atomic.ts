@@ -80,24 +80,3 @@ export function writeReason(err: unknown): string {
   if (code && REASONS[code]) return `${REASONS[code]} (${code})`;
   return (err as Error)?.message ?? String(err);
 }
-
-/** Several files of one writer: each failure is kept (file, reason), the rest still written. */
-export class WriteBatch {
-  readonly written: string[] = [];
-  readonly failures: WriteFailure[] = [];
-  async write(file: string, data: string | Uint8Array): Promise<boolean> {
-    try {
-      await writeFileAtomic(file, data);
-      this.written.push(file);
-      return true;
-    } catch (err) {
-      this.failures.push({ file, reason: writeReason(err) });
-      return false;
-    }
-  }
-  /** The files written; throws PartialWriteError (which lists both) when any failed. */
-  done(): string[] {
-    if (this.failures.length) throw new PartialWriteError(this.written, this.failures);
-    return this.written;
-  }
-}

@@ -10,6 +10,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 export const OBSERVE_PERIOD_MS = 25;
+/** At a clock request, sample only if the last sample is older than this. */
+export const REQUEST_SAMPLE_MS = 5;
 
 export interface Observed {
   threads: number;
@@ -23,6 +25,8 @@ export class ProcObserver {
   samples = 0;
   private readonly seen = new Set<number>();
   private main: number | null = null;
+  private mainStart = 0;
+  private lastSample = -Infinity;
   private timer: NodeJS.Timeout | undefined;
 
   /** `root`: the spawned pid; `innerPid()`: the pid the program's tracer announced (ns-local), when known. */
@@ -38,15 +42,25 @@ export class ProcObserver {
     clearInterval(this.timer);
   }
 
+  sampleIfDue(): void {
+    if (performance.now() - this.lastSample >= REQUEST_SAMPLE_MS) this.sample();
+  }
+
   sample(): void {
+    this.lastSample = performance.now();
     const tree = descendants(this.root);
     if (tree.length === 0) return;
     this.samples++;
     const inner = this.innerPid();
-    if (this.main === null && inner !== undefined) this.main = tree.find((p) => innermostPid(p) === inner) ?? null;
+    if (this.main === null && inner !== undefined) {
+      this.main = tree.find((p) => innermostPid(p) === inner) ?? null;
+      if (this.main !== null) this.mainStart = startTime(this.main) ?? 0;
+    }
     if (this.main === null) return;
+    // The program's processes: the main one and any started after it (its children, and their
+    // orphans, which bwrap's init adopts); not the sandbox's wrappers, started before it.
     const wrappers = new Set(ancestorsWithin(this.main, this.root));
-    for (const p of tree) if (!wrappers.has(p)) this.seen.add(p);
+    for (const p of tree) if (!wrappers.has(p) && !this.seen.has(p) && (p === this.main || (startTime(p) ?? -1) >= this.mainStart)) this.seen.add(p);
     const threads = countThreads(this.main);
     if (threads > this.maxThreads) this.maxThreads = threads;
   }
@@ -57,7 +71,7 @@ export class ProcObserver {
     return {
       threads: Math.max(0, this.maxThreads - 1 - Math.min(1, Math.max(0, helperThreads))),
       processes: this.seen.size,
-      source: `/proc of the program's process tree, ${this.samples} samples (every ${OBSERVE_PERIOD_MS} ms and at each clock request)`,
+      source: `/proc of the program's process tree, ${this.samples} samples (every ${OBSERVE_PERIOD_MS} ms and at the child's requests)`,
     };
   }
 }
@@ -96,6 +110,14 @@ export function innermostPid(pid: number): number | undefined {
   const m = /^NSpid:\s*([\d\s]+)$/m.exec(read(`/proc/${pid}/status`) ?? '');
   const f = m?.[1]!.trim().split(/\s+/);
   return f && f.length ? Number(f[f.length - 1]) : undefined;
+}
+
+/** Start time of `pid` in clock ticks since boot (/proc/<pid>/stat field 22). */
+function startTime(pid: number): number | undefined {
+  const st = read(`/proc/${pid}/stat`);
+  if (!st) return undefined;
+  const v = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[19]);
+  return Number.isFinite(v) ? v : undefined;
 }
 
 function ppidOf(pid: number): number | undefined {

@@ -75,7 +75,10 @@ export function instrumentPython(settings: RunSettings, opts: InstrumentOptions 
     }
     if (rec.k === 'hello' && typeof rec.pid === 'number') helloPid ??= rec.pid;
     if (rec.k === 'fallback') clock?.fallBack();
-    if (rec.k === 'jump' || rec.k === 'end') observer?.sample();
+    // At each request the program is alive and waiting: a good moment to look (throttled: a
+    // virtual run asks many times a second, and each answer is on its critical path).
+    if (rec.k === 'end') observer?.sample();
+    else if (rec.k === 'jump') observer?.sampleIfDue();
     if (rec.k === 'jump') {
       const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
       const granted = clock ? await clock.jump(n(rec.to), { stdout: n(rec.o), stderr: n(rec.e) }) : 0;

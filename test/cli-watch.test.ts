@@ -74,3 +74,14 @@ test('the change line: flips both ways, the score delta, and nothing before the 
   );
   expect(changesSince(sub(2, { a: 'passed' }), sub(2, { a: 'passed' }))).toBe('Since the last run: no check changed; score 2/4 → 2/4\n');
 });
+
+test('stdin at its end (CI, < /dev/null) quits after the run in flight, with its verdict', async () => {
+  const d = await project({ 'specs/abc.yaml': ABC_SPEC, 'me/main.py': ABC_NO_DONE });
+  try {
+    const r = await execa(process.execPath, [BIN, 'check', 'me', '--spec', 'specs/abc.yaml', '--watch'], { cwd: d, reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore', timeout: 30_000 });
+    expect(String(r.stdout)).toContain('1 of 3 visible checks did not pass');
+    expect(r.exitCode).toBe(1);
+  } finally {
+    await rm(d, { recursive: true, force: true });
+  }
+}, 60_000);

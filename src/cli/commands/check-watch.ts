@@ -34,9 +34,10 @@ export async function watchCheck(target: CheckTarget, io: Io): Promise<number> {
   let last: SubmissionResult | undefined;
   let lastCode: number = EXIT.ok;
   let running = false;
+  let current: Promise<void> = Promise.resolve();
   let again = false;
   let timer: NodeJS.Timeout | undefined;
-  let finish!: (code: number) => void;
+  let finish!: (_: number) => void;
   const done = new Promise<number>((r) => (finish = r));
 
   const run = async (): Promise<void> => {
@@ -64,7 +65,10 @@ export async function watchCheck(target: CheckTarget, io: Io): Promise<number> {
   };
   const schedule = (): void => {
     clearTimeout(timer);
-    timer = setTimeout(() => void run(), DEBOUNCE_MS);
+    timer = setTimeout(() => {
+      if (running) again = true;
+      else current = run();
+    }, DEBOUNCE_MS);
   };
 
   const watcher = watch([target.submission, target.specFile], { ignoreInitial: true, ignored: (p: string) => IGNORED.test(p) });
@@ -76,19 +80,22 @@ export async function watchCheck(target: CheckTarget, io: Io): Promise<number> {
   const raw = stdin.isTTY === true;
   const onKey = (data: Buffer): void => {
     const s = data.toString();
-    if (/q|\x03/.test(s)) finish(lastCode);
+    if (/q|\x03/.test(s)) finish(0);
     else if (/[\r\n]/.test(s)) schedule();
   };
   if (raw) stdin.setRawMode(true);
   stdin.on('data', onKey);
-  stdin.once('end', () => finish(lastCode));
+  stdin.once('end', () => finish(0));
   stdin.resume();
-  const onSigint = (): void => finish(lastCode);
+  const onSigint = (): void => finish(0);
   process.on('SIGINT', onSigint);
 
-  void run();
-  const code = await done;
+  current = run();
+  await done;
   clearTimeout(timer);
+  // Quitting mid-run (or stdin at its end, as in CI) waits for that run: its verdict is the exit code.
+  await current;
+  const code = lastCode;
   process.off('SIGINT', onSigint);
   stdin.off('data', onKey);
   if (raw) stdin.setRawMode(false);

@@ -8,11 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/** A hidden, unique temp name beside `file` (its folder made): same filesystem, so rename is atomic. */
+export async function tempBeside(file: string): Promise<string> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
-  // Hidden, unique temp name beside the target: same filesystem, so rename is atomic.
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = await tempBeside(file);
   try {
     const fh = await open(tmp, 'w', 0o644);
     try {

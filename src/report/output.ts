@@ -9,10 +9,9 @@
  * neither rendered nor written again: `grade --resume` of a finished run rewrites nothing.
  */
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { PartialWriteError, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PartialWriteError, tempBeside, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
 
 export { keyOf, submissionDigest } from './output-key.js';
 
@@ -80,9 +79,7 @@ export class OutputSet {
         return file;
       }
     }
-    const dir = dirname(file);
-    await mkdir(dir, { recursive: true });
-    const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const tmp = await tempBeside(file);
     try {
       const fh = await open(tmp, 'w', 0o644);
       try {

@@ -141,4 +141,20 @@ describe('one grader per --out', () => {
     expect(existsSync(join(out, 'results.json'))).toBe(true);
     expect(existsSync(join(out, '.tracegrade', 'lock'))).toBe(false);
   });
+
+  test('report and merge into a folder a grader holds are refused too, and write nothing', () => {
+    const done = join(root, 'done');
+    expect(grade(done).status).toBe(0);
+    const out = join(root, 'held');
+    mkdirSync(join(out, '.tracegrade'), { recursive: true });
+    const holder = { pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z', command: 'grade' };
+    writeFileSync(join(out, '.tracegrade', 'lock'), JSON.stringify(holder));
+    for (const cmd of [['report', join(done, 'results.json')], ['merge', join(done, 'results.json')]]) {
+      const r = spawnSync(process.execPath, [BIN, ...cmd, '--out', out], { encoding: 'utf8' });
+      expect([cmd[0], r.status]).toEqual([cmd[0], 2]);
+      expect(r.stderr).toContain(`is writing to ${out}`);
+      expect(existsSync(join(out, 'index.html'))).toBe(false);
+    }
+    expect(JSON.parse(readFileSync(join(out, '.tracegrade', 'lock'), 'utf8'))).toEqual(holder);
+  });
 });

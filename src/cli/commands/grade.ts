@@ -1,13 +1,14 @@
 /** `tracegrade grade`: specs × submissions → batch grading → every report. */
 
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { planJobs, PlanError } from '../../batch/plan.js';
 import type { BatchOptions } from '../../batch/types.js';
 import type { GradeResults } from '../../score/types.js';
 import { bool, positiveInt, shard, str } from '../args.js';
 import { parseWithConfig } from '../config.js';
-import { acquireLock, createProgress, gradeAll, LockError, renderSummaryLine, useColor } from '../deps.js';
+import { createProgress, gradeAll, useColor } from '../deps.js';
+import { withOutLock } from '../out-lock.js';
 import { gateFailures, thresholdOption as threshold } from '../fail-under.js';
 import { mergeResults, onlyFailed, previousResults, selectChecks } from './grade-select.js';
 import { CliError, EXIT } from '../errors.js';
@@ -107,21 +108,9 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
   }
   await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io);
   // Where the reports go must be writable before anything is graded: finding out afterwards
-  // would throw the whole class's grading away.
-  try {
-    await mkdir(outDir, { recursive: true });
-  } catch (err) {
-    throw new CliError(`cannot write reports to ${shown(io, outDir)}: ${(err as Error).message}`, EXIT.usage, 'Choose another folder with --out.');
-  }
-  // One grader per output folder: another one would overwrite these results and reports.
-  let release: () => Promise<void>;
-  try {
-    release = await acquireLock(outDir);
-  } catch (err) {
-    if (!(err instanceof LockError)) throw err;
-    throw new CliError(err.message, EXIT.usage, `Wait for it to finish, or grade into another folder with --out. If it is not running any more, delete ${shown(io, err.file)}.`);
-  }
-  try {
+  // would throw the whole class's grading away. One grader per output folder: another one
+  // would overwrite these results and reports.
+  return withOutLock(outDir, io, async () => {
     let gradescopePath = gradescope !== undefined ? resolve(io.cwd, gradescope) : undefined;
     // `--gradescope /autograder/results/` (a folder): the file Gradescope reads in it.
     if (gradescopePath && (/[\\/]$/.test(gradescope!) || (await stat(gradescopePath).catch(() => null))?.isDirectory())) {
@@ -184,7 +173,5 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     for (const line of unmet) io.stderr.write(`✗ ${line}\n`);
     return unmet.length > 0 ? EXIT.belowThreshold : EXIT.ok;
 
-  } finally {
-    await release();
-  }
+  });
 }

@@ -12,6 +12,7 @@ import { DEFAULT_REPORTERS, readResultsFile, reporters, ReportWriteError, writeR
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { shown } from './validate.js';
+import { withOutLock } from '../out-lock.js';
 
 /** `--reporter json,html` → ['json', 'html']; absent → every file format plus the terminal. */
 export function reporterNames(list: string | undefined): string[] {
@@ -121,7 +122,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
   }
   checkShape(results, given);
   const outDir = resolve(io.cwd, str(p, 'out') ?? dirname(file));
-  const files = await emitReports(results, io, outDir, reporterNames(str(p, 'reporter')), { revealAfterDue: bool(p, 'reveal-hidden') });
+  const files = await withOutLock(outDir, io, () => emitReports(results, io, outDir, reporterNames(str(p, 'reporter')), { revealAfterDue: bool(p, 'reveal-hidden') }));
   io.stderr.write(`Re-rendered ${results.submissions.length} submission${results.submissions.length === 1 ? '' : 's'}: ${describeFiles(io, outDir, files)}\n`);
   return EXIT.ok;
 }
@@ -164,7 +165,7 @@ export async function mergeCommand(argv: string[], io: Io): Promise<number> {
   }
   checkShape(results, 'merged results');
   const outDir = resolve(io.cwd, str(p, 'out') ?? 'reports');
-  const files = await emitReports(results, io, outDir, reporterNames(str(p, 'reporter')));
+  const files = await withOutLock(outDir, io, () => emitReports(results, io, outDir, reporterNames(str(p, 'reporter'))));
   io.stderr.write(`Merged ${p.positionals.length} file${p.positionals.length === 1 ? '' : 's'} (${results.submissions.length} submissions): ${describeFiles(io, outDir, files)}\n`);
   return EXIT.ok;
 }

@@ -248,6 +248,9 @@ inChromium.describe('index.html in Chromium', () => {
       const details = page.locator('#s-late-done details.trace-details');
       if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
       expect(await page.locator('#s-late-done table.trace tr.offending td.text').textContent()).toBe('done fetching');
+      // The first column is the trace line number that explanations cite ("line N").
+      const n = lateDone().runs[0]!.trace.findIndex((l) => l.text === 'done fetching') + 1;
+      expect(await page.locator('#s-late-done table.trace tr.offending td').first().textContent()).toBe(String(n));
       expect(errors).toEqual([]);
       expect(requests).toEqual([lateUrl]);
     } finally {

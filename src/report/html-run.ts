@@ -63,18 +63,18 @@ function traceTable(r: RunRecord, highlights: Highlight[], opts: Required<HtmlOp
       continue;
     }
     if (skipped) {
-      rows.push(`<tr><td colspan="4" class="muted">⋮ lines left out</td></tr>`);
+      rows.push(`<tr><td colspan="5" class="muted">⋮ lines left out</td></tr>`);
       skipped = false;
     }
     shown++;
     const role = hs.some((h) => h.role === 'offending') ? 'offending' : hs.some((h) => h.role === 'near-miss') ? 'near-miss' : hs.length ? 'anchor' : '';
     const about = hs.map((h) => esc(`${h.role === 'offending' ? '✗ ' : h.role === 'near-miss' ? '? ' : ''}${h.role}${h.note ? `: ${h.note}` : ''} — ${h.checkTitle}`)).join('<br>');
     rows.push(
-      `<tr class="${[role, l.stream === 'stderr' ? 'stderr' : ''].filter(Boolean).join(' ')}"><td class="num mono">${(l.tMs / 1000).toFixed(3)}</td><td class="stream">${l.stream}</td>` +
+      `<tr class="${[role, l.stream === 'stderr' ? 'stderr' : ''].filter(Boolean).join(' ')}"><td class="num mono">${i + 1}</td><td class="num mono">${(l.tMs / 1000).toFixed(3)}</td><td class="stream">${l.stream}</td>` +
         `<td class="text">${esc(truncate(l.text, opts.maxLineChars))}${l.partial ? ' <span class="muted">(no newline)</span>' : ''}</td><td class="about">${about}</td></tr>`,
     );
   }
-  if (skipped) rows.push(`<tr><td colspan="4" class="muted">⋮ lines left out</td></tr>`);
+  if (skipped) rows.push(`<tr><td colspan="5" class="muted">⋮ lines left out</td></tr>`);
   const note =
     shown < r.trace.length
       ? ` Showing ${formatCount(shown)} of ${formatCount(r.trace.length)} lines (the first ${opts.maxTraceRows} and every line a failed check refers to); the complete trace is in results.json.`
@@ -82,8 +82,9 @@ function traceTable(r: RunRecord, highlights: Highlight[], opts: Required<HtmlOp
   const cut = ` Lines longer than ${formatCount(opts.maxLineChars)} characters are cut; control characters are shown as \\xNN.`;
   return (
     `<table class="trace"><caption>${esc(caption)}.${note}${cut}</caption>` +
-    `<thead><tr><th scope="col" class="num">time (s)</th><th scope="col">stream</th><th scope="col">line</th><th scope="col">about</th></tr></thead>` +
-    `<tbody>${rows.join('\n') || '<tr><td colspan="4" class="muted">The program printed nothing.</td></tr>'}</tbody></table>`
+    // "#" is the trace line number that explanations cite ("line 8, stderr").
+    `<thead><tr><th scope="col" class="num">#</th><th scope="col" class="num">time (s)</th><th scope="col">stream</th><th scope="col">line</th><th scope="col">about</th></tr></thead>` +
+    `<tbody>${rows.join('\n') || '<tr><td colspan="5" class="muted">The program printed nothing.</td></tr>'}</tbody></table>`
   );
 }
 
@@ -115,7 +116,7 @@ export function runSection(s: SubmissionResult, ri: number, anchor: string, opts
   const open = highlights.length > 0 ? ' open' : '';
   out.push(
     `<details class="trace-details"${open}><summary>Trace as text: ${formatCount(r.trace.length)} line${r.trace.length === 1 ? '' : 's'}</summary>` +
-      traceTable(r, highlights, opts, `${runName} of ${s.id}: time, stream and text of each printed line`) +
+      traceTable(r, highlights, opts, `${runName} of ${s.id}: trace line number, time, stream and text of each printed line`) +
       `</details>`,
   );
   return out.join('\n');

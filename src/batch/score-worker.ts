@@ -4,12 +4,21 @@
  * of synchronous work; on the main loop it delayed other submissions' stamps by as much.
  */
 
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadSpecFile } from '../spec/load.js';
 import { scoreSubmission } from '../score/score.js';
 import type { Spec } from '../spec/types.js';
 import { rebuildSpec, specFingerprint, type ScoreJob, type ScoreReply } from './score-job.js';
 import { storedText } from './store.js';
+
+// On a busy machine the cores go to the children and the stamping thread first: Linux keeps a
+// nice value per thread, so this lowers only this worker. Best effort (a sandbox may refuse).
+try {
+  setPriority(19);
+} catch {
+  // scoring at normal priority is still off the stamping loop
+}
 
 // Per spec file, loaded once per worker.
 const specs = new Map<string, Promise<Spec | string>>();

@@ -20,7 +20,7 @@ import { makeSpec, realPython, removeDir, tempDir, writeTree } from './batch-hel
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const LINES = 100;
 const PERIOD_S = 0.04;
-const HEAVY_LINES = 20_000;
+const HEAVY_LINES = 30_000; // ~0.8 MB: under the default 1 MB output cap
 
 let dir: string;
 beforeAll(() => {
@@ -48,9 +48,12 @@ test('stamps of a running submission stay within half of one scoring’s blockin
   const runs = one.submissions[0]!.runs;
   expect(runs[0]!.trace.length).toBeGreaterThanOrEqual(HEAVY_LINES);
   const eff = effectiveSpec(heavySpec, opts);
-  const t0 = performance.now();
-  scoreSubmission(eff, runs, { id: 'x', path: 'x', gradedAt: '', durationMs: 0 });
-  const blockMs = performance.now() - t0;
+  const times = [0, 1, 2].map(() => {
+    const t0 = performance.now();
+    scoreSubmission(eff, runs, { id: 'x', path: 'x', gradedAt: '', durationMs: 0 });
+    return performance.now() - t0;
+  });
+  const blockMs = times.sort((a, b) => a - b)[1]!; // the median: the first scoring also compiles
 
   const timingSpec = makeSpec('timing');
   const jobs: Job[] = [

@@ -9,7 +9,8 @@
 // submissions (each prints BENCH_TA_HEAVY_LINES lines at once and is scored against the
 // fetch-and-count spec), while the same process renders every report of an already graded batch
 // of BENCH_TA_RENDER such submissions, again and again until the batch is done. Line stamps are
-// taken on the harness's event loop, so this is what would delay them.
+// taken on the harness's event loop: `grade` scores in worker threads while runs are in flight
+// (src/batch/score-pool.ts); the rendering here stays on the loop (`grade` renders after the batch).
 //
 // Env: BENCH_TA_PARALLEL="1,2,4,8" (levels), BENCH_TA_ROUNDS=2 (programs per level = rounds × level),
 //      BENCH_TA_LINES=20, BENCH_TA_PERIOD_MS=50, BENCH_TA_SANDBOX=auto,

@@ -9,12 +9,14 @@
 // submissions (each prints BENCH_TA_HEAVY_LINES lines at once and is scored against the
 // fetch-and-count spec), while the same process renders every report of an already graded batch
 // of BENCH_TA_RENDER such submissions, again and again until the batch is done. Line stamps are
-// taken on the harness's event loop, so this is what would delay them.
+// taken on the harness's event loop: `grade` scores in worker threads while runs are in flight
+// (src/batch/score-pool.ts); the rendering here stays on the loop (`grade` renders after the batch).
 //
 // Env: BENCH_TA_PARALLEL="1,2,4,8" (levels), BENCH_TA_ROUNDS=2 (programs per level = rounds × level),
 //      BENCH_TA_LINES=20, BENCH_TA_PERIOD_MS=50, BENCH_TA_SANDBOX=auto,
 //      BENCH_TA_HEAVY=2 (heavy submissions per timing program), BENCH_TA_HEAVY_LINES=5000,
-//      BENCH_TA_RENDER=100 (submissions in the batch whose reports render alongside).
+//      BENCH_TA_RENDER=100 (submissions in the batch whose reports render alongside),
+//      BENCH_TA_SCENARIOS=idle,busy,scoring,rendering (which tables to measure).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -33,6 +35,7 @@ const sandbox = process.env.BENCH_TA_SANDBOX ?? 'auto';
 const heavyPer = envInt('BENCH_TA_HEAVY', 2);
 const heavyLines = envInt('BENCH_TA_HEAVY_LINES', 5000);
 const renderN = envInt('BENCH_TA_RENDER', 100);
+const scenarios = new Set((process.env.BENCH_TA_SCENARIOS ?? 'idle,busy,scoring,rendering').split(','));
 
 const program = `import asyncio, time
 async def main():
@@ -124,18 +127,21 @@ printMachine('Timing accuracy: parent-side line timestamps vs the child\'s own c
 console.log(`programs print time.monotonic() on each of ${lines} lines, awaiting asyncio.sleep(${periodMs / 1000}) between them; ${rounds} batch rounds per level`);
 const root = tempDir();
 try {
-  const idle = [];
-  for (const level of levels) idle.push(await measure(level, join(root, 'idle')));
-  table('idle machine', idle);
-
-  const hogs = startCpuHogs(undefined, 600);
-  const busy = [];
-  try {
-    for (const level of levels) busy.push(await measure(level, join(root, 'busy')));
-  } finally {
-    hogs.stop();
+  if (scenarios.has('idle')) {
+    const idle = [];
+    for (const level of levels) idle.push(await measure(level, join(root, 'idle')));
+    table('idle machine', idle);
   }
-  table(`every core busy (${hogs.pids.length} busy-loop processes, killed at the end)`, busy);
+  if (scenarios.has('busy')) {
+    const hogs = startCpuHogs(undefined, 600);
+    const busy = [];
+    try {
+      for (const level of levels) busy.push(await measure(level, join(root, 'busy')));
+    } finally {
+      hogs.stop();
+    }
+    table(`every core busy (${hogs.pids.length} busy-loop processes, killed at the end)`, busy);
+  }
 
   // The harness busy: heavy submissions scored in the same batch, reports rendering alongside.
   const loaded = await loadSpecFile(join(ROOT, 'specs', 'fetch-and-count.yaml'));
@@ -150,11 +156,11 @@ try {
     submissions: Array.from({ length: renderN }, (_, i) => ({ ...one.submissions[0], id: `heavy-${String(i).padStart(4, '0')}` })),
   };
   const scoring = [];
-  for (const level of levels) scoring.push(await measure(level, join(root, 'scoring'), { spec: loaded.spec, sub: heavySub }));
-  table(`harness busy scoring: ${heavyPer} heavy submissions (${heavyLines} lines each, scored against fetch-and-count) per timing program, in the same batch (as \`grade\` of a mixed class runs)`, scoring);
+  if (scenarios.has('scoring')) for (const level of levels) scoring.push(await measure(level, join(root, 'scoring'), { spec: loaded.spec, sub: heavySub }));
+  if (scoring.length) table(`harness busy scoring: ${heavyPer} heavy submissions (${heavyLines} lines each, scored against fetch-and-count) per timing program, in the same batch (as \`grade\` of a mixed class runs)`, scoring);
   const harness = [];
-  for (const level of levels) harness.push(await measure(level, join(root, 'harness'), { spec: loaded.spec, sub: heavySub, results, render: true }));
-  table(
+  if (scenarios.has('rendering')) for (const level of levels) harness.push(await measure(level, join(root, 'harness'), { spec: loaded.spec, sub: heavySub, results, render: true }));
+  if (harness.length) table(
     `harness busy scoring and rendering: as above, and the reports of ${renderN} such submissions rendered over and over in the same process (${harness.map((r) => r.renders).join('/')} full renders per level)`,
     harness,
   );

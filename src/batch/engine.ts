@@ -34,7 +34,8 @@ export interface ScoreMeta {
 
 export interface Engine {
   run(req: RunRequest): Promise<RunRecord>;
-  score(spec: Spec, runs: RunRecord[], meta: ScoreMeta): SubmissionResult;
+  /** May answer later: batch grading scores in worker threads (score-pool.ts). */
+  score(spec: Spec, runs: RunRecord[], meta: ScoreMeta): SubmissionResult | Promise<SubmissionResult>;
 }
 
 /** The real runner and scorer. A run in flight finishes (bounded by its wall-time limit) unless `signal` kills it. */

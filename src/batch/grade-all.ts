@@ -8,9 +8,10 @@ import { resolve } from 'node:path';
 import type { GradeResults, SubmissionResult } from '../score/types.js';
 import type { Spec } from '../spec/types.js';
 import type { BatchOptions, GradeEvents, Job } from './types.js';
-import type { Engine } from './engine.js';
+import { realEngine, type Engine } from './engine.js';
 import { effectiveClock, gradeOne, INTERRUPTED } from './grade-one.js';
-import { defaultJobs, runPool } from './pool.js';
+import { cores, defaultJobs, runPool } from './pool.js';
+import { ScorePool } from './score-pool.js';
 import { shardJobs } from './shard.js';
 import { writeReason } from '../report/atomic.js';
 import { storeSecret } from './seal.js';
@@ -79,22 +80,34 @@ export async function gradeAll(
     if (r) safely(() => events.onResult?.(mine[i]!, r, { reused: true, done: ++done, total: mine.length }));
   }
 
-  await runPool(
-    todo,
-    concurrency,
-    async (i) => {
-      const job = mine[i]!;
-      safely(() => events.onStart?.(job));
-      const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, engine);
-      // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
-      if (result.error === INTERRUPTED) return;
-      // Kept in memory whatever happens to the file: a full disk must not lose a graded result.
-      results[i] = result;
-      await writeStored(outDir, job, keys[i]!, result, secret).catch(() => unstored.push(i));
-      safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
-    },
-    opts.signal ? { signal: opts.signal } : {},
-  );
+  // Lines are stamped on this thread's event loop: while other runs are in flight, scoring and
+  // serialising (100-200 ms for a long trace) happen in worker threads. An injected engine scores itself.
+  const scorer = !engine && concurrency > 1 && todo.length > 1 ? new ScorePool(Math.min(concurrency, cores())) : undefined;
+  try {
+    await runPool(
+      todo,
+      concurrency,
+      async (i) => {
+        const job = mine[i]!;
+        safely(() => events.onStart?.(job));
+        let scored: { result: SubmissionResult; text?: string } | undefined;
+        const eng: Engine | undefined = scorer
+          ? { run: realEngine.run, score: async (spec, runs, meta) => (scored = await scorer.score(spec, runs, meta, { key: keys[i]!, secret })).result }
+          : engine;
+        const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, eng);
+        // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
+        if (result.error === INTERRUPTED) return;
+        // Kept in memory whatever happens to the file: a full disk must not lose a graded result.
+        results[i] = result;
+        const text = scored?.result === result ? scored.text : undefined;
+        await writeStored(outDir, job, keys[i]!, result, secret, text).catch(() => unstored.push(i));
+        safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
+      },
+      opts.signal ? { signal: opts.signal } : {},
+    );
+  } finally {
+    await scorer?.close();
+  }
 
   // Retry once at the end (the runs' temp dirs are gone by then, which may have freed the disk).
   for (const i of unstored) {

@@ -123,7 +123,7 @@ export async function gradeOne(
       runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(eff) } : run);
     }
     const durationMs = Math.round(performance.now() - started);
-    return eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs });
+    return await eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs });
   } catch (err) {
     return errorResult(eff, path, id, describe(err), Math.round(performance.now() - started), runs);
   }

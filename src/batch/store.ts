@@ -152,10 +152,16 @@ export async function readStored(outDir: string, job: Job, key: StoreKey, secret
   return { result: stored.result };
 }
 
-export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult, secret: Buffer): Promise<string> {
-  const path = resultPath(outDir, job.spec.name, job.id);
+/** The sealed file's text. Pure and heavy (the whole trace, twice): the score workers compute it off the stamping loop. */
+export function storedText(key: StoreKey, result: SubmissionResult, secret: Buffer): string {
   const body = JSON.stringify({ format: STORE_FORMAT, key, result });
   const stored: StoredResult = { format: STORE_FORMAT, key, result, mac: seal(secret, body) };
-  await writeFileAtomic(path, `${JSON.stringify(stored)}\n`);
+  return `${JSON.stringify(stored)}\n`;
+}
+
+/** Store `result`; `text`, when given, is its storedText computed elsewhere. */
+export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult, secret: Buffer, text?: string): Promise<string> {
+  const path = resultPath(outDir, job.spec.name, job.id);
+  await writeFileAtomic(path, text ?? storedText(key, result, secret));
   return path;
 }

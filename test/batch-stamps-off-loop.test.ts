@@ -1,0 +1,69 @@
+/**
+ * Line stamps never wait on scoring (issue 11): in `grade --jobs 2`, a long trace scored while
+ * another submission runs must not delay that submission's stamps. Deterministic by construction:
+ * the bound is half the measured blocking time of one scoring on this machine, and the same batch
+ * with the scoring on the main thread (an injected engine) must break it, proving the set-up
+ * would catch a regression.
+ */
+
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSpecFile } from '../src/spec/load.js';
+import { gradeAll } from '../src/batch/grade-all.js';
+import { effectiveSpec } from '../src/batch/grade-one.js';
+import { realEngine } from '../src/batch/engine.js';
+import { scoreSubmission } from '../src/score/score.js';
+import type { Job } from '../src/batch/types.js';
+import type { GradeResults } from '../src/score/types.js';
+import { makeSpec, realPython, removeDir, tempDir, writeTree } from './batch-helpers.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const LINES = 100;
+const PERIOD_S = 0.04;
+const HEAVY_LINES = 30_000; // ~0.8 MB: under the default 1 MB output cap
+
+let dir: string;
+beforeAll(() => {
+  dir = tempDir('tg-stamps-');
+  writeTree(dir, {
+    'timing/main.py': `import time\nfor i in range(${LINES}):\n    print(i, f"{time.monotonic():.6f}", flush=True)\n    time.sleep(${PERIOD_S})\n`,
+    'heavy/main.py': `for i in range(${HEAVY_LINES}):\n    print(f"fetched item {i} of ${HEAVY_LINES}")\n`,
+  });
+});
+afterAll(() => removeDir(dir));
+
+/** The worst lateness of the timing program's stamps against its own clock, in ms. */
+function worstLateness(res: GradeResults): number {
+  const run = res.submissions.find((s) => s.id === 'timing')!.runs[0]!;
+  const lines = run.trace.filter((l) => l.stream === 'stdout').map((l) => ({ t: l.tMs, mono: Number(l.text.split(' ')[1]) * 1000 }));
+  expect(lines).toHaveLength(LINES);
+  return Math.max(...lines.map((l) => Math.abs(l.t - lines[0]!.t - (l.mono - lines[0]!.mono))));
+}
+
+test('stamps of a running submission stay within half of one scoring’s blocking time while long traces are scored', async () => {
+  const heavySpec = (await loadSpecFile(join(ROOT, 'specs', 'fetch-and-count.yaml'))).spec!;
+  const opts = { interpreter: realPython(), acceptNoIsolation: true };
+  // What one scoring of the long trace blocks a thread for, measured here and now.
+  const one = await gradeAll([{ spec: heavySpec, submission: join(dir, 'heavy'), id: 'heavy' }], { ...opts, jobs: 1, outDir: join(dir, 'out0') });
+  const runs = one.submissions[0]!.runs;
+  expect(runs[0]!.trace.length).toBeGreaterThanOrEqual(HEAVY_LINES);
+  const eff = effectiveSpec(heavySpec, opts);
+  const times = [0, 1, 2].map(() => {
+    const t0 = performance.now();
+    scoreSubmission(eff, runs, { id: 'x', path: 'x', gradedAt: '', durationMs: 0 });
+    return performance.now() - t0;
+  });
+  const blockMs = times.sort((a, b) => a - b)[1]!; // the median: the first scoring also compiles
+
+  const timingSpec = makeSpec('timing');
+  const jobs: Job[] = [
+    { spec: timingSpec, submission: join(dir, 'timing'), id: 'timing' },
+    ...[1, 2, 3].map((k) => ({ spec: heavySpec, submission: join(dir, 'heavy'), id: `heavy-${k}` })),
+  ];
+  const offLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, 'out1') }));
+  // The control: the same batch scoring on the stamping loop (an injected engine scores in-process).
+  const onLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, 'out2') }, {}, { run: realEngine.run, score: realEngine.score }));
+  console.log(`one scoring blocks ${blockMs.toFixed(0)} ms; worst stamp lateness: ${offLoop.toFixed(1)} ms off the loop, ${onLoop.toFixed(1)} ms on it`);
+  expect(onLoop).toBeGreaterThan(blockMs / 2);
+  expect(offLoop).toBeLessThan(blockMs / 2);
+}, 180_000);

@@ -12,7 +12,7 @@ import type { RunRecord } from '../src/trace/types.js';
 import { run as baseRun, trace } from '../src/check/testkit.js';
 
 /** A run of these lines (the testkit's), ending 40 ms after the last line. */
-function run(lines: Array<[number, string, ('stdout' | 'stderr')?]>, extra: Partial<RunRecord> = {}): RunRecord {
+function run(lines: Parameters<typeof trace>[0], extra: Partial<RunRecord> = {}): RunRecord {
   const t = trace(lines);
   return baseRun(t, { wallMs: (t.length ? t[t.length - 1]!.tMs : 0) + 40, ...extra });
 }

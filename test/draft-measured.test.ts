@@ -22,7 +22,7 @@ const SEED = Number(process.env.TRACEGRADE_SEED ?? Math.floor(Math.random() * 2 
 // Printed so a failure can be replayed: TRACEGRADE_SEED=<seed> npx jest test/draft-measured.test.ts
 console.log(`draft-measured: fast-check seed ${SEED} (replay with TRACEGRADE_SEED=${SEED})`);
 
-function run(lines: Array<[number, string, ('stdout' | 'stderr')?]>, extra: Partial<RunRecord> = {}): RunRecord {
+function run(lines: Parameters<typeof trace>[0], extra: Partial<RunRecord> = {}): RunRecord {
   const t = trace(lines);
   return baseRun(t, { wallMs: (t.length ? t[t.length - 1]!.tMs : 0) + 40, ...extra });
 }

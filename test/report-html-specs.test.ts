@@ -1,3 +1,5 @@
+// page.evaluate() callbacks run in Chromium and use DOM types.
+/// <reference lib="dom" />
 /**
  * A curriculum's class page (issue 12): twelve specs, each a collapsible, navigable section with
  * its own figures (works without JavaScript: <details>/<summary> and a table of contents), short

@@ -1,3 +1,5 @@
+// page.evaluate() callbacks run in Chromium and use DOM types.
+/// <reference lib="dom" />
 /**
  * The HTML report in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
  * it renders, the timeline shows what it must, filtering and sorting work, nothing is fetched,

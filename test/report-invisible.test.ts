@@ -1,3 +1,5 @@
+// page.evaluate() callbacks run in Chromium and use DOM types.
+/// <reference lib="dom" />
 /**
  * Invisible characters (bidi overrides and isolates, zero-width characters, other format
  * characters) reach no writer raw: each shows as a visible ⟨U+XXXX⟩ marker, in the terminal,

@@ -33,7 +33,7 @@ export function parseCommand(command: string, argv: string[], options: Options):
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const raw = /'([^']+)'/.exec(e.message)?.[1] ?? '';
-      const name = raw.replace(/^-+/, '').split('=')[0];
+      const name = raw.replace(/^-+/, '').split('=')[0]!; // split always yields at least one piece
       const longNames = Object.keys(all);
       const guess = raw.startsWith('--') ? didYouMean(name, longNames) : undefined;
       const shown = raw.startsWith('--') ? `--${name}` : raw;

@@ -29,28 +29,41 @@ export function shapeOf(text: string): string | null {
 
 export function gaps(ts: number[]): number[] {
   const g: number[] = [];
-  for (let i = 1; i < ts.length; i++) g.push(ts[i] - ts[i - 1]);
+  let prev: number | undefined;
+  for (const t of ts) {
+    if (prev !== undefined) g.push(t - prev);
+    prev = t;
+  }
   return g;
 }
 
+/** The median; NaN for no values. */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const hi = s[m];
+  if (hi === undefined) return NaN;
+  if (s.length % 2) return hi;
+  return (s[m - 1]! + hi) / 2; // even length ≥ 2, so m ≥ 1
 }
 
 /** Longest common subsequence of two line lists. */
 export function lcs(a: string[], b: string[]): string[] {
+  // dp[i][j]: the LCS length of a[i..] and b[j..]. Every index used below lies inside the table and the lists.
   const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const at = (i: number, j: number): number => dp[i]![j]!;
+  for (let i = a.length - 1; i >= 0; i--) {
+    const row = dp[i]!;
+    for (let j = b.length - 1; j >= 0; j--) row[j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
+  }
   const res: string[] = [];
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) {
-      res.push(a[i]);
+    const x = a[i]!;
+    if (x === b[j]) {
+      res.push(x);
       i++;
       j++;
-    } else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
+    } else if (at(i + 1, j) >= at(i, j + 1)) i++;
     else j++;
   }
   return res;

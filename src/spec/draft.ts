@@ -42,7 +42,10 @@ const SHORT_RUN_MS = 1000;
 const KEY_GAP_MS = 50;
 
 export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
-  if (runs.length === 0) throw new Error('draftSpec needs at least one run');
+  const [first, ...others] = runs;
+  if (first === undefined) throw new Error('draftSpec needs at least one run');
+  // `runs.map(f)`, typed as non-empty: examples are taken from the first run, the others confirm them.
+  const eachRun = <T>(f: (r: RunRecord) => T): [T, ...T[]] => [f(first), ...others.map((r) => f(r))];
   const maxOrder = opts.maxOrderLines ?? 40;
   const maxTimed = opts.maxTimedLines ?? 8;
   const out: string[] = [];
@@ -58,7 +61,7 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
   const stdoutOf = (r: RunRecord): TraceLine[] =>
     r.trace.filter((l) => l.stream === 'stdout' && l.text.trim() !== '').map((l) => ({ ...l, text: l.text.trimEnd() }));
   const stderrOf = (r: RunRecord): TraceLine[] => r.trace.filter((l) => l.stream === 'stderr' && l.text.trim() !== '');
-  const outs = runs.map(stdoutOf);
+  const outs = eachRun(stdoutOf);
   const n = runs.length;
   // Lines holding measured numbers are matched by their shape, and their number checked apart.
   const measured = measuredLines(outs);
@@ -76,7 +79,7 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
   out.push(`  runtime: ${opts.runtime}`);
   if (opts.entry !== undefined) out.push(`  entry: ${q(opts.entry)}`);
   if (opts.command && opts.command.length > 0) out.push(`  command: [${opts.command.map(q).join(', ')}]`);
-  out.push(`  clock: ${opts.clock ?? runs[0].clock ?? 'real'}`);
+  out.push(`  clock: ${opts.clock ?? first.clock ?? 'real'}`);
   out.push('');
   out.push('timing:');
   out.push(`  tolerance: ${dur(MIN_TOLERANCE_MS)}`);
@@ -114,7 +117,7 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
   }
 
   // ---- first / last stdout line (blank lines count here: `first`/`last` look at the raw stream).
-  const raws = runs.map((r) => r.trace.filter((l) => l.stream === 'stdout'));
+  const raws = eachRun((r) => r.trace.filter((l) => l.stream === 'stdout'));
   const agreed = (pick: (o: TraceLine[]) => TraceLine | undefined): string | undefined => {
     const keyOf = (l: TraceLine | undefined): string | undefined => (l ? measured.key(l.text.trimEnd()) : undefined);
     const texts = new Set(raws.map((o) => keyOf(pick(o))));
@@ -123,24 +126,26 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
   };
   const firstText = agreed((o) => o[0]);
   if (firstText !== undefined) {
-    const shownText = raws[0][0]!.text.trimEnd();
+    const shownText = raws[0][0]!.text.trimEnd(); // agreed() took firstText from this line
     check([], [`id: ${uniqueId('first-line')}`, `title: ${q(`Prints ${short(shownText)} first`)}`, `first: ${selOf(firstText)}`]);
   }
   const lastText = agreed((o) => o[o.length - 1]);
   if (lastText !== undefined) {
-    const shownText = raws[0][raws[0].length - 1]!.text.trimEnd();
+    const shownText = raws[0][raws[0].length - 1]!.text.trimEnd(); // agreed() took lastText from this line
     check([], [`id: ${uniqueId('last-line')}`, `title: ${q(`Prints ${short(shownText)} last`)}`, `last: ${selOf(lastText)}`]);
   }
 
   // ---- regular ticking series: lines of one shape (digits abstracted) at a steady period.
   const seriesShapes = new Set<string>();
-  const shapes = new Map<string, string[]>();
+  const shapes = new Map<string, [string, ...string[]]>();
   for (const l of outs[0]) {
     const s = shapeOf(l.text);
     if (s === null) continue;
-    shapes.set(s, [...(shapes.get(s) ?? []), l.text]);
+    const seen = shapes.get(s);
+    if (seen) seen.push(l.text);
+    else shapes.set(s, [l.text]);
   }
-  for (const [shape] of shapes) {
+  for (const [shape, sample] of shapes) {
     const re = new RegExp(shape);
     const perRun = outs.map((o) => gaps(o.filter((l) => re.test(l.text)).map((l) => l.tMs)));
     if (!perRun.every((g) => g.length >= 3)) continue;
@@ -157,7 +162,6 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
     // Wide enough to hold on a loaded grader, narrow enough that a wrong interval fails.
     const tol = Math.min(Math.max(0.4 * periodMs, 3 * maxDev, 50), 0.6 * periodMs);
     seriesShapes.add(shape);
-    const sample = shapes.get(shape)!;
     check(
       [`${sample.length} lines like ${short(sample[0])}, one every ${dur(period)} (largest deviation seen: ${Math.round(maxDev)} ms).`],
       [
@@ -246,14 +250,14 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
 
   const codes = new Set(runs.map((r) => r.exitCode));
   const signals = new Set(runs.map((r) => r.signal));
-  if (signals.size === 1 && runs[0].signal) {
-    check([], [`id: ${uniqueId('signal')}`, `title: ${q(`Is killed by ${runs[0].signal}`)}`, `signal: ${runs[0].signal}`]);
-  } else if (codes.size === 1 && runs[0].exitCode !== null) {
-    const code = runs[0].exitCode;
+  if (signals.size === 1 && first.signal) {
+    check([], [`id: ${uniqueId('signal')}`, `title: ${q(`Is killed by ${first.signal}`)}`, `signal: ${first.signal}`]);
+  } else if (codes.size === 1 && first.exitCode !== null) {
+    const code = first.exitCode;
     check([], [`id: ${uniqueId('exit-code')}`, `title: ${q(code === 0 ? 'Exits normally' : `Exits with code ${code}`)}`, `exit_code: ${code}`]);
   }
 
-  const errs = runs.map(stderrOf);
+  const errs = eachRun(stderrOf);
   if (runs.every((r) => !r.trace.some((l) => l.stream === 'stderr'))) {
     check([], [`id: ${uniqueId('stderr-clean')}`, `title: ${q('Prints nothing on stderr')}`, 'stderr: clean']);
   } else {

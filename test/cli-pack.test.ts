@@ -8,7 +8,7 @@
 
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -99,4 +99,17 @@ test('a clone that was never built says so in one line instead of a stack trace'
   const r = await execa(process.execPath, [join(bare, 'bin', 'tracegrade.js'), '--help'], { reject: false });
   expect(r.exitCode).toBe(2);
   expect(String(r.stderr).trim().split('\n')).toEqual([expect.stringMatching(/not built yet .*npm run build/)]);
+});
+
+// Docker as root without bwrap: each run has a uid of its own, which cannot enter the install
+// (under a 0700 temp dir here, as under /root in a container). The tracer still loads, from a
+// read-only copy the run's uid can read (src/run/runtime-stage.ts).
+(process.getuid?.() === 0 ? test : test.skip)('as root at the rlimit level, an install only root can enter still traces every run [needs root]', async () => {
+  expect((await stat(dir)).mode & 0o077).toBe(0);
+  const spec = join(PKG(), 'specs', 'fetch-and-count.yaml');
+  const reference = join(ROOT, 'submissions', 'fetch-and-count', 'reference');
+  const c = await tg(['check', reference, '--spec', spec, '--clock', 'virtual', '--sandbox', 'rlimit', '--python', '/usr/bin/python3']);
+  expect([c.code, c.stderr]).toEqual([0, expect.not.stringMatching(/not reachable|Could not run/)]);
+  expect(c.stdout).toMatch(/\(virtual clock\) · sandbox rlimit/);
+  expect(c.stdout).toMatch(/Score 16\/16/);
 });

@@ -17,6 +17,7 @@ import { accessSync, constants, existsSync, readdirSync, readFileSync, renameSyn
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { probeSandbox } from '../src/run/index.js';
+import { reachableByOther } from '../src/run/sandbox/reach.js';
 
 export interface Facility {
   ok: boolean;
@@ -131,3 +132,21 @@ export function needs(...names: string[]): { describe: jest.Describe; test: jest
 export function needsLevel(level: 'bwrap' | 'rlimit' | 'none'): ReturnType<typeof needs> {
   return level === 'bwrap' ? needs('bwrap') : needs();
 }
+
+/**
+ * The level a test runs an interpreter at when the test is about that interpreter, not the
+ * sandbox: bwrap where it works; else rlimit, unless as root the interpreter is out of an
+ * unprivileged uid's reach (a pyenv build under /root, which the rlimit level rightly refuses,
+ * test/run-hostile.test.ts): then none, said once per file.
+ */
+export async function levelFor(exe: string): Promise<'bwrap' | 'rlimit' | 'none'> {
+  if (has('bwrap')) return 'bwrap';
+  if (process.getuid?.() !== 0 || (await reachableByOther(exe))) return 'rlimit';
+  if (!warned.has(exe)) {
+    warned.add(exe);
+    console.log(`${exe} is not reachable by an unprivileged uid and bwrap is missing: run at sandbox level none`);
+  }
+  return 'none';
+}
+
+const warned = new Set<string>();

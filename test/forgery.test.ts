@@ -36,8 +36,9 @@ const ATTACKS: Attack[] = [
   { name: 'forge-fd-records', tampered: { real: /numbered \d+ then 1000/, virtual: /numbered \d+ then 1000/ } },
   { name: 'forge-state-send', tampered: { real: /reported the stdout line "start fetching", which the parent did not capture/, virtual: /did not capture/ } },
   { name: 'forge-silent-tap', tampered: { real: /end record counts 0 threads, but 2 were announced/, virtual: /end record counts 0 threads, but 2 were announced/ } },
-  // Virtual: the clock's watchdog is a third thread (without an end record the parent allows one).
-  { name: 'forge-no-end', tampered: { real: /parent saw 2 threads .* the tracer reported 0/, virtual: /parent saw 3 threads .* the tracer reported 0/ } },
+  // Virtual: the clock's watchdog may be a third thread when the parent samples (without an end
+  // record the parent allows one): 2 or 3 are seen, both more than the 0 reported.
+  { name: 'forge-no-end', tampered: { real: /parent saw 2 threads .* the tracer reported 0/, virtual: /parent saw [23] threads .* the tracer reported 0/ } },
   // Real clock: the hand-set clock is ignored and everything arrives at once.
   { name: 'forge-virtual-times', tampered: { virtual: /claims virtual time 0\.25 s, but the parent's clock was at 0 s/ }, fails: ['fetch-takes-two-seconds'] },
   // One stream: a line held open glues the lines printed meanwhile onto it (see the e2e test below).

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeResults } from '../src/score/types.js';
 import { ROOT, forPython, gradeToJson, pythonVersionOf, readExpectedScores, requireBuild, type ExpectedRow } from './curriculum-helpers.js';
-import { PYTHON_MINORS, needs, pythons } from './facilities.js';
+import { PYTHON_MINORS, levelFor, needs, pathOf, pythons } from './facilities.js';
 
 /**
  * The specs whose reference exercises something that changes from one Python to the next, with
@@ -64,7 +64,8 @@ describe('reference solutions on every installed Python 3.8–3.13', () => {
         await mkdir(join(subs, r.spec, r.submission), { recursive: true });
         await copyFile(join(ROOT, 'submissions', r.spec, r.submission, 'main.py'), join(subs, r.spec, r.submission, 'main.py'));
       }
-      const results: GradeResults = await gradeToJson(['specs', subs, '--python', label], join(work, `out-${label}`), 170_000);
+      const sandbox = await levelFor(pathOf(`python${label}`));
+      const results: GradeResults = await gradeToJson(['specs', subs, '--python', label, '--sandbox', sandbox], join(work, `out-${label}`), 170_000);
       const got = results.submissions.map((s) => ({
         sub: `${s.spec}/${s.id}`,
         python: pythonVersionOf(s.runs[0]?.runtime)?.join('.'),

@@ -13,6 +13,7 @@ import { evaluateChecks } from '../src/check/index.js';
 import { runSubmission } from '../src/run/index.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/types.js';
+import { levelFor } from './facilities.js';
 import { interpreters, pool } from './virtual-helpers.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +55,7 @@ async function items(): Promise<Item[]> {
 /** The checks that did not pass in full, with their messages (empty for full marks). */
 async function shortfall(it: Item, clock: 'real' | 'virtual'): Promise<string[]> {
   const settings = { ...it.spec.run, clock, ...(it.spec.run.runtime === 'python' ? { interpreter: NEWEST.exe } : {}) };
-  const run = await runSubmission({ submission: it.dir, settings });
+  const run = await runSubmission({ submission: it.dir, settings, sandbox: await levelFor(NEWEST.exe) });
   return evaluateChecks(it.spec, run)
     .filter((o) => o.status !== 'passed' || o.fraction < 1)
     .map((o) => `${it.label} (${clock} clock): ${o.id} ${o.status}: ${o.message}`);

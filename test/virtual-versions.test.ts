@@ -5,7 +5,7 @@
  * asserted against in test/curriculum.test.ts. Rows whose minimum Python is above a version
  * (TaskGroup: 3.11+) are not run on it, nor rows that are not Python (Node); versions that are
  * not installed are reported and skipped.
- * Runner + engine directly (the default sandbox level, as the CLI picks it), two runs at a time:
+ * Runner + engine directly (bwrap where it works, see levelFor in test/facilities.ts), two runs at a time:
  * a virtual run costs what starting the interpreter costs (~0.1–0.3 s).
  */
 
@@ -16,7 +16,7 @@ import type { SubmissionResult } from '../src/score/types.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/types.js';
 import { ROOT, forPython, pythonVersionOf, readExpectedScores, type ExpectedRow } from './curriculum-helpers.js';
-import { PYTHON_MINORS, needs, pythons } from './facilities.js';
+import { PYTHON_MINORS, levelFor, needs, pythons } from './facilities.js';
 import { pool } from './virtual-helpers.js';
 
 const PY = pythons();
@@ -58,11 +58,12 @@ for (const minor of PYTHON_MINORS) needs(`python3.${minor}`).test(
     const py = PY.find((p) => p.minor === minor)!;
     // Python programs only: the Node lesson (Python '–') has no virtual clock.
     const mine = rows.filter((r) => forPython(r, [3, py.minor]));
+    const sandbox = await levelFor(py.exe);
     const results = await pool(
       mine.map((row) => async () => {
         const spec = specs.get(row.spec)!;
         const submission = path.join(ROOT, 'submissions', row.spec, row.submission);
-        const run = await runSubmission({ submission, settings: { ...spec.run, clock: 'virtual', interpreter: py.exe } });
+        const run = await runSubmission({ submission, settings: { ...spec.run, clock: 'virtual', interpreter: py.exe }, sandbox });
         return scoreSubmission(spec, [run], { id: row.submission, path: submission });
       }),
       2,

@@ -12,6 +12,7 @@ import { instrumentNode, instrumentPython, type Instrumentation } from './instru
 import { resolveRuntime, type ResolvedRuntime } from './interpreter.js';
 import { resolveLimits } from './limits.js';
 import { reachableRuntime } from './reachable-runtime.js';
+import { withReadableDirs } from './runtime-stage.js';
 import {
   BWRAP_WORK,
   LEVELS,
@@ -19,6 +20,7 @@ import {
   assertIsolationPolicy,
   chooseSandbox,
   disposePlan,
+  isRoot,
   planLaunch,
   requireSandbox,
   type SandboxChoice,
@@ -97,8 +99,10 @@ async function runInWorkDir(
   runtime: ResolvedRuntime,
   abort?: AbortSignal,
 ): Promise<RunRecord> {
-  const instr: Instrumentation | null =
+  const made: Instrumentation | null =
     settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : settings.runtime === 'node' ? instrumentNode() : null;
+  // As root at the rlimit level the run's own uid must be able to read the tracer's files.
+  const instr = made && (await withReadableDirs(made, chosen.level === 'rlimit' && isRoot()));
   const child = childSetup(settings, runtime, work, limits, chosen.level, instr);
   const plan = await planLaunch({
     level: chosen.level,

@@ -54,6 +54,11 @@ export class ParentClock {
 
   /** Grant a jump to `toUs` once `lines` have arrived (or LINE_WAIT_MS passed); returns the new time. */
   async jump(toUs: number, lines: Record<Stream, number>): Promise<number> {
+    // Output the tracer never counted (os.write(1, …), a child process) may already wait in the
+    // stdout pipe, written before this request. One turn of the event loop reads every pipe
+    // that was ready with the channel, so such a line keeps the time before the jump instead
+    // of whichever pipe Node happened to read first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const have = () =>
       (['stdout', 'stderr'] as const).every((s) => this.capture.newlines[s] >= lines[s] || !this.capture.open(s));
     if (!have()) {

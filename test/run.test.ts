@@ -122,19 +122,24 @@ describe('limits and exits', () => {
     expect(translateWrapperExit(null, 'SIGTERM')).toEqual({ exitCode: null, signal: 'SIGTERM' });
   });
 
-  test('explainEnd names the limit that ended the run', () => {
+  test('explainEnd names the limit that ended the run, its value and how to raise it', () => {
     const base = { limits: { ...DEFAULT_LIMITS }, plan: { level: 'bwrap' as const, applied: { cpuMs: 5000, memoryBytes: DEFAULT_LIMITS.memoryBytes } }, stats: {} };
     expect(explainEnd({ ...base, killReason: 'timeout', exitCode: null, signal: 'SIGTERM', trace: [] })).toEqual({
       end: 'timeout',
-      endDetail: 'killed after the 10 s wall-time limit',
+      endDetail:
+        'killed after the 10 s wall-time limit; raise it with run.limits.wall in the spec (wall: 60s), ' +
+        'or grade with --time-scale 2 (which also doubles every timing tolerance)',
     });
     expect(explainEnd({ ...base, killReason: null, exitCode: 1, signal: null, trace: [{ stream: 'stderr', text: 'MemoryError' }] })).toEqual({
       end: 'memory-limit',
-      endDetail: 'memory limit (512 MiB) reached: MemoryError',
+      endDetail: 'memory limit (512 MiB) reached: MemoryError; raise it with run.limits.memory in the spec (memory: 1GB)',
     });
     expect(explainEnd({ ...base, killReason: null, exitCode: null, signal: 'SIGSEGV', trace: [] }).endDetail).toBe('killed by SIGSEGV');
+    expect(explainEnd({ ...base, killReason: 'output-limit', exitCode: null, signal: 'SIGTERM', trace: [] }).endDetail).toMatch(/output limit \(1 MiB\).*run\.limits\.output/);
+    expect(explainEnd({ ...base, killReason: null, exitCode: null, signal: 'SIGXCPU', trace: [] }).endDetail).toMatch(/5 s CPU-time limit; .*run\.limits\.cpu.*--time-scale/);
+    expect(explainEnd({ ...base, killReason: null, exitCode: null, signal: 'SIGXFSZ', trace: [] }).endDetail).toMatch(/file-size limit \(16 MiB\); .*run\.limits\.file_size/);
     expect(explainEnd({ ...base, killReason: null, exitCode: 3, signal: null, trace: [], stats: { pidsLimitHits: 2 } }).endDetail).toBe(
-      'exited with code 3; the process limit (64) refused 2 forks',
+      'exited with code 3; the process limit (64) refused 2 forks (raise it with run.limits.processes in the spec (processes: 128))',
     );
   });
 });

@@ -39,10 +39,13 @@ describe('exists / absent', () => {
 
   test('a missing line says when the run was cut short', () => {
     const timedOut = run(trace([[0, '0'], [250, '1']]), { timedOut: true, exitCode: null, signal: 'SIGKILL', wallMs: 6000 });
-    expect(evalBody({ kind: 'exists', line: sel('9') }, timedOut).message).toBe("expected '9'; it never appears (the run was stopped at the wall-time limit after 6.00 s)");
+    expect(evalBody({ kind: 'exists', line: sel('9') }, timedOut).message).toBe(
+      "expected '9'; it never appears (the run was stopped at the wall-time limit after 6.00 s; " +
+        'raise it with run.limits.wall in the spec (wall: 60s), or grade with --time-scale 2 (which also doubles every timing tolerance))',
+    );
     const crashed = run(trace([[0, 'RuntimeError: no running event loop', 'stderr']]), { exitCode: 1, wallMs: 76 });
     expect(evalBody({ kind: 'first', line: sel('start fetching') }, crashed).message).toBe(
-      "expected the first stdout line to be 'start fetching'; stdout is empty (the program exited with code 1 after 76 ms)",
+      "expected the first stdout line to be 'start fetching'; stdout is empty (the program exited with code 1 after 76 ms, stopped by 'RuntimeError: no running event loop' at 0.00 s (line 1, stderr))",
     );
     const truncated = run(trace([[0, '0']]), { truncated: true, end: 'output-limit' });
     expect(evalBody({ kind: 'exists', line: sel('9') }, truncated).message).toContain('cut off at the size limit');
@@ -272,7 +275,8 @@ describe('order: what came instead of a missing line', () => {
     const o = evalBody({ kind: 'order', lines: ten, strict: false }, r);
     expect(o.status).toBe('failed');
     expect(o.message).toBe(
-      "expected '1' after '0' (0.01 s, line 2); it never appears (the run was stopped at the wall-time limit after 6.01 s); " +
+      "expected '1' after '0' (0.01 s, line 2); it never appears (the run was stopped at the wall-time limit after 6.01 s; " +
+        'raise it with run.limits.wall in the spec (wall: 60s), or grade with --time-scale 2 (which also doubles every timing tolerance)); ' +
         "instead '0' comes again, 23 more times, from 0.26 s (line 3) to 5.75 s (line 27); 1 of 10 in order",
     );
     expect(o.lines).toContainEqual(expect.objectContaining({ index: 2, role: 'context', note: 'came instead, 23 more times' }));

@@ -57,6 +57,20 @@ export function exceptionSite(trace: TraceLine[], index: number): Site | undefin
   return undefined;
 }
 
+/** A Python/Node exception line: "RuntimeError: no running event loop", "ModuleNotFoundError: No module named 'x'". */
+export const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$)/;
+
+/**
+ * The exception that stopped the program: the last exception line on stderr (a trailing
+ * "RuntimeWarning: … never awaited" printed at shutdown is not the cause), if any.
+ */
+export function lastException(trace: TraceLine[]): number | undefined {
+  for (let i = trace.length - 1; i >= 0; i--) {
+    if (trace[i]!.stream === 'stderr' && EXCEPTION_LINE.test(trace[i]!.text.trim())) return i;
+  }
+  return undefined;
+}
+
 /** "main.py:17 (in helper)" */
 export function describeSite(s: Site): string {
   return `${s.file}:${s.line}${s.fn ? ` (in ${s.fn})` : ''}`;

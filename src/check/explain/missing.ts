@@ -7,8 +7,10 @@
 import type { LineSelector } from '../../spec/types.js';
 import type { LineRef } from '../types.js';
 import { ref, streamIndices, type Ctx } from '../common.js';
-import { citeShort, describe, fmtDuration, fmtTime, plural, quote, streamName, where } from '../format.js';
+import { citeShort, describe, fmtDuration, fmtSpecDuration, fmtTime, plural, quote, streamName, where } from '../format.js';
 import { findAll, findNearMiss, occurrenceWord, type Range } from '../match.js';
+import { citeError, lastException } from '../traceback.js';
+import { appliedValue, limitHit, limitNoun, raiseHint } from '../../trace/limit-hint.js';
 
 /** Up to `max` short citations, "and N more" after. */
 export function listLines(ctx: Ctx, idx: number[], max = 3): string {
@@ -89,15 +91,23 @@ export function whyMissing(
 
 /**
  * Why the run may have stopped before printing a line, in parentheses, or '' when it ended
- * normally: a crash or a time-out is more actionable than the absence alone.
+ * normally: a crash or a time-out is more actionable than the absence alone. A crash names the
+ * exception and the student's file:line; a limit names itself, its value and how to raise it.
  */
 export function cutShort(ctx: Ctx): string {
-  const { run } = ctx;
+  const { run, trace } = ctx;
   const t = fmtDuration(run.wallMs);
-  if (run.timedOut) return ` (the run was stopped at the wall-time limit after ${t})`;
-  if (run.truncated) return ' (the output was cut off at the size limit, so later lines were not recorded)';
-  if (run.signal) return ` (the program was killed by ${run.signal} after ${t})`;
-  if (run.exitCode !== null && run.exitCode !== 0) return ` (the program exited with code ${run.exitCode} after ${t})`;
+  const limit = limitHit(run);
+  const hint = limit ? `; ${raiseHint(limit)}` : '';
+  const value = limit ? appliedValue(run, limit) : undefined;
+  const named = limit ? `the ${value !== undefined && limit === 'wall' ? `${fmtSpecDuration(value)} ` : ''}${limitNoun(limit)}` : '';
+  if (run.timedOut) return ` (the run was stopped at ${named || 'the wall-time limit'} after ${t}${hint})`;
+  if (run.truncated) return ` (the output was cut off at the size limit, so later lines were not recorded${hint})`;
+  const e = lastException(trace);
+  const by = e !== undefined ? `, stopped by ${citeError(trace, e)}` : '';
+  const at = limit ? ` at ${named}` : '';
+  if (run.signal) return ` (the program was killed by ${run.signal} after ${t}${at}${by}${hint})`;
+  if (run.exitCode !== null && run.exitCode !== 0) return ` (the program exited with code ${run.exitCode} after ${t}${at}${by}${hint})`;
   return '';
 }
 

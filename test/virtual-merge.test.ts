@@ -151,6 +151,23 @@ describe('mergeChannel', () => {
     expect(out.endDetail).toMatch(/^deadlock at 1\.000 s .*would hang until the 10 s wall-time limit$/);
   });
 
+  test("killed by the parent's real-time timer with no output: the run time is the limit, not the virtual 0 (issue 14)", () => {
+    const timedOut = run([], { timedOut: true, exitCode: null, signal: 'SIGTERM', end: 'timeout', wallMs: 9_600, endDetail: 'killed after the 10 s wall-time limit; raise it with run.limits.wall' });
+    const out = mergeChannel(timedOut, parseChannel(Buffer.from(hello()), KEY), { ...OPTS, clock: fakeClock({}, 0) });
+    expect(out).toMatchObject({ clock: 'virtual', end: 'timeout', timedOut: true, wallMs: 10_000, realWallMs: 9_600 });
+    expect(out.endDetail).toBe(
+      'killed after the 10 s wall-time limit (virtual time stood at 0 s: the program computed or blocked without waiting, so in real time too it would have run into the limit); raise it with run.limits.wall',
+    );
+    // Killed by a signal before any line: the virtual time reached (0) is its length; the real one is kept apart.
+    n = 0;
+    const killed = mergeChannel(run([], { exitCode: null, signal: 'SIGKILL', end: 'signalled', wallMs: 5 }), parseChannel(Buffer.from(hello()), KEY), { ...OPTS, clock: fakeClock({}, 0) });
+    expect(killed).toMatchObject({ clock: 'virtual', wallMs: 0, realWallMs: 5 });
+    // Stopped before the instrumentation started: real times, and said so (not "the run used real time").
+    const early = mergeChannel(run([], { timedOut: true, exitCode: null, signal: 'SIGTERM', end: 'timeout', wallMs: 190 }), parseChannel(Buffer.alloc(0), KEY), OPTS);
+    expect(early).toMatchObject({ clock: 'real', wallMs: 190 });
+    expect(early.clockFallback).toMatch(/stopped during start-up, before the in-process instrumentation started/);
+  });
+
   test("virtual time at the wall limit is the parent's call: a timeout whatever the child says", () => {
     const chan = hello() + line('x', 0) + end(0);
     const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, clock: fakeClock({ x: 0 }, 10_000, true) });

@@ -2,6 +2,7 @@
 
 import type { NoTaskCause } from './evidence.js';
 import { fmtDuration } from '../format.js';
+import { raiseHint } from '../../trace/limit-hint.js';
 
 /** What to do instead, in every "no asyncio task ran" message. */
 const HOW_TO =
@@ -15,7 +16,8 @@ export function renderNoTasks(c: NoTaskCause): string {
     case 'timeout':
       return (
         `no asyncio task ran: the program was stopped at the wall-time limit after ${fmtDuration(c.wallMs)}${c.detail ? ` (${c.detail})` : ''}, before any task started.${before(c.used)} ` +
-        `Something before the event loop never finishes (an endless loop, a blocking call or a wait on a thread); the tasks only run once main() is started with asyncio.run(main()).`
+        `Something before the event loop never finishes (an endless loop, a blocking call or a wait on a thread); the tasks only run once main() is started with asyncio.run(main()).` +
+        (c.detail ? '' : ` If it only needs more time, ${raiseHint('wall')}.`)
       );
     case 'stopped': {
       const head = `no asyncio task ran: the program ${c.how} after ${fmtDuration(c.wallMs)}${c.extra}`;
@@ -25,6 +27,12 @@ export function renderNoTasks(c: NoTaskCause): string {
         : '';
       return `${head}, stopped by ${c.error.cite}, before any task started.${before(c.used)} Fix that error first${c.error.sited ? '' : ' (its traceback on stderr names the line)'}.${tip}`;
     }
+    case 'caught':
+      return (
+        `no asyncio task ran: the program printed an error, ${c.error.cite}, and still exited normally, so the exception was caught ` +
+        `(by the program or the driver that imports your code) and what should have followed it never ran${c.loopRan ? '' : ', nor did any event loop'}.${before(c.used)} ` +
+        `Fix that error first${c.error.sited ? '' : ' (run the program yourself to see where it is raised)'}.`
+      );
     case 'without-loop':
       return (
         `no asyncio task ran: the program ${c.used}, without an asyncio event loop. ${c.threads ? 'Threads' : 'Printing between time.sleep calls'} can give the same lines at the same times, ` +
@@ -32,8 +40,8 @@ export function renderNoTasks(c: NoTaskCause): string {
       );
     case 'no-loop':
       return (
-        `no asyncio task ran: the program imports asyncio but never starts an event loop, so no coroutine runs ` +
-        `(calling an async def function only creates a coroutine object). Run main() with asyncio.run(main()).`
+        `no asyncio task ran: the program imports asyncio but no event loop ever started, so no coroutine ran ` +
+        `(calling an async def function only creates a coroutine object; something must run it, e.g. asyncio.run(main())).`
       );
     case 'silent':
       return `no asyncio task ran, and the program printed nothing: it exited after ${fmtDuration(c.wallMs)} without starting an event loop. To fix it, ${HOW_TO}.`;

@@ -115,7 +115,7 @@ describe('why no asyncio task ran', () => {
 
   test('imports asyncio but never starts a loop (calls a coroutine function directly)', () => {
     const r = noTaskRun({ trace: AT_ONCE, activity: act({ asyncio: true }) });
-    expect(whyNoTasks(r).text).toMatch(/^no asyncio task ran: the program imports asyncio but never starts an event loop.*asyncio\.run\(main\(\)\)/);
+    expect(whyNoTasks(r).text).toMatch(/^no asyncio task ran: the program imports asyncio but no event loop ever started.*asyncio\.run\(main\(\)\)/);
   });
 
   test('printed nothing and exited normally', () => {
@@ -146,5 +146,39 @@ describe('why no asyncio task ran', () => {
     const o = evaluateTaskRule('b', RULES[5]!, r);
     expect(o.message).toMatch(/^time\.sleep\(2\) in main at 0\.10 s blocked the loop for 2\.00 s/);
     expect(o.message).not.toMatch(/no asyncio task ran/);
+  });
+});
+
+describe('a driver that caught an exception and exited 0 (issue 14)', () => {
+  const asyncioNoLoop = act({ asyncio: true, loopRan: false });
+  test("print(e) of a failed __import__: the error is the cause, not 'never starts an event loop'", () => {
+    const r = noTaskRun({ trace: trace([[0, "No module named '3-tasks'"]]), wallMs: 30, activity: asyncioNoLoop });
+    const t = whyNoTasks(r).text;
+    expect(t).toBe(
+      `no asyncio task ran: the program printed an error, "No module named '3-tasks'" at 0.00 s (line 1), and still exited normally, so the exception was caught ` +
+        '(by the program or the driver that imports your code) and what should have followed it never ran, nor did any event loop. ' +
+        'Fix that error first (run the program yourself to see where it is raised).',
+    );
+    expect(t).not.toMatch(/never starts|asyncio\.run\(main\(\)\)/);
+    expect(whyNoTasks(r).lines).toEqual([expect.objectContaining({ index: 0, role: 'context', note: 'the error the program caught' })]);
+  });
+
+  test('traceback.print_exc() on stderr: cited with the student file:line; asyncio.run refusing a non-coroutine too', () => {
+    const tb = trace([
+      [0, 'Traceback (most recent call last):', 'stderr'],
+      [0, '  File "/work/1-main.py", line 6, in <module>', 'stderr'],
+      [0, '  File "/work/1-concurrent_coroutines.py", line 9, in wait_n', 'stderr'],
+      [0, "NameError: name 'wait_random' is not defined", 'stderr'],
+    ]);
+    const t = whyNoTasks(noTaskRun({ trace: tb, wallMs: 30, activity: asyncioNoLoop })).text;
+    expect(t).toMatch(/printed an error, "NameError: name 'wait_random' is not defined" at 0\.00 s \(line 4, stderr\), raised at 1-concurrent_coroutines\.py:9 \(in wait_n\), and still exited normally/);
+    expect(t).toMatch(/Fix that error first\.$/);
+    const refused = whyNoTasks(noTaskRun({ trace: trace([[0, 'a coroutine was expected, got [0.5, 1.2]']]), wallMs: 30, activity: asyncioNoLoop })).text;
+    expect(refused).toMatch(/printed an error, 'a coroutine was expected, got \[0\.5, 1\.2\]'/);
+  });
+
+  test('without any error printed, the no-loop message stays, and never tells a correct module to change', () => {
+    const t = whyNoTasks(noTaskRun({ trace: trace([[0, 'hello']]), wallMs: 30, activity: asyncioNoLoop })).text;
+    expect(t).toMatch(/imports asyncio but no event loop ever started/);
   });
 });

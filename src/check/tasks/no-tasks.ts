@@ -5,7 +5,8 @@
  * killed before its end record) only the trace and the exit are used.
  */
 
-import { citeError, exceptionSite } from '../traceback.js';
+import { citeError, exceptionSite, EXCEPTION_LINE } from '../traceback.js';
+import { caughtError } from './caught.js';
 import type { RunRecord } from '../../trace/types.js';
 import type { LineRef } from '../types.js';
 import type { NoTaskCause } from '../explain/evidence.js';
@@ -13,9 +14,6 @@ import { cite, fmtDuration } from '../format.js';
 
 /** Lines printed within this span count as printed "at once" (an explanation only, never a verdict). */
 const AT_ONCE_MS = 50;
-
-/** A Python/Node exception line: "RuntimeError: no running event loop". */
-const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$)/;
 
 export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRef[] } {
   const act = run.activity;
@@ -44,6 +42,16 @@ export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRe
       };
     }
     return { cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used }, lines: [] };
+  }
+  // An exception the program caught and printed is the cause, not the lack of a loop: a
+  // driver that catches the import error of a missing module, or asyncio.run refusing a non-coroutine.
+  const caught = caughtError(trace);
+  if (caught) {
+    const l = trace[caught.index]!;
+    return {
+      cause: { kind: 'caught', loopRan: !!act?.loopRan, used, error: { text: l.text, cite: caught.cite, sited: caught.sited } },
+      lines: [{ index: caught.index, tMs: l.tMs, text: l.text, stream: l.stream, role: 'context', note: 'the error the program caught' }],
+    };
   }
   if (used) return { cause: { kind: 'without-loop', used, threads: act!.threads > 0 }, lines: [] };
   const out = trace.filter((l) => l.stream === 'stdout');

@@ -52,7 +52,10 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
   if (!hello) {
     if (opts.virtual) {
       out.clock = 'real';
-      out.clockFallback = 'the in-process instrumentation did not start (no side-channel records), so the run used real time';
+      const killed = record.timedOut || record.signal !== null;
+      out.clockFallback = killed
+        ? 'the run was stopped during start-up, before the in-process instrumentation started (no side-channel records): its times are real, from spawn to kill'
+        : 'the in-process instrumentation did not start (no side-channel records), so the run used real time';
     }
     if (problems.length) out.tampered = tamperText(problems);
     return out;
@@ -144,6 +147,7 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
     // A deadlock or virtual time at the limit: in real time both would have been killed at the
     // wall-time limit, so they are recorded that way. The limit is the parent's call.
     const reason = endRec?.reason;
+    if (record.timedOut) stoppedByRealTimer(out, record, opts.wallMs);
     if ((clock.hitWall || reason === 'deadlock' || reason === 'timeout') && !record.timedOut) {
       const limit = opts.wallMs;
       out.timedOut = true;
@@ -162,6 +166,21 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
   }
   if (problems.length) out.tampered = tamperText(problems);
   return out;
+}
+
+/**
+ * The parent's real-time timer stopped a virtual run: the program ran or blocked for the whole
+ * limit without letting virtual time reach it (a busy loop, a call the clock does not cover).
+ * In real time it would have been killed at the limit too, so that is its run time, as for a
+ * deadlock; the virtual time it reached is said, never passed off as the run's length.
+ */
+function stoppedByRealTimer(out: RunRecord, record: RunRecord, limitMs: number): void {
+  const reached = out.wallMs;
+  out.wallMs = Math.max(limitMs, reached);
+  const why = `virtual time stood at ${fmtS(reached)}: the program computed or blocked without waiting, so in real time too it would have run into the limit`;
+  const d = record.endDetail ?? '';
+  const cut = d.indexOf('; ');
+  out.endDetail = !d ? why : cut < 0 ? `${d} (${why})` : `${d.slice(0, cut)} (${why})${d.slice(cut)}`;
 }
 
 /**

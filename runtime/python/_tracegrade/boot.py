@@ -15,6 +15,7 @@ import time
 import _thread
 
 from . import clock as _clock
+from . import tbclean
 from .channel import open_channel
 from .coros import Inflight, UserCode
 from .imports import on_import
@@ -137,6 +138,7 @@ class State:
     def install(self):
         c = self.clock
         self.send({"k": "hello", "clock": "virtual" if c.virtual else "real", "py": sys.version.split()[0], "pid": os.getpid()})
+        tbclean.install()
         patch_time(self)
         patch_threads(self)
         self._patch_exit()

@@ -55,7 +55,7 @@ each('Python $version', ({ exe }) => {
   });
 
   test.each(['virtual', 'real'] as const)('%s clock: no _tracegrade frame, every student frame kept', async (clock) => {
-    const settings: RunSettings = { runtime: 'python', entry: 'main.py', clock, traceTasks: true, files: [], args: [], env: {}, interpreter: exe } as RunSettings;
+    const settings: RunSettings = { runtime: 'python', entry: 'main.py', clock, traceTasks: true, files: [], args: [], env: {}, interpreter: exe, limits: {}, repeat: 1, policy: 'all' } as unknown as RunSettings;
     const r = await runSubmission({ submission: dir, settings, sandbox: await levelFor(exe), acceptNoIsolation: true });
     const err = r.trace.filter((l) => l.stream === 'stderr').map((l) => l.text);
     const text = err.join('\n');

@@ -192,7 +192,7 @@ export function renderSummaryLine(result: SubmissionResult, color = false): stri
   const tail = [
     failed.length ? p.red(`failed: ${failed.join(', ')}`) : '',
     unstable.length ? p.yellow(`unstable: ${unstable.join(', ')}`) : '',
-    last ? p.dim(`${secsProse(last.wallMs)}${last.clock === 'virtual' ? ' (virtual clock)' : ''}${last.timedOut ? ' timed out' : ''}`) : '',
+    last ? p.dim(`${secsProse(last.wallMs)}${last.timedOut ? ' timed out' : ''}`) : '',
     // A virtual clock asked for and not had: the times are real ones, say so on every line.
     fellBack ? p.yellow(`real clock: ${showLine(fellBack, 120)}`) : '',
   ].filter(Boolean);

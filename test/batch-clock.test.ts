@@ -1,7 +1,7 @@
 /**
- * `--clock virtual` on a batch that mixes runtimes: only Python has a virtual clock, so a node
- * spec keeps the real clock (as it must: `clock: virtual` on it is a spec error), runs with the
- * real-clock parallelism, and its runs say why they were not virtual. Python specs still get it.
+ * `--clock virtual` on a batch that mixes runtimes: Python and Node have a virtual clock, a
+ * command spec keeps the real clock (as it must: `clock: virtual` on it is a spec error), runs
+ * with the real-clock parallelism, and its runs say why they were not virtual.
  */
 
 import { join } from 'node:path';
@@ -14,16 +14,18 @@ import { makeSpec, removeDir, sleeper, tempDir, writeTree } from './batch-helper
 
 const py = makeSpec('py');
 const node = makeSpec('js', { runtime: 'node', entry: 'main.js' });
+const cmd = makeSpec('sh', { runtime: 'command', command: ['sh', '{entry}'], entry: 'main.sh' });
 const job = (spec: typeof py): Job => ({ spec, submission: '/nowhere', id: 'x' });
 
 describe('--clock virtual and runtimes without a virtual clock', () => {
-  it('applies to Python specs only; --clock real and the spec’s own clock are unchanged', () => {
+  it('applies to Python and Node specs only; --clock real and the spec’s own clock are unchanged', () => {
     expect(effectiveClock(py, 'virtual')).toBe('virtual');
-    expect(effectiveClock(node, 'virtual')).toBe('real');
+    expect(effectiveClock(node, 'virtual')).toBe('virtual');
     expect(effectiveClock(makeSpec('cmd', { runtime: 'command', command: ['sh', '{entry}'] }), 'virtual')).toBe('real');
     expect(effectiveClock(py, 'real')).toBe('real');
     expect(effectiveClock(makeSpec('pv', { clock: 'virtual' }), undefined)).toBe('virtual');
-    expect(effectiveSpec(node, { clock: 'virtual' }).run.clock).toBe('real');
+    expect(effectiveSpec(node, { clock: 'virtual' }).run.clock).toBe('virtual');
+    expect(effectiveSpec(cmd, { clock: 'virtual' }).run.clock).toBe('real');
     expect(effectiveSpec(py, { clock: 'virtual' }).run.clock).toBe('virtual');
   });
 
@@ -32,11 +34,12 @@ describe('--clock virtual and runtimes without a virtual clock', () => {
     expect(effectiveSpec(node, { interpreter: '3.12' }).run.interpreter).toBe(node.run.interpreter);
   });
 
-  it('a node job keeps the batch at real-clock parallelism, and its stored results stay reusable', () => {
-    expect(jobsFor([job(py), job(py)], { clock: 'virtual' })).toBe(defaultJobs('virtual'));
-    expect(jobsFor([job(py), job(node)], { clock: 'virtual' })).toBe(defaultJobs('real'));
-    // The node run is the same real run with or without the flag: --resume may reuse it.
-    expect(hashOptions(node, { clock: 'virtual' })).toBe(hashOptions(node, {}));
+  it('a command job keeps the batch at real-clock parallelism, and its stored results stay reusable', () => {
+    expect(jobsFor([job(py), job(node)], { clock: 'virtual' })).toBe(defaultJobs('virtual'));
+    expect(jobsFor([job(py), job(cmd)], { clock: 'virtual' })).toBe(defaultJobs('real'));
+    // The command run is the same real run with or without the flag: --resume may reuse it.
+    expect(hashOptions(cmd, { clock: 'virtual' })).toBe(hashOptions(cmd, {}));
+    expect(hashOptions(node, { clock: 'virtual' })).not.toBe(hashOptions(node, {}));
     expect(hashOptions(py, { clock: 'virtual' })).not.toBe(hashOptions(py, {}));
   });
 
@@ -47,21 +50,29 @@ describe('--clock virtual and runtimes without a virtual clock', () => {
       writeTree(root, {
         'js/main.js': "setTimeout(() => console.log('done'), 200);\n",
         'py/main.py': sleeper(0.2),
+        'sh/main.sh': 'sleep 0.2; echo done\n',
       });
     });
     afterAll(() => removeDir(root));
 
-    it('a node program runs in real time and its run says why; a Python one is virtual', async () => {
-      const js = await gradeOne(node, join(root, 'js'), { sandbox: 'none', clock: 'virtual' });
-      expect(js.error).toBeUndefined();
-      expect(js.score).toBe(1);
-      expect(js.runs[0]!.clock).toBe('real');
-      expect(js.runs[0]!.clockFallback).toMatch(/virtual clock is Python-only.*node program ran in real time/);
-      expect(js.runs[0]!.wallMs).toBeGreaterThanOrEqual(190); // the 200 ms timer really waited
+    it('a command program runs in real time and its run says why; Node and Python ones are virtual', async () => {
+      const sh = await gradeOne(cmd, join(root, 'sh'), { sandbox: 'none', clock: 'virtual' });
+      expect(sh.error).toBeUndefined();
+      expect(sh.score).toBe(1);
+      expect(sh.runs[0]!.clock).toBe('real');
+      expect(sh.runs[0]!.clockFallback).toMatch(/virtual clock is for Python and Node programs only.*command program ran in real time/);
+      expect(sh.runs[0]!.wallMs).toBeGreaterThanOrEqual(190); // the 0.2 s sleep really waited
 
       // Without the flag nothing was asked for, so nothing fell back.
       const plain = await gradeOne(node, join(root, 'js'), { sandbox: 'none' });
       expect(plain.runs[0]!.clockFallback).toBeUndefined();
+      expect(plain.runs[0]!.clock).toBe('real');
+
+      const js = await gradeOne(node, join(root, 'js'), { sandbox: 'none', clock: 'virtual' });
+      expect(js.score).toBe(1);
+      expect(js.runs[0]!.clock).toBe('virtual');
+      expect(js.runs[0]!.clockFallback).toBeUndefined();
+      expect(js.runs[0]!.trace.map((l) => l.tMs)).toEqual([200]);
 
       const pyRun = await gradeOne(py, join(root, 'py'), { sandbox: 'none', clock: 'virtual' });
       expect(pyRun.score).toBe(1);

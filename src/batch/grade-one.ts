@@ -18,17 +18,17 @@ export function submissionId(submission: string): string {
 
 /**
  * The clock a spec runs on under the command line's `--clock`. `--clock virtual` is a request
- * for the whole batch, but only Python has a virtual clock (`clock: virtual` on a node or
- * command spec is a spec error): those specs keep the real clock, and their runs say why.
+ * for the whole batch, but only Python and Node have a virtual clock (`clock: virtual` on a
+ * command spec is a spec error): command specs keep the real clock, and their runs say why.
  */
 export function effectiveClock(spec: Spec, clock: GradeOptions['clock']): 'real' | 'virtual' {
-  if (clock === 'virtual' && spec.run.runtime !== 'python') return 'real';
+  if (clock === 'virtual' && spec.run.runtime === 'command') return 'real';
   return clock ?? spec.run.clock;
 }
 
-/** Recorded on the runs of a non-Python spec graded with `--clock virtual`. */
+/** Recorded on the runs of a command spec graded with `--clock virtual`. */
 export function virtualClockFallback(spec: Spec): string {
-  return `the virtual clock is Python-only, so this ${spec.run.runtime} program ran in real time`;
+  return `the virtual clock is for Python and Node programs only, so this ${spec.run.runtime} program ran in real time`;
 }
 
 /** The spec as it will actually run: command-line overrides applied (the input is not modified). */

@@ -15,7 +15,7 @@ export interface GradeOptions {
   requireSandbox?: SandboxLevel;
   /** As root, permit a level weaker than bwrap (--accept-no-isolation). */
   acceptNoIsolation?: boolean;
-  /** Overrides `run.clock` of every spec; `virtual` only of Python specs (see effectiveClock). */
+  /** Overrides `run.clock` of every spec; `virtual` only of Python and Node specs (see effectiveClock). */
   clock?: 'real' | 'virtual';
   /** Overrides `run.interpreter` of Python specs (absolute path or version prefix such as "3.12"). */
   interpreter?: string;

@@ -41,7 +41,7 @@ const RUN_OPTIONS = `  --config FILE         the config file to use (default: th
   --accept-no-isolation as root, allow a level weaker than bwrap (rlimit, none): the network and
                         world-readable files stay open to submissions (see docs/sandbox.md)
   --clock MODE          real | virtual — overrides the spec's run.clock (virtual:
-                        Python specs only; node and command specs keep real time)
+                        Python and Node specs; command specs keep real time)
   --python VERSION      Python to run Python specs with: a version prefix (3.12) or an absolute path
   --time-scale X        multiply every timing tolerance and at-most bound (slow graders: 2)`;
 

@@ -188,10 +188,13 @@ export function renderSummaryLine(result: SubmissionResult, color = false): stri
   const unstable = result.checks.filter((c) => c.status === 'unstable').map((c) => c.id);
   const runs = result.runs;
   const last = runs[runs.length - 1];
+  const fellBack = runs.find((r) => r.clockFallback)?.clockFallback;
   const tail = [
     failed.length ? p.red(`failed: ${failed.join(', ')}`) : '',
     unstable.length ? p.yellow(`unstable: ${unstable.join(', ')}`) : '',
     last ? p.dim(`${secsProse(last.wallMs)}${last.timedOut ? ' timed out' : ''}`) : '',
+    // A virtual clock asked for and not had: the times are real ones, say so on every line.
+    fellBack ? p.yellow(`real clock: ${showLine(fellBack, 120)}`) : '',
   ].filter(Boolean);
   return `${head}${tail.length ? '  ' + tail.join('  ') : ''}`;
 }

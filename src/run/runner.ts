@@ -100,7 +100,7 @@ async function runInWorkDir(
   abort?: AbortSignal,
 ): Promise<RunRecord> {
   const made: Instrumentation | null =
-    settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : settings.runtime === 'node' ? instrumentNode() : null;
+    settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : settings.runtime === 'node' ? instrumentNode(settings, { wallMs: limits.wallMs }) : null;
   // As root at the rlimit level the run's own uid must be able to read the tracer's files.
   const instr = made && (await withReadableDirs(made, chosen.level === 'rlimit' && isRoot()));
   const child = childSetup(settings, runtime, work, limits, chosen.level, instr);

@@ -239,9 +239,9 @@ describe('regexes, durations, tolerances', () => {
 });
 
 describe('run settings', () => {
-  test('missing instructor files, command without runtime command, virtual clock off Python', () => {
+  test('missing instructor files, command without runtime command, virtual clock off Python and Node', () => {
+    expect(diags('run:\n  runtime: command\n  clock: virtual\n  command: [x]\n' + ok)).toEqual(['3:10 error: clock: virtual needs runtime: python or node (this spec runs command)']);
     expect(diags('run:\n  runtime: node\n  clock: virtual\n  command: [x]\n  files: [no-such-dir/]\n' + ok)).toEqual([
-      '3:10 error: clock: virtual needs runtime: python (this spec runs node)',
       "4:3 error: 'command' only applies with runtime: command (this spec runs node)",
       expect.stringMatching(/^5:11 error: run.files: 'no-such-dir\/' does not exist \(looked for \/.*\/specs\/no-such-dir\)$/),
     ]);

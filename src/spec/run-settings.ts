@@ -49,8 +49,8 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
     if (runtime === 'command') sink.error(y.pair(run, 'interpreter'), "'interpreter' does not apply with runtime: command", 'put the interpreter in the command argv');
     settings.interpreter = interpreter;
   }
-  if (settings.clock === 'virtual' && runtime !== 'python') {
-    sink.error(y.get(run, 'clock'), `clock: virtual needs runtime: python (this spec runs ${runtime})`, 'use clock: real');
+  if (settings.clock === 'virtual' && runtime === 'command') {
+    sink.error(y.get(run, 'clock'), `clock: virtual needs runtime: python or node (this spec runs ${runtime})`, 'use clock: real');
   }
   const stdin = str('stdin');
   if (stdin !== undefined) settings.stdin = stdin;

@@ -66,13 +66,17 @@ test('re-checks on save, shows what changed, survives a syntax error, quits on q
 }, 60_000);
 
 test('the change line: flips both ways, the score delta, and nothing before the first run', () => {
-  const sub = (score: number, statuses: Record<string, 'passed' | 'failed'>) =>
-    ({ score, maxScore: 4, checks: Object.entries(statuses).map(([id, status]) => ({ id, status })) }) as unknown as SubmissionResult;
+  const sub = (score: number, statuses: Record<string, 'passed' | 'failed' | 'skipped'>) =>
+    ({ score, maxScore: 4, runs: [], checks: Object.entries(statuses).map(([id, status]) => ({ id, status, points: 0, maxPoints: 0 })) }) as unknown as SubmissionResult;
   expect(changesSince(undefined, sub(1, { a: 'passed' }))).toBe('');
   expect(changesSince(sub(2, { a: 'passed', b: 'failed' }), sub(2.5, { a: 'failed', b: 'passed' }))).toBe(
     'Since the last run: ✓→✗ a, ✗→✓ b; score 2/4 → 2.5/4 (+0.5)\n',
   );
   expect(changesSince(sub(2, { a: 'passed' }), sub(2, { a: 'passed' }))).toBe('Since the last run: no check changed; score 2/4 → 2/4\n');
+  // A check that became skipped (what it requires failed) did not fail: ○, as the report shows it.
+  expect(changesSince(sub(2, { a: 'passed', b: 'passed' }), sub(0, { a: 'failed', b: 'skipped' }))).toBe(
+    'Since the last run: ✓→✗ a, ✓→○ b; score 2/4 → 0/4 (-2)\n',
+  );
 });
 
 test('stdin at its end (CI, < /dev/null) quits after the run in flight, with its verdict', async () => {

@@ -76,6 +76,8 @@ describe('-t/--check', () => {
     const r = await run(['check', 'subs/bob', '--spec', 'specs/abc.yaml', '--check', '/^(prints|then)-/'], d);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('All 2 selected checks pass');
+    // The selection is said once per check run, not once more while setting up.
+    expect(r.stderr.match(/2 checks match/g)).toHaveLength(1);
     const none = await run(['check', 'subs/bob', '--spec', 'specs/abc.yaml', '-t', 'nothing-like-it'], d);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('The visible checks are prints-a, then-b, says-done.');

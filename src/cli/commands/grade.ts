@@ -15,7 +15,7 @@ import { mergeResults, onlyFailed, previousResults, refuseFailedWithSelection, s
 import { CliError, EXIT } from '../errors.js';
 import { EXIT_SIGTERM, watchInterrupts } from '../signals.js';
 import type { Io } from '../io.js';
-import { RUN_OPTIONS, runOptions } from '../options.js';
+import { interpreterOrigin, RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
 import { reportAll, surfaceSetupErrors } from './grade-output.js';
 import { describeFiles, reporterNames } from './report.js';
@@ -110,7 +110,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
       'Grade the single submission (e.g. /autograder/submission), or drop --gradescope: <out>/gradescope/ holds one file per submission.',
     );
   }
-  await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io);
+  await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io, interpreterOrigin(p));
   // Where the reports go must be writable before anything is graded: finding out afterwards
   // would throw the whole class's grading away. One grader per output folder: another one
   // would overwrite these results and reports.

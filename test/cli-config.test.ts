@@ -80,3 +80,48 @@ test('--config names the file; a missing one is an error', async () => {
   expect(m.code).toBe(2);
   expect(m.stderr).toMatch(/nope\.yaml: error: config file not found/);
 });
+
+describe('each run option in the config file takes effect', () => {
+  type Results = { jobs?: number; submissions: Array<{ score: number; maxScore: number; checks: Array<{ id: string; status: string }>; runs: Array<{ runtime?: string; sandbox: { level: string } }> }> };
+  const results = async (d: string, out: string): Promise<Results> => JSON.parse(await readFile(join(d, out, 'results.json'), 'utf8')) as Results;
+
+  test('jobs: results.json records how many were graded at once', async () => {
+    const d = await proj({ 'tracegrade.config.yaml': 'jobs: 3\nreporters: json\nclock: virtual\n', 'subs/bob/main.py': ABC_GOOD });
+    expect((await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'out'], d)).code).toBe(0);
+    expect((await results(d, 'out')).jobs).toBe(3);
+    expect((await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'out2', '--jobs', '1'], d)).code).toBe(0);
+    expect((await results(d, 'out2')).jobs).toBe(1);
+  });
+
+  test('python: the run used that interpreter; one that does not exist is named with the config file', async () => {
+    const d = await proj({ 'tracegrade.config.yaml': 'python: "3.12"\nreporters: json\nclock: virtual\n' });
+    const r = await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'out'], d);
+    expect([r.code, r.stderr]).toEqual([0, expect.any(String)]);
+    expect((await results(d, 'out')).submissions[0]!.runs[0]!.runtime).toMatch(/3\.12\.\d+/);
+    const bad = await proj({ 'tracegrade.config.yaml': 'python: "3.99"\n' });
+    const b = await run(['check', 'subs/alice', '--spec', 'specs/abc.yaml'], bad);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/no Python 3\.99 found .*\(asked for by 'python: 3\.99' in the config file \S*tracegrade\.config\.yaml: change it there\)/);
+    const flag = await run(['check', 'subs/alice', '--spec', 'specs/abc.yaml', '--python', '3.98'], d);
+    expect(flag.stderr).toMatch(/no Python 3\.98 found .*\(asked for by --python 3\.98: change it there\)/);
+  });
+
+  test('sandbox: the run records the level the config asked for (none: never what auto picks when a stronger one works)', async () => {
+    const d = await proj({ 'tracegrade.config.yaml': 'sandbox: none\nreporters: json\nclock: virtual\n' });
+    const r = await run(['grade', 'specs/abc.yaml', 'subs', '--out', 'out', '--accept-no-isolation'], d);
+    expect(r.code).toBe(0);
+    expect((await results(d, 'out')).submissions[0]!.runs[0]!.sandbox.level).toBe('none');
+    expect(r.stderr).toContain("running submissions with the 'none' sandbox level");
+  });
+
+  test('timeScale: tolerances are scaled (a delay 0.3 s off a 0.2 s tolerance passes at 2)', async () => {
+    const spec = 'name: late\nrun: { runtime: python, entry: main.py, clock: virtual }\nchecks:\n  - id: b-after-a\n    delay: { from: a, to: b, about: 1s, tolerance: 200ms }\n';
+    const prog = 'import asyncio\nasync def main():\n    print("a")\n    await asyncio.sleep(1.3)\n    print("b")\nasyncio.run(main())\n';
+    const plain = await proj({ 'specs/late.yaml': spec, 'late/p/main.py': prog, 'tracegrade.config.yaml': 'reporters: json\n' });
+    await run(['grade', 'specs/late.yaml', 'late', '--out', 'out'], plain);
+    expect((await results(plain, 'out')).submissions[0]!.checks[0]!.status).toBe('failed');
+    const scaled = await proj({ 'specs/late.yaml': spec, 'late/p/main.py': prog, 'tracegrade.config.yaml': 'reporters: json\ntimeScale: 2\n' });
+    await run(['grade', 'specs/late.yaml', 'late', '--out', 'out'], scaled);
+    expect((await results(scaled, 'out')).submissions[0]!.checks[0]!.status).toBe('passed');
+  });
+});

@@ -4,10 +4,13 @@
  * --failed (only the submissions below full marks in the last results.json).
  */
 
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GradeResults } from '../src/score/types.js';
 import { checkMatcher } from '../src/cli/check-filter.js';
+import { gateFailures } from '../src/cli/fail-under.js';
+import { previousResults } from '../src/cli/commands/grade-select.js';
 import { ABC_GOOD, ABC_NO_DONE, ABC_SPEC, project, run } from './cli-helpers.js';
 
 let d: string;
@@ -40,6 +43,18 @@ describe('--fail-under', () => {
     expect(m.stderr).toContain('--fail-under-mean 56 %: the mean of 3 submissions is 55.6 %');
     expect((await grade('--out', 'g2', '--fail-under-mean', '1.5')).code).toBe(0);
   });
+  test('points above what the spec is worth warn that no submission can reach them', async () => {
+    const r = await grade('--out', 'g4', '--fail-under', '5');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('warning: --fail-under 5 points is more than spec abc is worth (3 points): no submission can reach it');
+    expect((await grade('--out', 'g4', '--fail-under', '3')).stderr).not.toContain('warning: --fail-under');
+  });
+  test("what a submission earned is the credit model's: a tampered trace earns 0 whatever it scored", () => {
+    const sub = { spec: 'abc', id: 'mallory', score: 3, maxScore: 3, checks: [], runs: [{ tampered: 'forged stamps' }] };
+    const g = { submissions: [sub] } as unknown as GradeResults;
+    expect(gateFailures(g, { kind: 'percent', value: 50 })).toEqual(['--fail-under 50 %: 1 of 1 submission scored less (abc/mallory 0 %)']);
+    expect(gateFailures(g, undefined, { kind: 'points', value: 1 })).toEqual(['--fail-under-mean 1 point: the mean of 1 submission is 0 points']);
+  });
   test('a value that is neither points nor a percentage is a usage error before anything runs', async () => {
     for (const bad of ['120%', 'lots', '-1']) {
       const r = await grade('--out', 'g3', `--fail-under=${bad}`);
@@ -61,6 +76,8 @@ describe('-t/--check', () => {
     const r = await run(['check', 'subs/bob', '--spec', 'specs/abc.yaml', '--check', '/^(prints|then)-/'], d);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('All 2 selected checks pass');
+    // The selection is said once per check run, not once more while setting up.
+    expect(r.stderr.match(/2 checks match/g)).toHaveLength(1);
     const none = await run(['check', 'subs/bob', '--spec', 'specs/abc.yaml', '-t', 'nothing-like-it'], d);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('The visible checks are prints-a, then-b, says-done.');
@@ -106,6 +123,49 @@ describe('--failed', () => {
       expect(by(after, 'carol').gradedAt).not.toBe(by(before, 'carol').gradedAt);
     } finally {
       await writeFile(join(d, 'subs', 'bob', 'main.py'), ABC_NO_DONE);
+    }
+  });
+  test('with -t it is refused (exit 2) before anything runs, and the stored results are left as they were', async () => {
+    await grade('--out', 'f2');
+    const before = await readFile(join(d, 'f2', 'results.json'), 'utf8');
+    const r = await grade('--out', 'f2', '--failed', '-t', 'ends with');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--failed cannot be combined with -t/--check 'ends with'");
+    expect(await readFile(join(d, 'f2', 'results.json'), 'utf8')).toBe(before);
+  });
+  test('results graded with -t record their selection and are never full marks: --failed grades them again in full', async () => {
+    await grade('--out', 'f3', '-t', 'then b');
+    const filtered = await results('f3');
+    expect(filtered.submissions.map((s) => [s.id, s.selection, s.score, s.maxScore])).toEqual([
+      ['alice', 'then b', 1, 1],
+      ['bob', 'then b', 1, 1],
+      ['carol', 'then b', 0, 1],
+    ]);
+    const r = await grade('--out', 'f3', '--failed', '--fail-under', '100%');
+    expect(r.stderr).toContain('--failed: re-grading 3 of 3 submissions');
+    const after = await results('f3');
+    expect(after.submissions.every((s) => s.selection === undefined && s.checks.length === 3)).toBe(true);
+    // bob (2/3) and carol (0/3) are below 100 % again: the filtered 1/1 no longer passes the gate.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('2 of 3 submissions scored less');
+  });
+  test('"below full marks" is the credit model\'s: full points with a failed check is re-graded', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'tg-prev-'));
+    try {
+      const check = (id: string, status: string, points: number, maxPoints: number) => ({ id, status, points, maxPoints });
+      const sub = (id: string, extra: object) => ({ spec: 'abc', id, score: 3, maxScore: 3, runs: [], checks: [check('a', 'passed', 3, 3)], ...extra });
+      const subs = [
+        sub('full', {}),
+        sub('zero-point-fail', { checks: [check('a', 'passed', 3, 3), check('style', 'failed', 0, 0)] }),
+        sub('selected', { selection: 'a' }),
+        sub('crashed', { error: 'boom', score: 0 }),
+      ];
+      await writeFile(join(out, 'results.json'), JSON.stringify({ tool: { name: 'tracegrade', version: '0' }, schemaVersion: 1, createdAt: '', submissions: subs }));
+      const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: out };
+      const prev = await previousResults(out, io);
+      expect([...prev.failed].map((k) => k.split('\0')[1])).toEqual(['zero-point-fail', 'selected', 'crashed']);
+    } finally {
+      await rm(out, { recursive: true, force: true });
     }
   });
 });

@@ -125,6 +125,10 @@ describe('usage', () => {
     expect(top.code).toBe(0);
     for (const c of ['grade', 'check', 'validate', 'record', 'report', 'merge']) expect(top.stdout).toContain(c);
     expect(top.stdout).toMatch(/Exit codes:[\s\S]*3 +internal error/);
+    // The docs are named where they are installed, so the path works from any folder.
+    const docs = /Docs: (\/\S+\/docs\/cli\.md) \(commands\)/.exec(top.stdout);
+    expect(docs).not.toBeNull();
+    expect(existsSync(docs![1]!)).toBe(true);
     await Promise.all(
       ['grade', 'check', 'validate', 'record', 'report', 'merge'].map(async (c) => {
         const [r, viaHelp] = await Promise.all([tg([c, '--help']), tg(['help', c])]);

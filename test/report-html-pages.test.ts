@@ -263,3 +263,18 @@ describe('--reveal-hidden', () => {
     }
   });
 });
+
+describe('the class page', () => {
+  test('one label for a submission that could not be graded: "could not grade", in stats, filter, table and rows', async () => {
+    const { classView } = await import('../src/report/html-class.js');
+    const { creditModel } = await import('../src/score/index.js');
+    const results = classResults();
+    const links = { detail: results.submissions.map(() => '#'), student: results.submissions.map(() => '#') };
+    const { html } = classView(results, creditModel(results), links);
+    expect(results.submissions.some((s) => s.error)).toBe(true);
+    expect(html).not.toMatch(/could not run/i);
+    expect(html).toContain('<span>could not grade</span>');
+    expect(html).toContain('<option value="error">could not grade</option>');
+    expect(html).toContain('! could not grade');
+  });
+});

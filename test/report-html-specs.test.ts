@@ -72,7 +72,7 @@ inChromium.test('each spec is a folded section with its own summary, reached fro
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(4000);
     const summary = page.locator('#spec-lesson-03 > summary');
     expect(await summary.locator('h2').textContent()).toBe('Lesson 3: Fetch data while counting — two tasks overlap lesson-03');
-    expect(await summary.locator('.spec-sum').textContent()).toMatch(/^4 submissions · mean \d+\.\d% · 1 at full marks · 0 could not run$/);
+    expect(await summary.locator('.spec-sum').textContent()).toMatch(/^4 submissions · mean \d+\.\d% · 1 at full marks · 0 could not grade$/);
     // The table of contents and the navigation bar link to every section.
     for (let k = 1; k <= SPECS; k++) {
       const a = `#spec-lesson-${String(k).padStart(2, '0')}`;

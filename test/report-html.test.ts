@@ -9,7 +9,7 @@
  * (TRACEGRADE_ARTIFACTS to choose it), never into the user's reports/.
  */
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,6 +30,18 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ROOT = new URL('..', import.meta.url).pathname;
 /** Where screenshots go: a temp folder, never the user's reports/ (npm test must not write there). */
 const ARTIFACTS = process.env.TRACEGRADE_ARTIFACTS ?? join(tmpdir(), 'tracegrade-test-artifacts');
+
+/** Every file under the user's reports/ with its size and mtime: taken before any test here runs, compared after the last. */
+function listing(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((rel) => {
+      const st = statSync(join(dir, rel));
+      return `${rel} ${st.isDirectory() ? 'dir' : `${st.size} ${st.mtimeMs}`}`;
+    });
+}
+const REPORTS_BEFORE = listing(join(ROOT, 'reports'));
 
 let browser: Browser;
 let classFile: string;
@@ -417,6 +429,7 @@ describe('index.html, size', () => {
   });
 });
 
-test('test artifacts never go to the user\'s reports/ folder', () => {
+test('test artifacts never go to the user\'s reports/ folder: its listing is unchanged by this file\'s tests', () => {
   expect(ARTIFACTS.startsWith(join(ROOT, 'reports'))).toBe(false);
+  expect(listing(join(ROOT, 'reports'))).toEqual(REPORTS_BEFORE);
 });

@@ -111,3 +111,11 @@ describe('junit.xml', () => {
     expect(xmlAttr('say "hi"\nnext')).toBe('say &quot;hi&quot;&#10;next');
   });
 });
+
+test('system-out numbers the trace lines, so an explanation citing "line N" finds its line', () => {
+  const xml = renderJunit(singleResults(lateDone()), '/work/main');
+  const run = lateDone().runs[0]!;
+  const n = run.trace.findIndex((l) => l.text === 'done fetching') + 1;
+  expect(xml).toContain('trace line, time, stream │ text');
+  expect(xml).toMatch(new RegExp(`\\n {0,3}${n}  +2\\.57s out │ done fetching`));
+});

@@ -88,6 +88,11 @@ function describe(err: unknown): string {
   return String(err);
 }
 
+/** A result graded on a `-t` selection says so (SubmissionResult.selection), in results.json and the store. */
+function withSelection(r: SubmissionResult, opts: GradeOptions): SubmissionResult {
+  return opts.checkSelection === undefined ? r : { ...r, selection: opts.checkSelection };
+}
+
 /**
  * Run `spec.run.repeat` runs of `submission` (one after the other: parallelism is across
  * submissions) and score them. `engine` is injectable for tests of pure logic.
@@ -123,8 +128,8 @@ export async function gradeOne(
       runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(eff) } : run);
     }
     const durationMs = Math.round(performance.now() - started);
-    return await eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs });
+    return withSelection(await eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs }), opts);
   } catch (err) {
-    return errorResult(eff, path, id, describe(err), Math.round(performance.now() - started), runs);
+    return withSelection(errorResult(eff, path, id, describe(err), Math.round(performance.now() - started), runs), opts);
   }
 }

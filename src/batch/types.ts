@@ -23,6 +23,8 @@ export interface GradeOptions {
   timeScale?: number;
   /** Overrides `run.repeat`. */
   repeat?: number;
+  /** The `-t/--check` pattern the spec's checks were filtered by, recorded in each result. */
+  checkSelection?: string;
   /** Submission id; defaults to the folder (or file) name of the submission. */
   id?: string;
   /** Stops starting new runs (and new submissions in a batch); runs in flight finish. */

@@ -18,6 +18,8 @@ export type Options = Record<string, OptionDef>;
 export interface Parsed {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;
   positionals: string[];
+  /** Flags whose value came from a config file (flag → that file), for messages about them. */
+  fromConfig?: Record<string, string>;
 }
 
 const COMMON: Options = { help: { type: 'boolean', short: 'h' } };

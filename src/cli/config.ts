@@ -102,6 +102,7 @@ function apply(p: Parsed, options: Options, cfg: ConfigSource): void {
   for (const [key, value] of Object.entries(cfg.value as Record<string, unknown>)) {
     const def = CONFIG_KEYS[camel(key)]!;
     if (!options[def.flag] || p.values[def.flag] !== undefined) continue;
+    (p.fromConfig ??= {})[def.flag] = cfg.file;
     if (def.kind === 'bool') p.values[def.flag] = value === true;
     else if (def.kind === 'reporters') p.values[def.flag] = Array.isArray(value) ? value.join(',') : String(value);
     else if (def.kind === 'path' || (def.flag === 'python' && /[\\/]/.test(String(value)))) p.values[def.flag] = isAbsolute(String(value)) ? String(value) : resolve(base, String(value));

@@ -3,10 +3,12 @@
  * points, or `--fail-under 7` points) and `--fail-under-mean 75%` (the class mean must).
  * Like Jest's coverageThreshold, a threshold not met is exit 1 after every report is written.
  * A submission that could not be graded counts as 0: the gate must not pass because it crashed.
+ * What a submission earned is the credit model's (score/credit.ts), as in every report.
  */
 
 import { CliError, EXIT } from './errors.js';
-import type { GradeResults, SubmissionResult } from '../score/types.js';
+import { exactPercent, submissionCredit, type SubmissionCredit } from '../score/credit.js';
+import type { GradeResults } from '../score/types.js';
 
 export interface Threshold {
   kind: 'points' | 'percent';
@@ -37,16 +39,11 @@ export function describe(t: Threshold): string {
   return t.kind === 'percent' ? `${t.value} %` : `${t.value} point${t.value === 1 ? '' : 's'}`;
 }
 
-const percent = (s: SubmissionResult): number => (s.maxScore > 0 ? (100 * s.score) / s.maxScore : 100);
-const earned = (s: SubmissionResult): number => (s.error ? 0 : s.score);
+/** What the threshold compares: the credit's exact percent, or its points. */
+const measure = (c: SubmissionCredit, t: Threshold): number => (t.kind === 'percent' ? exactPercent(c) : c.points);
 
-function below(s: SubmissionResult, t: Threshold): boolean {
-  const got = t.kind === 'percent' ? (s.error ? 0 : percent(s)) : earned(s);
-  return got + 1e-9 < t.value;
-}
-
-function fmt(s: SubmissionResult, t: Threshold): string {
-  return t.kind === 'percent' ? `${round1(s.error ? 0 : percent(s))} %` : `${round1(earned(s))}/${round1(s.maxScore)}`;
+function fmt(c: SubmissionCredit, t: Threshold): string {
+  return t.kind === 'percent' ? `${round1(exactPercent(c))} %` : `${round1(c.points)}/${round1(c.max)}`;
 }
 
 const round1 = (n: number): string => String(Math.round(n * 10) / 10);
@@ -54,21 +51,34 @@ const round1 = (n: number): string => String(Math.round(n * 10) / 10);
 /** One line per threshold not met (empty: the gate passes). */
 export function gateFailures(results: GradeResults, per?: Threshold, mean?: Threshold): string[] {
   const subs = results.submissions;
+  const credits = subs.map((s) => ({ s, c: submissionCredit(s) }));
   const out: string[] = [];
   if (per) {
-    const under = subs.filter((s) => below(s, per));
+    const under = credits.filter(({ c }) => measure(c, per) + 1e-9 < per.value);
     if (under.length > 0) {
-      const list = under.slice(0, 10).map((s) => `${s.spec}/${s.id} ${fmt(s, per)}`).join(', ');
+      const list = under.slice(0, 10).map(({ s, c }) => `${s.spec}/${s.id} ${fmt(c, per)}`).join(', ');
       out.push(
         `--fail-under ${describe(per)}: ${under.length} of ${subs.length} submission${subs.length === 1 ? '' : 's'} scored less (${list}${under.length > 10 ? ', …' : ''})`,
       );
     }
   }
   if (mean && subs.length > 0) {
-    const values = subs.map((s) => (mean.kind === 'percent' ? (s.error ? 0 : percent(s)) : earned(s)));
+    const values = credits.map(({ c }) => measure(c, mean));
     const m = values.reduce((a, b) => a + b, 0) / values.length;
     if (m + 1e-9 < mean.value) {
       out.push(`--fail-under-mean ${describe(mean)}: the mean of ${subs.length} submission${subs.length === 1 ? '' : 's'} is ${round1(m)}${mean.kind === 'percent' ? ' %' : ' points'}`);
+    }
+  }
+  return out;
+}
+
+/** Points thresholds no submission of a spec can reach (above its maximum): one warning each. */
+export function unreachable(specs: Array<{ name: string; max: number }>, per?: Threshold, mean?: Threshold): string[] {
+  const out: string[] = [];
+  for (const [flag, t] of [['fail-under', per], ['fail-under-mean', mean]] as const) {
+    if (t?.kind !== 'points') continue;
+    for (const { name, max } of specs) {
+      if (t.value > max + 1e-9) out.push(`--${flag} ${describe(t)} is more than spec ${name} is worth (${round1(max)} points): no submission can reach it (a percentage such as 80% suits every spec)`);
     }
   }
   return out;

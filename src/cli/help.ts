@@ -1,5 +1,11 @@
 /** Help texts: one per command, each with an example (kept in step with docs/cli.md). */
 
+import { fileURLToPath } from 'node:url';
+
+/** The installed docs folder (beside dist/ or src/), so `--help` names files that exist wherever tracegrade is installed. */
+export const DOCS_DIR = fileURLToPath(new URL('../../docs/', import.meta.url));
+const doc = (name: string): string => `${DOCS_DIR}${name}`;
+
 export const EXIT_CODES = `Exit codes:
   0  ok (grade: grading completed and every --fail-under threshold was met)
   1  check: a visible check did not pass; grade: a --fail-under threshold was not met
@@ -31,7 +37,8 @@ Examples:
 
 ${EXIT_CODES}
 
-Docs: docs/cli.md (commands), docs/spec-language.md (specs).`;
+Docs: ${doc('cli.md')} (commands),
+      ${doc('spec-language.md')} (specs).`;
 
 const RUN_OPTIONS = `  --config FILE         the config file to use (default: the nearest tracegrade.config.{json,yaml,mjs}
                         or package.json "tracegrade" key, upward from here; flags override it)
@@ -39,7 +46,7 @@ const RUN_OPTIONS = `  --config FILE         the config file to use (default: th
   --require-sandbox LEVEL
                         fail (exit 2) unless at least LEVEL is available: bwrap | rlimit | none
   --accept-no-isolation as root, allow a level weaker than bwrap (rlimit, none): the network and
-                        world-readable files stay open to submissions (see docs/sandbox.md)
+                        world-readable files stay open to submissions (see ${doc('sandbox.md')})
   --clock MODE          real | virtual — overrides the spec's run.clock (virtual:
                         Python and Node specs; command specs keep real time)
   --python VERSION      Python to run Python specs with: a version prefix (3.12) or an absolute path

@@ -30,3 +30,11 @@ export function runOptions(p: Parsed): GradeOptions {
   if (scale !== undefined) o.timeScale = scale;
   return o;
 }
+
+/** Where the interpreter asked for came from, for setup errors: the config file, the flag, or the spec. */
+export function interpreterOrigin(p: Parsed): string | undefined {
+  const python = str(p, 'python');
+  if (python === undefined) return undefined;
+  const file = p.fromConfig?.python;
+  return file ? `'python: ${python}' in the config file ${file}` : `--python ${python}`;
+}

@@ -13,7 +13,8 @@ import type { Spec } from '../spec/types.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 
-export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io): Promise<void> {
+/** `interpreterOrigin`: where `opts.interpreter` was set (a config file, --python), named when it is not found. */
+export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io, interpreterOrigin?: string): Promise<void> {
   const seen = new Set<string>();
   for (const spec of specs) {
     const settings = effectiveSpec(spec, opts).run;
@@ -23,7 +24,10 @@ export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io): Pr
     try {
       await resolveRuntime(settings);
     } catch (err) {
-      if (err instanceof InterpreterError) throw new CliError(err.message, EXIT.usage);
+      if (err instanceof InterpreterError) {
+        const from = interpreterOrigin && opts.interpreter !== undefined && settings.runtime === 'python' ? interpreterOrigin : undefined;
+        throw new CliError(from ? `${err.message.replace(/ or change run\.interpreter$/, '')} (asked for by ${from}: change it there)` : err.message, EXIT.usage);
+      }
       throw err;
     }
   }

@@ -17,7 +17,7 @@ function stats(g: GroupCredit): string {
     [`${g.mean.toFixed(1)}%`, 'mean score'],
     [`${g.median.toFixed(1)}%`, 'median score'],
     [String(g.fullCredit), 'at full marks'],
-    [String(g.couldNotGrade), 'could not run'],
+    [String(g.couldNotGrade), 'could not grade'],
   ];
   if (g.tampered) items.push([String(g.tampered), 'flagged for review (trace tampered)']);
   return `<ul class="stats">\n${items.map(([b, s]) => `<li><b>${b}</b><span>${s}</span></li>`).join('\n')}\n</ul>`;
@@ -40,14 +40,14 @@ ${rateTable(g, id('checks-h'), multiSpec)}
 
 const CONTROLS = `<div class="controls" id="controls" hidden>
 <label for="filter">Filter<input id="filter" type="search" placeholder="name, check id, error…" autocomplete="off"></label>
-<label for="state">Status<select id="state"><option value="">all</option><option value="full">full marks</option><option value="partial">points lost</option><option value="error">could not run</option><option value="tampered">flagged for review</option></select></label>
+<label for="state">Status<select id="state"><option value="">all</option><option value="full">full marks</option><option value="partial">points lost</option><option value="error">could not grade</option><option value="tampered">flagged for review</option></select></label>
 <output id="count" for="filter state" aria-live="polite"></output>
 </div>`;
 
 /** One line summing up a group, for a spec's <summary> and the table of contents. */
 function oneLine(g: GroupCredit): string {
   const n = g.members.length;
-  return [`${n} submission${n === 1 ? '' : 's'}`, `mean ${g.mean.toFixed(1)}%`, `${g.fullCredit} at full marks`, `${g.couldNotGrade} could not run`, ...(g.tampered ? [`${g.tampered} flagged for review`] : [])].join(' · ');
+  return [`${n} submission${n === 1 ? '' : 's'}`, `mean ${g.mean.toFixed(1)}%`, `${g.fullCredit} at full marks`, `${g.couldNotGrade} could not grade`, ...(g.tampered ? [`${g.tampered} flagged for review`] : [])].join(' · ');
 }
 
 /** The contents of <main> on the class page, and the spec anchors (for the navigation bar). */
@@ -83,7 +83,7 @@ ${stats(all)}
 <h3 id="specs-h">Specs</h3>
 <div class="table-wrap" tabindex="0" role="region" aria-labelledby="specs-h">
 <table aria-labelledby="specs-h">
-<thead><tr><th scope="col">Spec (follow it to its section)</th><th scope="col" class="num">Submissions</th><th scope="col" class="num">Mean</th><th scope="col" class="num">Full marks</th><th scope="col" class="num">Could not run</th></tr></thead>
+<thead><tr><th scope="col">Spec (follow it to its section)</th><th scope="col" class="num">Submissions</th><th scope="col" class="num">Mean</th><th scope="col" class="num">Full marks</th><th scope="col" class="num">Could not grade</th></tr></thead>
 <tbody>
 ${toc}
 </tbody>

@@ -13,6 +13,6 @@ export const STATUS_LABEL: Record<CheckResult['status'], string> = {
 export const STATE_LABEL: Record<CreditState, string> = {
   full: '✓ full marks',
   partial: '✗ points lost',
-  error: '! could not run',
+  error: '! could not grade',
   tampered: '⚑ flagged for review',
 };

@@ -47,15 +47,16 @@ export function xmlAttr(s: string): string {
     .join('');
 }
 
+/** The trace, one numbered line each: explanations cite "line 21" of this trace, and the number finds it. */
 function traceText(run: RunRecord): string {
-  const out: string[] = [];
+  const out: string[] = run.trace.length ? ['trace line, time, stream │ text'] : [];
   let size = 0;
   for (const [i, l] of run.trace.entries()) {
     if (i >= TRACE_LINES || size > TRACE_CHARS) {
       out.push(`… ${run.trace.length - i} more lines (the complete trace is in results.json)`);
       break;
     }
-    const line = defuseLine(`${secs(l.tMs).padStart(8)} ${l.stream === 'stderr' ? 'err' : 'out'} │ ${showLine(l.text, LINE_CHARS)}`);
+    const line = defuseLine(`${String(i + 1).padStart(4)} ${secs(l.tMs).padStart(8)} ${l.stream === 'stderr' ? 'err' : 'out'} │ ${showLine(l.text, LINE_CHARS)}`);
     out.push(line);
     size += line.length + 1;
   }

@@ -43,6 +43,12 @@ export interface SubmissionCredit {
   checks: CheckCredit[];
 }
 
+/** The exact percent of the maximum a credit earned, for thresholds (a spec worth 0 points: 100 unless not graded). */
+export function exactPercent(c: Pick<SubmissionCredit, 'points' | 'max' | 'state'>): number {
+  if (c.max > 0) return (100 * c.points) / c.max;
+  return c.state === 'error' || c.state === 'tampered' ? 0 : 100;
+}
+
 export function percentOf(score: number, max: number): number {
   return max > 0 ? Math.round((score / max) * 1000) / 10 : 0;
 }
@@ -75,8 +81,9 @@ export function submissionCredit(s: SubmissionResult): SubmissionCredit {
     lost: checkLost(c),
   }));
   const points = judged ? s.score : 0;
-  // Skipped checks are worth nothing here only when the others already reach the maximum.
-  const fullCredit = judged && s.score >= s.maxScore && s.checks.every((c) => c.status !== 'failed');
+  // Skipped checks are worth nothing here only when the others already reach the maximum. A
+  // result graded on a `-t` selection of the checks is never a full result, whatever it scored.
+  const fullCredit = judged && s.selection === undefined && s.score >= s.maxScore && s.checks.every((c) => c.status !== 'failed');
   const state: CreditState = status === 'tampered' ? 'tampered' : status === 'could-not-grade' ? 'error' : fullCredit ? 'full' : 'partial';
   const credit: SubmissionCredit = { status, state, points, max: s.maxScore, percent: percentOf(points, s.maxScore), fullCredit, checks };
   const reason = tampered ?? s.error;

@@ -51,6 +51,11 @@ export interface SubmissionResult {
    * `error` then holds "trace tampered …: <reason>" so every report shows it.
    */
   tampered?: string;
+  /**
+   * Set when only the checks matching this `-t/--check` pattern (and what they require) were
+   * graded: not a full result, so it never counts as full marks and `--failed` grades it again.
+   */
+  selection?: string;
   gradedAt: string;
   durationMs: number;
 }

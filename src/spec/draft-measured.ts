@@ -1,10 +1,16 @@
 /**
- * Lines of a reference run that hold measured numbers ("took 1.50 s", "elapsed 1502"): copied
- * literally into a draft they fail the very reference they came from the next time it runs.
- * Such a line becomes a pattern (its numbers abstracted) plus a `value` check on the number.
- * A line counts as measured when a number in it carries a time unit or a decimal point (a
- * program's constants are rarely fractions; its measurements nearly always are), or when the
- * runs printed it with different numbers (a timestamp, a count of events). PURE.
+ * Lines of a reference run that hold measured numbers ("took 1.50 s", "id=8817", "memory 175
+ * KB"): copied literally into a draft they fail the very reference they came from the next time
+ * it runs. Such a line becomes a pattern (its numbers abstracted). A line counts as measured
+ * when a number in it carries a time unit or a decimal point (a program's constants are rarely
+ * fractions; its measurements nearly always are), has three digits or more (an id, a size, a
+ * count of bytes), when the runs printed it with different numbers (a timestamp, a count of
+ * events) — or whatever its numbers when there is a single run, which cannot tell a constant
+ * from a random number. With several runs, a small integer (under 100) they all printed alike
+ * is taken as a constant.
+ * Only a time measurement ("took 1.50 s") also gets a `value` check on its number, and only
+ * when the runs agree on it within half of it: anything else may be random (an id, a memory
+ * size) and is left to the pattern. PURE.
  */
 
 import type { TraceLine } from '../trace/types.js';
@@ -58,7 +64,7 @@ export function measuredLines(outs: TraceLine[][]): Measured {
     if (byShape.some((m) => (m.get(shape) ?? []).some((t, i) => texts[i] !== undefined && t !== texts[i]))) varying.add(shape);
   }
   const is = (text: string): boolean =>
-    /\d/.test(text) && (unitNumber(text) !== undefined || /\d[.,]\d/.test(text) || varying.has(numberShape(text)));
+    /\d/.test(text) && (outs.length === 1 || unitNumber(text) !== undefined || /\d[.,]\d|\d{3}/.test(text) || varying.has(numberShape(text)));
   const key = (text: string): string => (is(text) ? `\0re:${numberShape(text)}` : text);
 
   const checks: ReturnType<Measured['checks']> = [];
@@ -71,20 +77,22 @@ export function measuredLines(outs: TraceLine[][]): Measured {
     const firsts = outs.map((o) => o.find((x) => numberShape(x.text) === shape)?.text);
     if (firsts.some((t) => t === undefined)) continue;
     const unit = unitNumber(l.text);
+    if (!unit) continue; // not a time: a pattern only (it may be an id, a size, a random number)
     const all = firsts.map((t) => numbers(t!));
-    const decimal = [...l.text.matchAll(NUM)].findIndex((m) => /[.,]/.test(m[0]));
-    const differs = all[0]!.findIndex((v, i) => all.some((a) => a[i] !== v));
-    const index = unit?.index ?? (differs >= 0 ? differs : Math.max(0, decimal));
+    const index = unit.index;
     const observed = all.map((a) => a[index]!);
     const parts = l.text.split(NUM).map(escape);
     const pattern = `^${parts.map((p, i) => (i === 0 ? p : `${i - 1 === index ? `(${NUM_RE})` : NUM_RE}${p}`)).join('')}\\s*$`;
     const mean = observed.reduce((a, b) => a + b, 0) / observed.length;
     const spread = Math.max(...observed) - Math.min(...observed);
-    // A loaded grader stretches a measured time by a fraction: 20 %, or 3× the spread seen,
-    // with a floor in the number's own unit (0.15 s, 150 ms).
-    const floor = unit ? ({ ms: 150, 'µs': 150_000, us: 150_000, min: 0.01, mins: 0.01, minute: 0.01, minutes: 0.01 } as Record<string, number>)[unit.unit] ?? 0.15 : 0;
-    const tolerance = Math.max(0.2 * Math.abs(mean), 3 * spread, floor, 0.001);
-    checks.push({ pattern, sample: l.text, about: mean, tolerance, ...(unit ? { unit: unit.unit } : {}), observed });
+    // Runs that disagree by half the value measured nothing stable: a pattern only.
+    if (spread > 0.5 * Math.abs(mean)) continue;
+    // A loaded grader stretches a measured time by a fraction (±20 % seen on 2 shared cores,
+    // on the recording as on the re-run): half the value, or 3× the spread seen, with a floor
+    // in the number's own unit (0.15 s, 150 ms).
+    const floor = ({ ms: 150, 'µs': 150_000, us: 150_000, min: 0.01, mins: 0.01, minute: 0.01, minutes: 0.01 } as Record<string, number>)[unit.unit] ?? 0.15;
+    const tolerance = Math.max(0.5 * Math.abs(mean), 3 * spread, floor, 0.001);
+    checks.push({ pattern, sample: l.text, about: mean, tolerance, unit: unit.unit, observed });
   }
   return { is, key, checks: () => checks };
 }

@@ -3,9 +3,10 @@
  *
  * The draft is an authoring aid the instructor edits, so it is written for people (comments
  * say where each number came from) and it is conservative: every check it emits held in every
- * reference run, with tolerances wide enough to hold again on a loaded grader. Timings of key
- * lines are measured from the first line (a `delay`), not from process start, because the
- * interpreter's start-up time is the noisiest part of a run.
+ * reference run, with tolerances wide enough to hold again on a loaded grader (±20 % on every
+ * timing, the recording's as the re-run's). Timings of key lines are measured from the first
+ * line (a `delay`), not from process start, and the whole run's time is only bounded above,
+ * because the interpreter's start-up time is the noisiest part of a run.
  */
 
 import type { RuntimeKind } from './types.js';
@@ -36,8 +37,11 @@ export interface DraftOptions {
 
 /** Floor of every timing tolerance: scheduling noise on a shared 2-core grader reaches ~100 ms. */
 const MIN_TOLERANCE_MS = 150;
-/** Runs shorter than this are mostly interpreter start-up: their runtime is only bounded above. */
+/** The runtime bound is never under this: start-up alone can take most of a second under load. */
 const SHORT_RUN_MS = 1000;
+/** Headroom of the runtime bound over the slowest reference run: 30 %, plus 0.7 s of start-up. */
+const RUNTIME_FACTOR = 1.3;
+const RUNTIME_STARTUP_MS = 700;
 /** A gap this long before a line makes it a "key" moment worth a timing check. */
 const KEY_GAP_MS = 50;
 
@@ -195,8 +199,10 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
       if (gapBefore < KEY_GAP_MS && mean < KEY_GAP_MS) continue;
       const spread = Math.max(...delays) - Math.min(...delays);
       const about = roundTo(mean, 10);
-      // 10 % of the delay (a slow grader stretches long waits more) or 3× the spread seen, with a floor.
-      const tol = ceilTo(Math.max(MIN_TOLERANCE_MS, 0.1 * about, 3 * spread, Math.abs(mean - about) + 3 * spread), 10);
+      // A quarter of the delay (a loaded grader stretches every wait by up to 20 %; a third with
+      // a single run, whose own timing may be the stretched one) or 3× the spread seen, with a floor.
+      const share = n === 1 ? 0.3 : 0.25;
+      const tol = ceilTo(Math.max(MIN_TOLERANCE_MS, share * about, 3 * spread, Math.abs(mean - about) + 3 * spread), 10);
       timed++;
       check(
         [`observed ${delays.map((d) => dur(roundTo(d, 1))).join(', ')} after ${short(anchor)}.`],
@@ -224,27 +230,18 @@ export function draftSpec(runs: RunRecord[], opts: DraftOptions): string {
 
   // ---- outcome: runtime, exit code / signal, stderr.
   const walls = runs.map((r) => r.wallMs);
-  const meanWall = walls.reduce((a, b) => a + b, 0) / n;
   const maxWall = Math.max(...walls);
-  const wallSpread = maxWall - Math.min(...walls);
   const observed = `wall time observed: ${walls.map((w) => dur(roundTo(w, 1))).join(', ')} (includes interpreter start-up).`;
   if (runs.some((r) => r.timedOut)) {
     check(['The reference hit the wall-time limit.'], [`id: ${uniqueId('timed-out')}`, `title: ${q('Runs until the time limit')}`, 'timed_out: true']);
-  } else if (Math.min(...walls) < SHORT_RUN_MS) {
-    // A run this short is mostly interpreter start-up, which load stretches several-fold: only
-    // say that it ends quickly (a program that waits a whole second fails).
-    const atMost = ceilTo(Math.max(SHORT_RUN_MS, maxWall + 500), 100);
+  } else {
+    // The wall time includes interpreter start-up, which load stretches several-fold: only an
+    // upper bound, with generous headroom (a program that waits far longer still fails). When
+    // the program's waits are timed, the delay checks above are what say how long it takes.
+    const atMost = ceilTo(Math.max(SHORT_RUN_MS, RUNTIME_FACTOR * maxWall + RUNTIME_STARTUP_MS), 100);
     check(
       [observed],
       [`id: ${uniqueId('runtime')}`, `title: ${q(`The whole run ends within ${dur(atMost)}`)}`, `runtime: { at_most: ${dur(atMost)} }`],
-    );
-  } else {
-    // Start-up on a loaded grader adds ~0.3 s; long runs stretch by a fraction.
-    const about = roundTo(meanWall, 10);
-    const wallTol = ceilTo(Math.max(300, 0.15 * about, 3 * wallSpread + Math.abs(meanWall - about)), 10);
-    check(
-      [observed],
-      [`id: ${uniqueId('runtime')}`, `title: ${q(`The whole run takes about ${dur(about)}`)}`, `runtime: { about: ${dur(about)}, tolerance: ${dur(wallTol)} }`],
     );
   }
 

@@ -8,6 +8,7 @@
  */
 
 import { watch } from 'chokidar';
+import { submissionCredit, type CheckCredit } from '../../score/credit.js';
 import type { SubmissionResult } from '../../score/types.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -18,13 +19,16 @@ const DEBOUNCE_MS = 120;
 /** Files a run (or the student's tools) writes that are not edits: watching them would loop. */
 const IGNORED = /(^|[\\/])(__pycache__|node_modules|\.git|\.venv|\.mypy_cache|\.pytest_cache)([\\/]|$)|\.py[co]$|~$|\.swp$/;
 
-/** "Since the last run: ✗→✓ counts-to-nine; score 6/11 → 8/11 (+2)". */
+/** A check's mark as the credit model sees it: earned ✓, skipped ○, cost points ✗. */
+const mark = (c: CheckCredit): string => (c.full ? '✓' : c.status === 'skipped' ? '○' : '✗');
+
+/** "Since the last run: ✗→✓ counts-to-nine, ✓→○ says-done; score 6/11 → 8/11 (+2)". */
 export function changesSince(before: SubmissionResult | undefined, now: SubmissionResult | undefined): string {
   if (!before || !now) return '';
-  const was = new Map(before.checks.map((c) => [c.id, c.status === 'passed']));
-  const flips = now.checks
-    .filter((c) => was.has(c.id) && was.get(c.id) !== (c.status === 'passed'))
-    .map((c) => `${was.get(c.id) ? '✓→✗' : '✗→✓'} ${c.id}`);
+  const was = new Map(submissionCredit(before).checks.map((c) => [c.id, mark(c)]));
+  const flips = submissionCredit(now)
+    .checks.filter((c) => was.has(c.id) && was.get(c.id) !== mark(c))
+    .map((c) => `${was.get(c.id)}→${mark(c)} ${c.id}`);
   const delta = Math.round((now.score - before.score) * 100) / 100;
   const score = `score ${before.score}/${before.maxScore} → ${now.score}/${now.maxScore}${delta ? ` (${delta > 0 ? '+' : ''}${delta})` : ''}`;
   return `Since the last run: ${flips.length ? flips.join(', ') : 'no check changed'}; ${score}\n`;

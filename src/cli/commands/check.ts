@@ -12,7 +12,7 @@ import { gradeOne, renderSubmission, stopCommands, terminalWidth, useColor } fro
 import { CliError, EXIT } from '../errors.js';
 import { cancelOnSignals } from '../signals.js';
 import type { Io } from '../io.js';
-import { RUN_OPTIONS, runOptions } from '../options.js';
+import { interpreterOrigin, RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
 import { findSpec, visibleSpec } from './check-spec.js';
 import { loadSpecsOrFail, shown } from './validate.js';
@@ -25,7 +25,8 @@ export interface CheckTarget {
   specFile: string;
   opts: GradeOptions;
   pattern?: string;
-  load(): Promise<{ spec: Spec; hiddenCount: number }>;
+  /** `say`: print the -t selection line (once per run: not when the spec is first loaded to set up). */
+  load(say?: boolean): Promise<{ spec: Spec; hiddenCount: number }>;
 }
 
 export interface CheckRun {
@@ -62,7 +63,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     specFile,
     opts,
     ...(pattern !== undefined ? { pattern } : {}),
-    async load() {
+    async load(say = true) {
       const [full] = await loadSpecsOrFail([specFile], io);
       let spec = visibleSpec(full!);
       const hiddenCount = full!.checks.length - spec.checks.length;
@@ -71,14 +72,14 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
         if (f.selected.length === 0) {
           throw new CliError(`no visible check's id or title matches '${pattern}'`, EXIT.usage, `The visible checks are ${spec.checks.map((c) => c.id).join(', ')}.`);
         }
-        io.stderr.write(`${describeFilter(pattern!, f)}\n`);
+        if (say) io.stderr.write(`${describeFilter(pattern!, f)}\n`);
         spec = f.spec;
       }
       return { spec, hiddenCount };
     },
   };
-  const { spec } = await target.load();
-  await ensureSetup([spec], opts, io);
+  const { spec } = await target.load(false);
+  await ensureSetup([spec], opts, io, interpreterOrigin(p));
   const ext = extname(submission).toLowerCase();
   if (st.isFile() && spec.run.runtime === 'python' && ext !== '.py') {
     io.stderr.write(`warning: ${shown(io, submission)} is not a .py file; running it as Python anyway (give your program's folder or its .py file)\n`);

@@ -2,11 +2,14 @@
  * What `grade` grades when told to grade less: `-t/--check` keeps the matching checks (and what
  * they require) of every spec; `--failed` keeps the submissions that did not get full marks in
  * the results.json of the last run in --out, whose other results are carried over unchanged so
- * the reports still cover the whole class.
+ * the reports still cover the whole class. "Full marks" is the credit model's (score/credit.ts):
+ * a result graded on a `-t` selection is never one, so `--failed` grades it again in full.
+ * `--failed` with `-t` is refused: its results would be a selection's, merged into full ones.
  */
 
 import { join } from 'node:path';
 import type { Job } from '../../batch/types.js';
+import { submissionCredit } from '../../score/credit.js';
 import type { GradeResults, SubmissionResult } from '../../score/types.js';
 import type { Spec } from '../../spec/types.js';
 import { checkMatcher, describeFilter, filterChecks } from '../check-filter.js';
@@ -53,8 +56,23 @@ export async function previousResults(outDir: string, io: Io): Promise<Previous>
       'Run the same grade command without --failed first (or point --out at the earlier run).',
     );
   }
-  const failed = new Set(results.submissions.filter((s) => s.error || s.score < s.maxScore).map((s) => keyOf(s.spec, s.id)));
+  const failed = new Set(results.submissions.filter((s) => !submissionCredit(s).fullCredit).map((s) => keyOf(s.spec, s.id)));
   return { results, failed };
+}
+
+/**
+ * `--failed` with `-t` is refused (exit 2): the re-graded results would hold only the selected
+ * checks, and carried over beside full results they would read as full marks (1/1) to the
+ * reports and to --fail-under. Jest's `--onlyFailures -t` keeps per-test results; a score is
+ * per submission, so the two are run one after the other instead.
+ */
+export function refuseFailedWithSelection(failed: boolean, pattern: string | undefined): void {
+  if (!failed || pattern === undefined) return;
+  throw new CliError(
+    `--failed cannot be combined with -t/--check '${pattern}': the re-graded submissions would get only the selected checks' points, mixed into the full results of the others`,
+    EXIT.usage,
+    `To look at those checks, grade into another folder: -t '${pattern}' --out <other>; --failed alone re-grades every check of the submissions below full marks.`,
+  );
 }
 
 export function onlyFailed(jobs: Job[], prev: Previous): Job[] {

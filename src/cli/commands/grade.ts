@@ -9,12 +9,13 @@ import { bool, positiveInt, shard, str } from '../args.js';
 import { parseWithConfig } from '../config.js';
 import { createProgress, gradeAll, useColor } from '../deps.js';
 import { withOutLock } from '../out-lock.js';
-import { gateFailures, thresholdOption as threshold } from '../fail-under.js';
-import { mergeResults, onlyFailed, previousResults, selectChecks } from './grade-select.js';
+import { gateFailures, thresholdOption as threshold, unreachable } from '../fail-under.js';
+import { maxScore } from '../../score/score.js';
+import { mergeResults, onlyFailed, previousResults, refuseFailedWithSelection, selectChecks } from './grade-select.js';
 import { CliError, EXIT } from '../errors.js';
 import { EXIT_SIGTERM, watchInterrupts } from '../signals.js';
 import type { Io } from '../io.js';
-import { RUN_OPTIONS, runOptions } from '../options.js';
+import { interpreterOrigin, RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
 import { reportAll, surfaceSetupErrors } from './grade-output.js';
 import { describeFiles, reporterNames } from './report.js';
@@ -68,9 +69,12 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     delete io.env.TRACEGRADE_STORE_KEY;
   }
 
-  const loaded = await loadSpecsOrFail([resolve(io.cwd, specArg)], io);
   const pattern = str(p, 'check');
+  refuseFailedWithSelection(bool(p, 'failed'), pattern);
+  if (pattern !== undefined) opts.checkSelection = pattern;
+  const loaded = await loadSpecsOrFail([resolve(io.cwd, specArg)], io);
   const specs = pattern !== undefined ? await selectChecks(loaded, pattern, io) : loaded;
+  for (const w of unreachable(specs.map((s) => ({ name: s.name, max: maxScore(s) })), gate.per, gate.mean)) io.stderr.write(`warning: ${w}\n`);
   const previous = bool(p, 'failed') ? await previousResults(outDir, io) : undefined;
   let plan;
   try {
@@ -106,7 +110,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
       'Grade the single submission (e.g. /autograder/submission), or drop --gradescope: <out>/gradescope/ holds one file per submission.',
     );
   }
-  await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io);
+  await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io, interpreterOrigin(p));
   // Where the reports go must be writable before anything is graded: finding out afterwards
   // would throw the whole class's grading away. One grader per output folder: another one
   // would overwrite these results and reports.

@@ -12,7 +12,7 @@ import { onePositional, oneOf, positiveInt, str } from '../args.js';
 import { runSubmission } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
-import { RUN_OPTIONS, runOptions } from '../options.js';
+import { interpreterOrigin, RUN_OPTIONS, runOptions } from '../options.js';
 import { ensureSetup } from '../setup.js';
 import { shown } from './validate.js';
 
@@ -127,7 +127,7 @@ export async function recordCommand(argv: string[], io: Io): Promise<number> {
     checks: [],
   };
   const spec = effectiveSpec(base, opts);
-  await ensureSetup([spec], opts, io);
+  await ensureSetup([spec], opts, io, interpreterOrigin(p));
 
   const records: RunRecord[] = [];
   for (let i = 0; i < runs; i++) {

@@ -135,6 +135,19 @@ describe('every', () => {
     expect(o.lines).toEqual([expect.objectContaining({ index: 2, role: 'anchor' }), expect.objectContaining({ index: 3, role: 'offending' })]);
   });
 
+  test('vacuous: true passes on fewer than two lines, saying there is no gap; without it they fail', () => {
+    const vac: CheckBody = { ...body, vacuous: true } as CheckBody;
+    const none = evalBody(vac, run(trace([[0, 'x']])));
+    expect(none.status).toBe('passed');
+    expect(none.message).toBe('no line matches /^\\d$/: there is no gap to measure, which passes (vacuous: true)');
+    const one = evalBody(vac, ticks([100]));
+    expect(one.status).toBe('passed');
+    expect(one.message).toContain("only one line matches /^\\d$/, '0' at 0.10 s (line 1)");
+    expect(evalBody(body, ticks([100])).status).toBe('failed');
+    // With two lines or more the gaps are judged as usual.
+    expect(evalBody(vac, ticks([0, 900])).status).toBe('failed');
+  });
+
   test('relative tolerance on the period', () => {
     const rel: CheckBody = { kind: 'every', line: sel('/^\\d$/'), periodMs: 1000, tolerance: { relative: 0.05 } };
     expect(evalBody(rel, ticks([0, 1040, 2080])).status).toBe('passed');

@@ -331,7 +331,7 @@ function buildBody(ctx: CheckContext, construct: Construct, node: Node | undefin
         return undefined;
       }
       if (!line || periodMs === undefined) return undefined;
-      return { kind: 'every', line, periodMs, tolerance: tol };
+      return y.js(y.get(map, 'vacuous')) === true ? { kind: 'every', line, periodMs, tolerance: tol, vacuous: true } : { kind: 'every', line, periodMs, tolerance: tol };
     }
     case 'runtime': {
       if (!map) return undefined;

@@ -155,6 +155,8 @@ describe('timing constructs', () => {
 
   test('every', () => {
     expect(body(`  - id: a\n    every: { line: $number, period: 0.25s, tolerance: 0.1s }`)).toMatchObject({ kind: 'every', periodMs: 250, tolerance: { ms: 100 } });
+    expect(body(`  - id: a\n    every: { line: $number, period: 0.25s }`)).not.toHaveProperty('vacuous');
+    expect(body(`  - id: a\n    every: { line: $number, period: 0.25s, vacuous: true }`)).toMatchObject({ kind: 'every', vacuous: true });
   });
 
   test('runtime uses timing.tolerance when the check has none', () => {

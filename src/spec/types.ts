@@ -74,7 +74,7 @@ export type CheckBody =
       tolerance: Tolerance;
     }
   /** Consecutive matches of `line` are `periodMs` ± tolerance apart (bounded recurrence). */
-  | { kind: 'every'; line: LineSelector; periodMs: number; tolerance: Tolerance }
+  | { kind: 'every'; line: LineSelector; periodMs: number; tolerance: Tolerance; vacuous?: boolean }
   /** Total wall time (virtual time under a virtual clock). */
   | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance }
   /** Numbers (or a list of numbers) captured from a line by regex, and assertions on them. */

@@ -114,6 +114,23 @@ describe('delay', () => {
   });
 });
 
+describe('runtime from process start', () => {
+  const rr = run(trace([[0, 'a'], [1000, 'b']]), { wallMs: 1000, startupMs: 700 });
+  test('from: process_start counts the start-up (an import that sleeps) back in; the default leaves it out', () => {
+    const body: CheckBody = { kind: 'runtime', atMostMs: 1200, tolerance: {} };
+    expect(evalBody(body, rr).status).toBe('passed');
+    const o = evalBody({ ...body, from: 'process_start' } as CheckBody, rr);
+    expect(o.status).toBe('failed');
+    expect(o.message).toContain('it took 1.70 s from process start (700 ms of start-up included)');
+  });
+
+  test('under a virtual clock start-up takes no virtual time', () => {
+    const o = evalBody({ kind: 'runtime', atMostMs: 1200, tolerance: {}, from: 'process_start' }, { ...rr, clock: 'virtual' });
+    expect(o.status).toBe('passed');
+    expect(o.message).toContain('(virtual time) from process start (no start-up recorded)');
+  });
+});
+
 describe('every', () => {
   const ticks = (times: number[]) => run(trace(times.map((t, i) => [t, String(i)] as [number, string])));
   const body: CheckBody = { kind: 'every', line: sel('/^\\d$/'), periodMs: 250, tolerance: tol(100) };

@@ -337,7 +337,8 @@ function buildBody(ctx: CheckContext, construct: Construct, node: Node | undefin
       if (!map) return undefined;
       const bounds = timeBounds(ctx, map, 'runtime');
       const tol = tolerance(ctx, map);
-      return bounds && { kind: 'runtime', ...bounds, tolerance: tol };
+      const fromProcess = y.js(y.get(map, 'from')) === 'process_start';
+      return bounds && { kind: 'runtime', ...bounds, tolerance: tol, ...(fromProcess ? { from: 'process_start' as const } : {}) };
     }
     case 'value':
       return map && valueBody(ctx, map, stream);

@@ -164,6 +164,10 @@ describe('timing constructs', () => {
     expect(spec.timing).toEqual({ tolerance: { ms: 300 }, scale: 2 });
     expect(spec.checks[0]!.body).toEqual({ kind: 'runtime', aboutMs: 2500, tolerance: { ms: 300 } });
     expect(load(`  - id: a\n    runtime: { at_most: 3 }\n`, 'checks:\n').checks[0]!.body).toEqual({ kind: 'runtime', atMostMs: 3000, tolerance: { ms: 150 } });
+    expect(load(`  - id: a\n    runtime: { at_most: 3, from: program_start }\n`, 'checks:\n').checks[0]!.body).not.toHaveProperty('from');
+    const p = load(`  - id: a\n    runtime: { at_most: 3, from: process_start }\n`, 'checks:\n').checks[0]!;
+    expect(p.body).toMatchObject({ kind: 'runtime', from: 'process_start' });
+    expect(p.title).toBe('The run takes at most 3 s, from process start');
   });
 });
 

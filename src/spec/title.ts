@@ -74,7 +74,7 @@ export function defaultTitle(body: CheckBody): string {
     case 'every':
       return `${sel(body.line)} every ${fmtMs(body.periodMs)} ± ${fmtTolerance(body.tolerance)}`;
     case 'runtime':
-      return `The run takes ${bounds(body)}`;
+      return `The run takes ${bounds(body)}${body.from === 'process_start' ? ', from process start' : ''}`;
     case 'value': {
       const parts: string[] = [];
       if (body.equals) parts.push(`equals ${ref(body.equals)}`);

@@ -76,7 +76,8 @@ export type CheckBody =
   /** Consecutive matches of `line` are `periodMs` ± tolerance apart (bounded recurrence). */
   | { kind: 'every'; line: LineSelector; periodMs: number; tolerance: Tolerance; vacuous?: boolean }
   /** Total wall time (virtual time under a virtual clock). */
-  | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance }
+  /** `from: process_start` adds the interpreter's start-up (RunRecord.startupMs) to the program's time. */
+  | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance; from?: 'process_start' }
   /** Numbers (or a list of numbers) captured from a line by regex, and assertions on them. */
   | {
       kind: 'value';

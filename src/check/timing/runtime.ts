@@ -1,4 +1,8 @@
-/** `runtime`: the whole run's duration, from the program's start to its end. */
+/**
+ * `runtime`: the whole run's duration, from the program's start to its end — or, with
+ * `from: process_start`, from spawn: the start-up the runner leaves out (RunRecord.startupMs)
+ * counted back in. Under a virtual clock start-up takes no virtual time, so both are the same.
+ */
 
 import type { CheckBody } from '../../spec/types.js';
 import type { CheckOutcome, LineRef } from '../types.js';
@@ -9,12 +13,18 @@ import { bounds, offBy, windowOf } from './bounds.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 
+/** " from process start (42 ms of start-up included)" */
+function fromProcess(startupMs: number): string {
+  return ` from process start (${startupMs > 0 ? `${fmtDuration(startupMs)} of start-up included` : 'no start-up recorded'})`;
+}
+
 export function evalRuntime(ctx: Ctx, body: Body<'runtime'>): CheckOutcome {
   const { run, trace } = ctx;
   const b = bounds(ctx, body);
   const windows = [windowOf(ctx, 0, b, 'end of run expected')];
-  const took = run.wallMs;
-  const clock = run.clock === 'virtual' ? ' (virtual time)' : '';
+  const startup = body.from === 'process_start' && run.clock !== 'virtual' ? run.startupMs ?? 0 : 0;
+  const took = run.wallMs + startup;
+  const clock = (run.clock === 'virtual' ? ' (virtual time)' : '') + (body.from === 'process_start' ? fromProcess(startup) : '');
   if (took >= b.lo && took <= b.hi) {
     return passed(ctx, `the run took ${fmtDuration(took)}${clock} (expected ${b.text})`, [], windows);
   }

@@ -15,7 +15,7 @@ type Construct = (typeof CONSTRUCTS)[number];
 
 /** Constructs that look at lines, so `stream:` means something for them. */
 const WITH_LINES = new Set<Construct>(['exists', 'absent', 'count', 'first', 'last', 'order', 'next', 'group', 'at', 'delay', 'every', 'value']);
-const WITH_SCOPE = new Set<Construct>(['exists', 'absent', 'count', 'order', 'group']);
+const WITH_SCOPE = new Set<Construct>(['exists', 'absent', 'count', 'order', 'group', 'value']);
 const WITH_PARTIAL = new Set<Construct>(['count', 'order', 'group', 'every', 'value']);
 const WITH_STRICT = new Set<Construct>(['order']);
 
@@ -340,8 +340,10 @@ function buildBody(ctx: CheckContext, construct: Construct, node: Node | undefin
       const fromProcess = y.js(y.get(map, 'from')) === 'process_start';
       return bounds && { kind: 'runtime', ...bounds, tolerance: tol, ...(fromProcess ? { from: 'process_start' as const } : {}) };
     }
-    case 'value':
-      return map && valueBody(ctx, map, stream);
+    case 'value': {
+      const b = map && valueBody(ctx, map, stream);
+      return b && withScope(b);
+    }
     case 'exit_code': {
       const v = y.js(node);
       return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255 ? { kind: 'exit_code', code: v } : undefined;

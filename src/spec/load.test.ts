@@ -189,6 +189,11 @@ describe('value', () => {
     });
   });
 
+  test('value takes a scope; an alias refined with occurrence picks the nth line', () => {
+    const b = body(`  - id: a\n    scope: { after: $start }\n    value: { line: { alias: took, occurrence: 2 }, at_most: 3 }`);
+    expect(b).toMatchObject({ kind: 'value', scope: { after: { pattern: 'start fetching' } }, line: { alias: 'took', occurrence: 2 } });
+  });
+
   test('named group', () => {
     expect(body(`  - id: a\n    value: { line: "/(?<n>\\\\d+)/", group: n, equals: 3 }`)).toMatchObject({ group: 'n', equals: { kind: 'number', value: 3 } });
   });

@@ -94,6 +94,8 @@ export type CheckBody =
       items?: number;
       eachAtMost?: number;
       eachAtLeast?: number;
+      /** Read the value only from lines in this scope (the targets it is compared with are read from the whole trace). */
+      scope?: Scope;
     }
   | { kind: 'exit_code'; code: number }
   | { kind: 'signal'; signal: string | null }

@@ -1,7 +1,7 @@
 /** `run:` and `timing:` as written → RunSettings and timing defaults. */
 
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import type { YAMLMap } from 'yaml';
 import type { DiagnosticSink } from './diagnostic.js';
 import { parseDuration, parseTolerance } from './duration.js';
@@ -62,6 +62,8 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
   }
   const base = specFile ? dirname(specFile) : process.cwd();
   const files = y.asSeq(y.get(run, 'files'));
+  // Files land beside the submission under their own name: two with one name would overwrite each other.
+  const byName = new Map<string, string>();
   for (const item of files?.items ?? []) {
     const rel = y.text(item);
     if (rel === undefined) continue;
@@ -70,6 +72,13 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
       sink.error(item, `run.files: '${rel}' does not exist (looked for ${abs})`, 'paths in run.files are relative to the spec file');
       continue;
     }
+    const name = basename(abs);
+    const other = byName.get(name);
+    if (other !== undefined) {
+      sink.error(item, `run.files: '${rel}' and '${other}' would both be copied as ${name}: files are copied by name beside the submission, so one would overwrite the other`, 'rename one of them, or give each its own named run (runs:) with its own files');
+      continue;
+    }
+    byName.set(name, rel);
     settings.files.push(abs);
   }
   const limits = y.asMap(y.get(run, 'limits'));

@@ -3,44 +3,51 @@
  * honoured so one missing line yields one failure and its dependants are skipped, not failed.
  */
 
-import type { Check, Spec } from '../spec/types.js';
+import type { Check, CheckBody, Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { CheckOutcome } from './types.js';
-import { failed, makeCtx } from './common.js';
+import { failed, makeCtx, type Ctx } from './common.js';
+import { evalCompound } from './compound.js';
 import { evalAbsent, evalCount, evalExists, evalFirst, evalGroup, evalLast, evalOrder } from './ordering/index.js';
 import { evalAt, evalDelay, evalEvery, evalRuntime } from './timing/index.js';
 import { evalValue } from './values/index.js';
 import { evalExitCode, evalSignal, evalStderrClean, evalTimedOut } from './outcome.js';
 import { evalTasks } from './tasks/index.js';
 
+/** One construct against the context's run (a check's body, or a part of a compound). */
+function evaluateBody(ctx: Ctx, b: CheckBody): CheckOutcome {
+  switch (b.kind) {
+    case 'exists': return evalExists(ctx, b);
+    case 'absent': return evalAbsent(ctx, b);
+    case 'count': return evalCount(ctx, b);
+    case 'first': return evalFirst(ctx, b);
+    case 'last': return evalLast(ctx, b);
+    case 'order': return evalOrder(ctx, b);
+    case 'group': return evalGroup(ctx, b);
+    case 'at': return evalAt(ctx, b);
+    case 'delay': return evalDelay(ctx, b);
+    case 'every': return evalEvery(ctx, b);
+    case 'runtime': return evalRuntime(ctx, b);
+    case 'value': return evalValue(ctx, b);
+    case 'exit_code': return evalExitCode(ctx, b);
+    case 'signal': return evalSignal(ctx, b);
+    case 'timed_out': return evalTimedOut(ctx, b);
+    case 'stderr_clean': return evalStderrClean(ctx, b);
+    case 'tasks': return evalTasks(ctx, b.rule);
+    case 'all':
+    case 'any': return evalCompound(ctx, b, evaluateBody);
+    default: {
+      const never: never = b;
+      return failed(ctx, 'error', `unknown check kind '${(never as { kind: string }).kind}'`);
+    }
+  }
+}
+
 /** Evaluate one check on its own (ignoring `requires`). Never throws: an internal error becomes a failed outcome that says so. */
 export function evaluateCheck(spec: Spec, run: RunRecord, check: Check): CheckOutcome {
   const ctx = makeCtx(spec, run, check);
-  const b = check.body;
   try {
-    switch (b.kind) {
-      case 'exists': return evalExists(ctx, b);
-      case 'absent': return evalAbsent(ctx, b);
-      case 'count': return evalCount(ctx, b);
-      case 'first': return evalFirst(ctx, b);
-      case 'last': return evalLast(ctx, b);
-      case 'order': return evalOrder(ctx, b);
-      case 'group': return evalGroup(ctx, b);
-      case 'at': return evalAt(ctx, b);
-      case 'delay': return evalDelay(ctx, b);
-      case 'every': return evalEvery(ctx, b);
-      case 'runtime': return evalRuntime(ctx, b);
-      case 'value': return evalValue(ctx, b);
-      case 'exit_code': return evalExitCode(ctx, b);
-      case 'signal': return evalSignal(ctx, b);
-      case 'timed_out': return evalTimedOut(ctx, b);
-      case 'stderr_clean': return evalStderrClean(ctx, b);
-      case 'tasks': return evalTasks(ctx, b.rule);
-      default: {
-        const never: never = b;
-        return failed(ctx, 'error', `unknown check kind '${(never as { kind: string }).kind}'`);
-      }
-    }
+    return evaluateBody(ctx, check.body);
   } catch (e) {
     // A spec that slipped past validation (e.g. a regex the engine cannot compile) must not crash a batch.
     return failed(ctx, 'error', `could not evaluate this check: ${e instanceof Error ? e.message : String(e)}`);

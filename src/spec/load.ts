@@ -13,7 +13,7 @@ import { normalizeRun, normalizeTiming } from './run-settings.js';
 import { FORMAT_KEYWORDS, schemaDiagnostics } from './schema.js';
 import { finishSelector, parseRawSelector, type AliasDef, type SelectorContext } from './selector.js';
 import { didYouMean } from './suggest.js';
-import type { Check, Diagnostic, LineSelector, LoadResult, Spec } from './types.js';
+import { bodiesOf, type Check, type Diagnostic, type LineSelector, type LoadResult, type Spec } from './types.js';
 import { YamlAccess } from './yaml-access.js';
 
 export { formatDiagnostic };
@@ -192,7 +192,7 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
   if (checks.length !== items.length) return undefined;
 
   // The run stage turns on the Python task tracer only when some check needs it.
-  if (checks.some((c) => c.body.kind === 'tasks')) run.traceTasks = true;
+  if (checks.some((c) => [...bodiesOf(c.body)].some((b) => b.kind === 'tasks'))) run.traceTasks = true;
   const obj = data as Record<string, unknown>;
   const name = typeof obj.name === 'string' ? obj.name : basename(file || 'spec').replace(SPEC_EXTENSIONS, '');
   const aliasOut: Record<string, LineSelector> = {};

@@ -41,6 +41,10 @@ function ref(v: ValueRef): string {
   }
 }
 
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
 export function defaultTitle(body: CheckBody): string {
   switch (body.kind) {
     case 'exists':
@@ -112,6 +116,11 @@ export function defaultTitle(body: CheckBody): string {
         case 'uses_asyncio':
           return 'Runs an asyncio event loop';
       }
+      break;
     }
+    case 'all':
+      return body.parts.map((p, i) => (i === 0 ? defaultTitle(p) : lowerFirst(defaultTitle(p)))).join(', and ');
+    case 'any':
+      return `Either ${body.parts.map((p) => lowerFirst(defaultTitle(p))).join(', or ')}`;
   }
 }

@@ -102,7 +102,15 @@ export type CheckBody =
   | { kind: 'timed_out'; expected: boolean }
   | { kind: 'stderr_clean' }
   /** Structure of the asyncio tasks (needs the Python task tracer; issue 6). */
-  | { kind: 'tasks'; rule: TaskRule };
+  | { kind: 'tasks'; rule: TaskRule }
+  /** Compound: every part must hold (`all`), or at least one (`any`). Parts are constructs with their modifiers. */
+  | { kind: 'all' | 'any'; parts: CheckBody[] };
+
+/** A body and every body nested in it (compound parts), depth first. */
+export function* bodiesOf(body: CheckBody): Generator<CheckBody> {
+  yield body;
+  if (body.kind === 'all' || body.kind === 'any') for (const p of body.parts) yield* bodiesOf(p);
+}
 
 export type TaskRule =
   | { kind: 'concurrent'; atLeast: number }

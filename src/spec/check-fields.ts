@@ -3,7 +3,8 @@
 import type { YAMLMap } from 'yaml';
 import { parseDuration, parseTolerance } from './duration.js';
 import { parseSelector, type SelectorContext } from './selector.js';
-import type { LineSelector, StreamChoice, Tolerance } from './types.js';
+import { looksLikeExpr, resolveExpr } from './expr-resolve.js';
+import type { BoundExprs, LineSelector, StreamChoice, Tolerance } from './types.js';
 
 export interface CheckContext extends SelectorContext {
   defaultTolerance: Tolerance;
@@ -45,7 +46,7 @@ export function selectorList(ctx: CheckContext, node: unknown, stream: StreamCho
 }
 
 /** about excludes at_least/at_most; at least one bound; at_least ≤ at_most. */
-export function timeBounds(ctx: CheckContext, map: YAMLMap, what: string): { aboutMs?: number; atLeastMs?: number; atMostMs?: number } | undefined {
+export function timeBounds(ctx: CheckContext, map: YAMLMap, what: string, stream?: StreamChoice): { aboutMs?: number; atLeastMs?: number; atMostMs?: number; exprs?: BoundExprs } | undefined {
   const { y } = ctx;
   const has = (k: string) => y.has(map, k);
   if (!has('about') && !has('at_least') && !has('at_most')) {
@@ -56,10 +57,22 @@ export function timeBounds(ctx: CheckContext, map: YAMLMap, what: string): { abo
     ctx.sink.error(y.pair(map, has('at_least') ? 'at_least' : 'at_most'), `${what}: 'about' cannot be combined with at_least/at_most`, 'use about ± tolerance, or a range with at_least and at_most');
     return undefined;
   }
-  const out: { aboutMs?: number; atLeastMs?: number; atMostMs?: number } = {};
-  const about = duration(ctx, map, 'about');
-  const atLeast = duration(ctx, map, 'at_least');
-  const atMost = duration(ctx, map, 'at_most');
+  const out: { aboutMs?: number; atLeastMs?: number; atMostMs?: number; exprs?: BoundExprs } = {};
+  // A bound is a duration, or an expression in seconds ("max($delays)", "runtime / 5").
+  let bad = false;
+  const bound = (key: string, field: keyof BoundExprs): number | undefined => {
+    const node = y.get(map, key);
+    const v = y.js(node);
+    if (typeof v !== 'string' || !looksLikeExpr(v)) return duration(ctx, map, key);
+    const expr = resolveExpr(ctx, node, v, `${what}.${key}`, stream);
+    if (expr) (out.exprs ??= {})[field] = { kind: 'expr', expr, text: v.trim() };
+    else bad = true;
+    return undefined;
+  };
+  const about = bound('about', 'about');
+  const atLeast = bound('at_least', 'atLeast');
+  const atMost = bound('at_most', 'atMost');
+  if (bad) return undefined;
   if (about !== undefined) out.aboutMs = about;
   if (atLeast !== undefined) out.atLeastMs = atLeast;
   if (atMost !== undefined) out.atMostMs = atMost;

@@ -2,6 +2,7 @@
 
 import type { YAMLMap } from 'yaml';
 import { integer, tolerance, type CheckContext } from './check-fields.js';
+import { looksLikeExpr, resolveExpr } from './expr-resolve.js';
 import { parseSelector, regexGroups } from './selector.js';
 import { didYouMean, listWords } from './suggest.js';
 import type { CheckBody, StreamChoice, ValueRef } from './types.js';
@@ -12,7 +13,7 @@ function valueRef(ctx: CheckContext, map: YAMLMap, key: string, stream: StreamCh
   if (typeof v === 'number') return { kind: 'number', value: v };
   if (typeof v !== 'string') return undefined;
   if (v === 'runtime') return { kind: 'runtime' };
-  if (v.startsWith('$')) {
+  if (v.startsWith('$') && /^\$[A-Za-z_][\w-]*$/.test(v.trim())) {
     const line = parseSelector(ctx, node, stream);
     if (!line) return undefined;
     if (line.kind !== 'regex') {
@@ -25,9 +26,13 @@ function valueRef(ctx: CheckContext, map: YAMLMap, key: string, stream: StreamCh
     }
     return { kind: 'capture', line, group: 1 };
   }
+  if (looksLikeExpr(v)) {
+    const expr = resolveExpr(ctx, node, v, key, stream);
+    return expr && { kind: 'expr', expr, text: v.trim() };
+  }
   if (key === 'equals') return { kind: 'string', value: v };
   const guess = didYouMean(v, ['runtime']);
-  ctx.sink.error(node, `${key}: '${v}' is not a number, runtime or $alias${guess ? ` — did you mean 'runtime'?` : ''}`, 'compare with a number (2.5), the measured runtime (runtime) or another captured value ($alias)');
+  ctx.sink.error(node, `${key}: '${v}' is not a number, runtime, $alias or an expression${guess ? ` — did you mean 'runtime'?` : ''}`, 'compare with a number (2.5), the measured runtime (runtime), another captured value ($alias) or an expression ("max($delays)", "runtime / 5")');
   return undefined;
 }
 

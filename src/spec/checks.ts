@@ -118,7 +118,7 @@ function buildBody(ctx: CheckContext, construct: Construct, node: Node | undefin
       if (!map) return undefined;
       const from = parseSelector(ctx, y.get(map, 'from'), stream);
       const to = parseSelector(ctx, y.get(map, 'to'), stream);
-      const bounds = timeBounds(ctx, map, 'delay');
+      const bounds = timeBounds(ctx, map, 'delay', stream);
       const tol = tolerance(ctx, map);
       if (!from || !to || !bounds) return undefined;
       return { kind: 'delay', from, to, ...bounds, tolerance: tol };
@@ -137,7 +137,7 @@ function buildBody(ctx: CheckContext, construct: Construct, node: Node | undefin
     }
     case 'runtime': {
       if (!map) return undefined;
-      const bounds = timeBounds(ctx, map, 'runtime');
+      const bounds = timeBounds(ctx, map, 'runtime', stream);
       const tol = tolerance(ctx, map);
       const fromProcess = y.js(y.get(map, 'from')) === 'process_start';
       return bounds && { kind: 'runtime', ...bounds, tolerance: tol, ...(fromProcess ? { from: 'process_start' as const } : {}) };

@@ -188,7 +188,7 @@ describe('constructs and modifiers', () => {
       '3:29 error: value: /took/ has 0 capture groups, so group 1 captures nothing',
       "4:40 error: value: 'items' only applies to a list",
       '5:21 error: value with list: true asserts nothing',
-      "6:47 error: about: 'runtim' is not a number, runtime or $alias — did you mean 'runtime'?",
+      "6:47 error: about: 'runtim' is not a number, runtime, $alias or an expression — did you mean 'runtime'?",
       "7:53 error: value: /(?<sec>\\d)/ has no group named 'secs' — did you mean 'sec'?",
     ]);
   });

@@ -4,6 +4,8 @@
  * milliseconds, already multiplied by nothing: `timing.scale` is applied by the evaluators.
  */
 
+import type { ExprOf } from './expr.js';
+
 /** Where something stands in a spec file (1-based), for error messages and CI annotations. */
 export interface SourceLoc {
   file: string;
@@ -44,12 +46,23 @@ export interface Scope {
   before?: LineSelector;
 }
 
-/** A comparison target for captured values: a constant, another capture, or the measured runtime. */
+/** An arithmetic expression over captured values and measured times (spec/expr.ts), in seconds for times. */
+export type Expr = ExprOf<LineSelector>;
+
+/** A comparison target for captured values: a constant, another capture, the measured runtime, or an expression. */
 export type ValueRef =
   | { kind: 'number'; value: number }
   | { kind: 'string'; value: string }
   | { kind: 'capture'; line: LineSelector; group: number | string }
-  | { kind: 'runtime' };
+  | { kind: 'runtime' }
+  | { kind: 'expr'; expr: Expr; text: string };
+
+/** Time bounds written as expressions (seconds), resolved against the run when the check is evaluated. */
+export interface BoundExprs {
+  about?: ValueRef & { kind: 'expr' };
+  atLeast?: ValueRef & { kind: 'expr' };
+  atMost?: ValueRef & { kind: 'expr' };
+}
 
 export type CheckBody =
   | { kind: 'exists'; line: LineSelector; scope?: Scope }
@@ -72,12 +85,13 @@ export type CheckBody =
       atLeastMs?: number;
       atMostMs?: number;
       tolerance: Tolerance;
+      exprs?: BoundExprs;
     }
   /** Consecutive matches of `line` are `periodMs` ± tolerance apart (bounded recurrence). */
   | { kind: 'every'; line: LineSelector; periodMs: number; tolerance: Tolerance; vacuous?: boolean }
   /** Total wall time (virtual time under a virtual clock). */
   /** `from: process_start` adds the interpreter's start-up (RunRecord.startupMs) to the program's time. */
-  | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance; from?: 'process_start' }
+  | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance; from?: 'process_start'; exprs?: BoundExprs }
   /** Numbers (or a list of numbers) captured from a line by regex, and assertions on them. */
   | {
       kind: 'value';

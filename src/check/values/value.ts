@@ -39,6 +39,7 @@ export function evalValue(ctx: Ctx, body: ValueBody): CheckOutcome {
     if (!res.ok) return res.outcome;
     targets[key] = res.target;
     if (res.target.line !== undefined) anchorLines.push(ref(trace, res.target.line, 'anchor', 'compared with'));
+    for (const i of res.target.lines ?? []) if (!anchorLines.some((l) => l.index === i)) anchorLines.push(ref(trace, i, 'anchor', 'compared with'));
   }
 
   const verdicts: LineVerdict[] = indices.map((index) => {

@@ -54,6 +54,12 @@ export function evaluateCheck(spec: Spec, run: RunRecord, check: Check): CheckOu
   }
 }
 
+/** A check against the record of its named run; a run that was not recorded fails the check, saying so. */
+function evaluateOn(spec: Spec, run: RunRecord | undefined, check: Check): CheckOutcome {
+  if (run) return evaluateCheck(spec, run, check);
+  return { id: check.id, status: 'failed', fraction: 0, message: `the run '${check.run ?? '?'}' this check looks at was not recorded`, lines: [], windows: [], category: 'error' };
+}
+
 /**
  * "skipped: needs 'counts-to-nine' (Prints the numbers 0 to 9, in order), which failed" — the
  * title too, as students see checks by title (the terminal and Gradescope show no ids).
@@ -64,11 +70,14 @@ function skipMessage(deps: Array<{ id: string; title?: string; why: string }>): 
 }
 
 /**
- * Evaluate every check of `spec` against `run`, in spec order. A check whose required check did
- * not pass (failed, or was itself skipped) is skipped with a message naming it. Requirements
+ * Evaluate every check of `spec` against `run` (or, with named runs, against the record
+ * `run(check)` gives for each check's run: `requires` then reaches across runs), in spec order.
+ * A check whose required check did not pass (failed, or was itself skipped) is skipped with a
+ * message naming it (and its run, when another). Requirements
  * may point forward in the spec; a cycle (which validation rejects) is broken by skipping.
  */
-export function evaluateChecks(spec: Spec, run: RunRecord): CheckOutcome[] {
+export function evaluateChecks(spec: Spec, run: RunRecord | ((check: Check) => RunRecord | undefined)): CheckOutcome[] {
+  const recordOf = typeof run === 'function' ? run : () => run;
   const byId = new Map(spec.checks.map((c) => [c.id, c] as const));
   const done = new Map<string, CheckOutcome>();
   const inProgress = new Set<string>();
@@ -88,11 +97,12 @@ export function evaluateChecks(spec: Spec, run: RunRecord): CheckOutcome[] {
         continue;
       }
       const o = evalOne(d);
-      if (o.status !== 'passed') unmet.push({ id: dep, title: d.title, why: o.status === 'failed' ? 'failed' : 'was skipped' });
+      const inRun = d.run !== undefined && d.run !== check.run ? ` in run '${d.run}'` : '';
+      if (o.status !== 'passed') unmet.push({ id: dep, title: d.title, why: `${o.status === 'failed' ? 'failed' : 'was skipped'}${inRun}` });
     }
     const out: CheckOutcome = unmet.length > 0
       ? { id: check.id, status: 'skipped', fraction: 0, message: skipMessage(unmet), lines: [], windows: [] }
-      : evaluateCheck(spec, run, check);
+      : evaluateOn(spec, recordOf(check), check);
     inProgress.delete(check.id);
     done.set(check.id, out);
     return out;

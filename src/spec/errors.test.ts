@@ -54,7 +54,7 @@ describe('schema errors', () => {
   test('a key with no close match lists what is allowed', () => {
     const text = 'frobnicate: 1\n' + ok;
     expect(diags(text)).toEqual(["1:1 error: unknown key 'frobnicate'"]);
-    expect(hints(text)[0]).toBe('allowed at the top level: name, title, description, run, timing, lines, checks');
+    expect(hints(text)[0]).toBe('allowed at the top level: name, title, description, run, runs, timing, lines, checks');
   });
 
   test('wrong types and enum values name the check and the field', () => {

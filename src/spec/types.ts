@@ -147,6 +147,14 @@ export interface Check {
   partial: boolean;
   body: CheckBody;
   loc?: SourceLoc;
+  /** The named run (`runs:`) whose record the check looks at; set on every check of a spec with `runs:`. */
+  run?: string;
+}
+
+/** One of a spec's named runs (`runs:`): its settings, inherited from `run:` where not given. */
+export interface NamedRun {
+  name: string;
+  run: RunSettings;
 }
 
 export type RuntimeKind = 'python' | 'node' | 'command';
@@ -190,7 +198,10 @@ export interface Spec {
   description?: string;
   /** Absolute path of the spec file (for relative paths and annotations); '' for in-memory specs. */
   file: string;
+  /** The run, or with `runs:` the settings every named run inherits (not run by itself). */
   run: RunSettings;
+  /** Named runs (`runs:`), in the order written: each submission is run once per named run (× repeat). */
+  runs?: NamedRun[];
   timing: { tolerance: Tolerance; scale: number };
   /** Declared aliases, by name. */
   aliases: Record<string, LineSelector>;

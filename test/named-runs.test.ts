@@ -4,7 +4,9 @@
  */
 
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { gradeOne } from '../src/batch/grade-one.js';
+import { hashSpec } from '../src/batch/store.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import { renderSubmission } from '../src/report/terminal.js';
 import { removeDir, tempDir, writeTree } from './batch-helpers.js';
@@ -96,5 +98,12 @@ describe('named runs through gradeOne', () => {
     const text = renderSubmission(wrong, { color: false, showHidden: true, width: 200 });
     expect(text).toMatch(/✗ The value in .* \[task0\]/);
     expect(text).toContain("run 'task0' (1 of 2):");
+  });
+
+  it('a changed driver of a named run changes the spec hash (resume does not reuse stale results)', async () => {
+    const spec = (await loadSpecFile(join(root, 'spec/course.yaml'))).spec!;
+    const before = await hashSpec(spec);
+    writeFileSync(join(root, 'spec/drivers/1-main.py'), "print('changed')\n");
+    expect(await hashSpec(spec)).not.toBe(before);
   });
 });

@@ -3,6 +3,7 @@
 import type { YAMLMap } from 'yaml';
 import { integer, tolerance, type CheckContext } from './check-fields.js';
 import { looksLikeExpr, resolveExpr } from './expr-resolve.js';
+import { parseExpr } from './expr.js';
 import { parseSelector, regexGroups } from './selector.js';
 import { didYouMean, listWords } from './suggest.js';
 import type { CheckBody, StreamChoice, ValueRef } from './types.js';
@@ -26,7 +27,8 @@ function valueRef(ctx: CheckContext, map: YAMLMap, key: string, stream: StreamCh
     }
     return { kind: 'capture', line, group: 1 };
   }
-  if (looksLikeExpr(v)) {
+  // `equals` compared with text before expressions existed: a text that is no expression stays a text.
+  if (looksLikeExpr(v) && !(key === 'equals' && !parseExpr(v).ok)) {
     const expr = resolveExpr(ctx, node, v, key, stream);
     return expr && { kind: 'expr', expr, text: v.trim() };
   }

@@ -68,6 +68,10 @@ describe('expressions in a spec', () => {
     expect(b).toMatchObject({ kind: 'value', about: { kind: 'expr', text: 'runtime / 5' } });
     expect(c).toMatchObject({ kind: 'delay', exprs: { atMost: { text: '$took + 0.1' } } });
     expect(e).toMatchObject({ equals: { kind: 'string', value: 'hello' }, atLeast: { kind: 'capture' } });
+    // A text to compare that happens to hold a parenthesis or a $ stays a text under equals.
+    const t = parseSpec(HEAD + '  - { id: t, value: { line: $took, equals: "done (ok) $5" } }\n  - { id: u, group: [$d, $start] }\n', 'x.yaml');
+    expect(t.diagnostics).toEqual([]);
+    expect(t.spec!.checks[0]!.body).toMatchObject({ equals: { kind: 'string', value: 'done (ok) $5' } });
     expect(r.spec!.checks[0]!.title).toBe('The run takes about max($d) s ± 300 ms');
   });
 

@@ -5,7 +5,7 @@
  */
 
 import { basename, resolve } from 'node:path';
-import type { Spec } from '../spec/types.js';
+import type { RunSettings, Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { SubmissionResult } from '../score/types.js';
 import type { GradeOptions } from './types.js';
@@ -33,14 +33,25 @@ export function virtualClockFallback(spec: Spec): string {
 
 /** The spec as it will actually run: command-line overrides applied (the input is not modified). */
 export function effectiveSpec(spec: Spec, opts: GradeOptions): Spec {
-  const run = { ...spec.run };
-  run.clock = effectiveClock(spec, opts.clock);
-  // `--python` pins Python specs only: a node or command spec in the same batch keeps its own.
-  if (opts.interpreter && spec.run.runtime === 'python') run.interpreter = opts.interpreter;
-  if (opts.repeat !== undefined) run.repeat = opts.repeat;
-  run.repeat = Math.max(1, Math.floor(run.repeat || 1));
+  const apply = (settings: RunSettings): RunSettings => {
+    const run = { ...settings };
+    run.clock = effectiveClock({ ...spec, run: settings }, opts.clock);
+    // `--python` pins Python specs only: a node or command spec in the same batch keeps its own.
+    if (opts.interpreter && settings.runtime === 'python') run.interpreter = opts.interpreter;
+    if (opts.repeat !== undefined) run.repeat = opts.repeat;
+    run.repeat = Math.max(1, Math.floor(run.repeat || 1));
+    return run;
+  };
   const timing = opts.timeScale !== undefined ? { ...spec.timing, scale: opts.timeScale } : spec.timing;
-  return { ...spec, run, timing };
+  const out: Spec = { ...spec, run: apply(spec.run), timing };
+  if (spec.runs) out.runs = spec.runs.map((r) => ({ name: r.name, run: apply(r.run) }));
+  return out;
+}
+
+/** What one repeat runs: each named run (as a spec whose `run` is that run's settings), or the spec's one run. */
+export function runPlan(eff: Spec): Array<{ name?: string; spec: Spec }> {
+  if (!eff.runs) return [{ spec: eff }];
+  return eff.runs.map((r) => ({ name: r.name, spec: { ...eff, run: r.run } }));
 }
 
 /** A result for a submission that could not be graded: every check skipped, score 0. */
@@ -94,7 +105,7 @@ function withSelection(r: SubmissionResult, opts: GradeOptions): SubmissionResul
 }
 
 /**
- * Run `spec.run.repeat` runs of `submission` (one after the other: parallelism is across
+ * Run `spec.run.repeat` runs of `submission` (with named runs: each named run once per repeat) (one after the other: parallelism is across
  * submissions) and score them. `engine` is injectable for tests of pure logic.
  */
 export async function gradeOne(
@@ -110,12 +121,13 @@ export async function gradeOne(
   const runs: RunRecord[] = [];
   try {
     const eng = engine ?? realEngine;
-    for (let i = 0; i < eff.run.repeat; i++) {
+    const plan = runPlan(eff);
+    for (let i = 0; i < eff.run.repeat; i++) for (const step of plan) {
       if (opts.signal?.aborted) throw new Error(INTERRUPTED);
-      const run = await eng.run({
-        spec: eff,
+      const made = await eng.run({
+        spec: step.spec,
         submission: path,
-        runIndex: i,
+        runIndex: i * plan.length + plan.indexOf(step),
         ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
         ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
         ...(opts.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
@@ -124,8 +136,9 @@ export async function gradeOne(
       });
       if (opts.cancel?.aborted) throw new Error(INTERRUPTED); // killed mid-run: no verdict
       // `--clock virtual` on a runtime without one: say so, as the runner does when it falls back.
-      const fallback = opts.clock === 'virtual' && eff.run.clock !== 'virtual' && !run.clockFallback;
-      runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(eff) } : run);
+      const run = step.name !== undefined ? { name: step.name, ...made } : made;
+      const fallback = opts.clock === 'virtual' && step.spec.run.clock !== 'virtual' && !run.clockFallback;
+      runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(step.spec) } : run);
     }
     const durationMs = Math.round(performance.now() - started);
     return withSelection(await eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs }), opts);

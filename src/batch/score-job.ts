@@ -17,6 +17,8 @@ export interface ScoreJob {
   specFile: string;
   /** The effective spec's settings and selected checks: plain data. */
   run: Spec['run'];
+  /** The effective named runs (`runs:`), when the spec has them. */
+  namedRuns?: NonNullable<Spec['runs']>;
   timing: Spec['timing'];
   checkIds: string[];
   fingerprint: string;
@@ -37,7 +39,9 @@ export function specFingerprint(spec: Spec): string {
 }
 
 /** The effective spec a worker scores with: the loaded spec with the batch's overrides. */
-export function rebuildSpec(loaded: Spec, job: Pick<ScoreJob, 'run' | 'timing' | 'checkIds'>): Spec {
+export function rebuildSpec(loaded: Spec, job: Pick<ScoreJob, 'run' | 'timing' | 'checkIds' | 'namedRuns'>): Spec {
   const keep = new Set(job.checkIds);
-  return { ...loaded, checks: loaded.checks.filter((c) => keep.has(c.id)), run: job.run, timing: job.timing };
+  const spec: Spec = { ...loaded, checks: loaded.checks.filter((c) => keep.has(c.id)), run: job.run, timing: job.timing };
+  if (job.namedRuns) spec.runs = job.namedRuns;
+  return spec;
 }

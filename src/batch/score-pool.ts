@@ -48,6 +48,7 @@ export class ScorePool {
       id: this.nextId++,
       specFile: spec.file,
       run: spec.run,
+      ...(spec.runs ? { namedRuns: spec.runs } : {}),
       timing: spec.timing,
       checkIds: spec.checks.map((c) => c.id),
       fingerprint: specFingerprint(spec),

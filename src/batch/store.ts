@@ -93,7 +93,9 @@ export async function hashSpec(spec: Spec): Promise<string> {
   const h = createHash('sha256');
   if (spec.file) h.update(await readFile(spec.file).catch(() => JSON.stringify(spec)));
   else h.update(JSON.stringify(spec));
-  for (const f of spec.run.files) h.update(`\0${await hashTree(f)}`);
+  // Named runs bring instructor files of their own (their drivers): a changed driver is a changed spec.
+  const files = new Set([spec.run.files, ...(spec.runs ?? []).map((r) => r.run.files)].flat());
+  for (const f of files) h.update(`\0${await hashTree(f)}`);
   return h.digest('hex');
 }
 

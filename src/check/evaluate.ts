@@ -3,48 +3,61 @@
  * honoured so one missing line yields one failure and its dependants are skipped, not failed.
  */
 
-import type { Check, Spec } from '../spec/types.js';
+import type { Check, CheckBody, Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { CheckOutcome } from './types.js';
-import { failed, makeCtx } from './common.js';
+import { failed, makeCtx, type Ctx } from './common.js';
+import { evalCompound } from './compound.js';
 import { evalAbsent, evalCount, evalExists, evalFirst, evalGroup, evalLast, evalOrder } from './ordering/index.js';
 import { evalAt, evalDelay, evalEvery, evalRuntime } from './timing/index.js';
 import { evalValue } from './values/index.js';
 import { evalExitCode, evalSignal, evalStderrClean, evalTimedOut } from './outcome.js';
 import { evalTasks } from './tasks/index.js';
 
+/** One construct against the context's run (a check's body, or a part of a compound). */
+function evaluateBody(ctx: Ctx, b: CheckBody): CheckOutcome {
+  switch (b.kind) {
+    case 'exists': return evalExists(ctx, b);
+    case 'absent': return evalAbsent(ctx, b);
+    case 'count': return evalCount(ctx, b);
+    case 'first': return evalFirst(ctx, b);
+    case 'last': return evalLast(ctx, b);
+    case 'order': return evalOrder(ctx, b);
+    case 'group': return evalGroup(ctx, b);
+    case 'at': return evalAt(ctx, b);
+    case 'delay': return evalDelay(ctx, b);
+    case 'every': return evalEvery(ctx, b);
+    case 'runtime': return evalRuntime(ctx, b);
+    case 'value': return evalValue(ctx, b);
+    case 'exit_code': return evalExitCode(ctx, b);
+    case 'signal': return evalSignal(ctx, b);
+    case 'timed_out': return evalTimedOut(ctx, b);
+    case 'stderr_clean': return evalStderrClean(ctx, b);
+    case 'tasks': return evalTasks(ctx, b.rule);
+    case 'all':
+    case 'any': return evalCompound(ctx, b, evaluateBody);
+    default: {
+      const never: never = b;
+      return failed(ctx, 'error', `unknown check kind '${(never as { kind: string }).kind}'`);
+    }
+  }
+}
+
 /** Evaluate one check on its own (ignoring `requires`). Never throws: an internal error becomes a failed outcome that says so. */
 export function evaluateCheck(spec: Spec, run: RunRecord, check: Check): CheckOutcome {
   const ctx = makeCtx(spec, run, check);
-  const b = check.body;
   try {
-    switch (b.kind) {
-      case 'exists': return evalExists(ctx, b);
-      case 'absent': return evalAbsent(ctx, b);
-      case 'count': return evalCount(ctx, b);
-      case 'first': return evalFirst(ctx, b);
-      case 'last': return evalLast(ctx, b);
-      case 'order': return evalOrder(ctx, b);
-      case 'group': return evalGroup(ctx, b);
-      case 'at': return evalAt(ctx, b);
-      case 'delay': return evalDelay(ctx, b);
-      case 'every': return evalEvery(ctx, b);
-      case 'runtime': return evalRuntime(ctx, b);
-      case 'value': return evalValue(ctx, b);
-      case 'exit_code': return evalExitCode(ctx, b);
-      case 'signal': return evalSignal(ctx, b);
-      case 'timed_out': return evalTimedOut(ctx, b);
-      case 'stderr_clean': return evalStderrClean(ctx, b);
-      case 'tasks': return evalTasks(ctx, b.rule);
-      default: {
-        const never: never = b;
-        return failed(ctx, 'error', `unknown check kind '${(never as { kind: string }).kind}'`);
-      }
-    }
+    return evaluateBody(ctx, check.body);
   } catch (e) {
     // A spec that slipped past validation (e.g. a regex the engine cannot compile) must not crash a batch.
     return failed(ctx, 'error', `could not evaluate this check: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** A check against the record of its named run; a run that was not recorded fails the check, saying so. */
+function evaluateOn(spec: Spec, run: RunRecord | undefined, check: Check): CheckOutcome {
+  if (run) return evaluateCheck(spec, run, check);
+  return { id: check.id, status: 'failed', fraction: 0, message: `the run '${check.run ?? '?'}' this check looks at was not recorded`, lines: [], windows: [], category: 'error' };
 }
 
 /**
@@ -57,11 +70,14 @@ function skipMessage(deps: Array<{ id: string; title?: string; why: string }>): 
 }
 
 /**
- * Evaluate every check of `spec` against `run`, in spec order. A check whose required check did
- * not pass (failed, or was itself skipped) is skipped with a message naming it. Requirements
+ * Evaluate every check of `spec` against `run` (or, with named runs, against the record
+ * `run(check)` gives for each check's run: `requires` then reaches across runs), in spec order.
+ * A check whose required check did not pass (failed, or was itself skipped) is skipped with a
+ * message naming it (and its run, when another). Requirements
  * may point forward in the spec; a cycle (which validation rejects) is broken by skipping.
  */
-export function evaluateChecks(spec: Spec, run: RunRecord): CheckOutcome[] {
+export function evaluateChecks(spec: Spec, run: RunRecord | ((check: Check) => RunRecord | undefined)): CheckOutcome[] {
+  const recordOf = typeof run === 'function' ? run : () => run;
   const byId = new Map(spec.checks.map((c) => [c.id, c] as const));
   const done = new Map<string, CheckOutcome>();
   const inProgress = new Set<string>();
@@ -81,11 +97,12 @@ export function evaluateChecks(spec: Spec, run: RunRecord): CheckOutcome[] {
         continue;
       }
       const o = evalOne(d);
-      if (o.status !== 'passed') unmet.push({ id: dep, title: d.title, why: o.status === 'failed' ? 'failed' : 'was skipped' });
+      const inRun = d.run !== undefined && d.run !== check.run ? ` in run '${d.run}'` : '';
+      if (o.status !== 'passed') unmet.push({ id: dep, title: d.title, why: `${o.status === 'failed' ? 'failed' : 'was skipped'}${inRun}` });
     }
     const out: CheckOutcome = unmet.length > 0
       ? { id: check.id, status: 'skipped', fraction: 0, message: skipMessage(unmet), lines: [], windows: [] }
-      : evaluateCheck(spec, run, check);
+      : evaluateOn(spec, recordOf(check), check);
     inProgress.delete(check.id);
     done.set(check.id, out);
     return out;

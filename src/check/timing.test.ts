@@ -114,6 +114,23 @@ describe('delay', () => {
   });
 });
 
+describe('runtime from process start', () => {
+  const rr = run(trace([[0, 'a'], [1000, 'b']]), { wallMs: 1000, startupMs: 700 });
+  test('from: process_start counts the start-up (an import that sleeps) back in; the default leaves it out', () => {
+    const body: CheckBody = { kind: 'runtime', atMostMs: 1200, tolerance: {} };
+    expect(evalBody(body, rr).status).toBe('passed');
+    const o = evalBody({ ...body, from: 'process_start' } as CheckBody, rr);
+    expect(o.status).toBe('failed');
+    expect(o.message).toContain('it took 1.70 s from process start (700 ms of start-up included)');
+  });
+
+  test('under a virtual clock start-up takes no virtual time', () => {
+    const o = evalBody({ kind: 'runtime', atMostMs: 1200, tolerance: {}, from: 'process_start' }, { ...rr, clock: 'virtual' });
+    expect(o.status).toBe('passed');
+    expect(o.message).toContain('(virtual time) from process start (no start-up recorded)');
+  });
+});
+
 describe('every', () => {
   const ticks = (times: number[]) => run(trace(times.map((t, i) => [t, String(i)] as [number, string])));
   const body: CheckBody = { kind: 'every', line: sel('/^\\d$/'), periodMs: 250, tolerance: tol(100) };
@@ -133,6 +150,19 @@ describe('every', () => {
     expect(o.message).toContain("3 of 4 gaps hold");
     expect(o.message).toContain("'2' (0.50 s, line 3) → '3' (1.50 s, line 4): 1.00 s (650 ms too long)");
     expect(o.lines).toEqual([expect.objectContaining({ index: 2, role: 'anchor' }), expect.objectContaining({ index: 3, role: 'offending' })]);
+  });
+
+  test('vacuous: true passes on fewer than two lines, saying there is no gap; without it they fail', () => {
+    const vac: CheckBody = { ...body, vacuous: true } as CheckBody;
+    const none = evalBody(vac, run(trace([[0, 'x']])));
+    expect(none.status).toBe('passed');
+    expect(none.message).toBe('no line matches /^\\d$/: there is no gap to measure, which passes (vacuous: true)');
+    const one = evalBody(vac, ticks([100]));
+    expect(one.status).toBe('passed');
+    expect(one.message).toContain("only one line matches /^\\d$/, '0' at 0.10 s (line 1)");
+    expect(evalBody(body, ticks([100])).status).toBe('failed');
+    // With two lines or more the gaps are judged as usual.
+    expect(evalBody(vac, ticks([0, 900])).status).toBe('failed');
   });
 
   test('relative tolerance on the period', () => {

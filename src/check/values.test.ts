@@ -133,3 +133,26 @@ describe('value lists', () => {
     expect(evalBody(value('/a: (.*)/', { list: true, equals: eq('/c: (.*)/') }), rr).status).toBe('failed');
   });
 });
+
+describe('value with a scope', () => {
+  // The course drivers print one result per call: the scope picks the one after the second call.
+  const r = run(trace([[0, 'call 1'], [10, 'result 3'], [20, 'call 2'], [30, 'result 7'], [40, 'done']]), { wallMs: 50 });
+  const scope = { after: sel('call 2'), before: sel('done') };
+
+  test('reads the value from the first matching line inside the scope, and names the scope', () => {
+    const o = evalBody(value('/result (\\d+)/', { equals: num(7), scope }), r);
+    expect(o.status).toBe('passed');
+    expect(o.message).toBe("read 7 from 'result 7' (0.03 s, line 4): equals 7");
+    expect(o.lines.map((l) => [l.index, l.role])).toEqual([[3, 'match'], [2, 'anchor'], [4, 'anchor']]);
+    expect(evalBody(value('/result (\\d+)/', { equals: num(7) }), r).status).toBe('failed');
+  });
+
+  test('no matching line in the scope is missing, said with the scope; an absent scope start is not applicable', () => {
+    const o = evalBody(value('/result (\\d+)/', { equals: num(7), scope: { after: sel('done') } }), r);
+    expect(o.status).toBe('failed');
+    expect(o.category).toBe('missing');
+    expect(o.message).toContain("expected a line matching /result (\\d+)/ after 'done' (0.04 s, line 5) to read a value from");
+    const na = evalBody(value('/result (\\d+)/', { equals: num(7), scope: { after: sel('call 9') } }), r);
+    expect(na.category).toBe('not-applicable');
+  });
+});

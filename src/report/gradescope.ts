@@ -56,7 +56,8 @@ function testOutput(s: SubmissionResult, c: CheckResult): string {
   // As in the terminal: a skipped check's hint is about a check that did not run.
   if ((c.status === 'failed' || c.status === 'unstable') && c.hint) parts.push(`Hint: ${c.hint}`);
   const run = runOf(s, c);
-  if (c.status !== 'passed' && run && c.lines.length) parts.push(`What your program printed (trace line, time │ text):\n${excerptText(run, c.lines, { width: 200 })}`);
+  const of = c.runName !== undefined ? ` in run '${c.runName}'` : '';
+  if (c.status !== 'passed' && run && c.lines.length) parts.push(`What your program printed${of} (trace line, time │ text):\n${excerptText(run, c.lines, { width: 200 })}`);
   return cap(visible(parts.join('\n\n'), true));
 }
 

@@ -92,7 +92,8 @@ function traceTable(r: RunRecord, highlights: Highlight[], opts: Required<HtmlOp
 export function runSection(s: SubmissionResult, ri: number, anchor: string, opts: Required<HtmlOptions>): string {
   const r = s.runs[ri]!;
   const out: string[] = [];
-  const runName = s.runs.length > 1 ? `Run ${ri + 1} of ${s.runs.length}` : 'Run';
+  const named = r.name !== undefined ? ` '${esc(r.name)}'` : '';
+  const runName = s.runs.length > 1 ? `Run${named} (${ri + 1} of ${s.runs.length})` : `Run${named}`;
   const prefix = `${anchor}-r${ri + 1}`;
   const ofRun = (c: CheckResult) => (c.run ?? 0) === ri;
   const highlights: Highlight[] = s.checks

@@ -16,7 +16,7 @@ function checkItem(c: CheckResult, runs: number): string {
   const parts = [
     `<li class="${c.status}">`,
     `<span><span class="badge ${c.status}">${STATUS_LABEL[c.status]}</span></span>`,
-    `<span class="title">${esc(c.title)}${vis} <code class="muted">${esc(c.id)}</code></span>`,
+    `<span class="title">${esc(c.title)}${vis} <code class="muted">${esc(c.id)}</code>${c.runName !== undefined ? ` <span class="muted">run ${esc(c.runName)}</span>` : ''}</span>`,
     `<span class="pts">${pts(c.points)}/${pts(c.maxPoints)}<span class="sr-only"> points</span></span>`,
     `<p class="msg">${esc(c.message)}</p>`,
   ];

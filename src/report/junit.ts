@@ -87,7 +87,7 @@ function failureBody(s: SubmissionResult, c: CheckResult): string {
   }
   if (c.hint) parts.push(`hint: ${c.hint}`);
   const run = runOf(s, c);
-  if (run && c.lines.length) parts.push(excerptText(run, c.lines, { width: LINE_CHARS }));
+  if (run && c.lines.length) parts.push(`${c.runName !== undefined ? `run '${c.runName}':\n` : ''}${excerptText(run, c.lines, { width: LINE_CHARS })}`);
   return parts.join('\n\n');
 }
 

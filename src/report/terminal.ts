@@ -94,7 +94,7 @@ function renderExcerpt(s: SubmissionResult, c: CheckResult, p: Palette, width: n
   const rows = traceExcerpt(run, c.lines, { context: 2, maxRows: 24 });
   const textWidth = Math.max(30, width - 40);
   const lines: string[] = [];
-  if (s.runs.length > 1) lines.push(p.dim(`      run ${(c.run ?? 0) + 1} of ${s.runs.length}:`));
+  if (s.runs.length > 1) lines.push(p.dim(`      run ${c.runName !== undefined ? `'${visible(c.runName)}' (${(c.run ?? 0) + 1} of ${s.runs.length})` : `${(c.run ?? 0) + 1} of ${s.runs.length}`}:`));
   for (const row of rows) {
     if (row.index < 0) {
       lines.push(p.dim('                ⋮'));
@@ -118,10 +118,12 @@ function renderExcerpt(s: SubmissionResult, c: CheckResult, p: Palette, width: n
 function renderCheck(s: SubmissionResult, c: CheckResult, p: Palette, width: number): string[] {
   const paint = statusPaint(c, p);
   const hidden = isHiddenCheck(c) ? p.dim(` [${c.visibility.replace(/_/g, ' ')}]`) : '';
-  const head = `${paint(STATUS_SYMBOL[c.status])} ${visible(c.title)}${hidden}`;
+  // With named runs (runs:), which run the check looked at.
+  const runTag = c.runName !== undefined ? ` [${visible(c.runName)}]` : '';
+  const head = `${paint(STATUS_SYMBOL[c.status])} ${visible(c.title)}${p.dim(runTag)}${hidden}`;
   const score = `${pts(c.points)}/${pts(c.maxPoints)}`;
   // Pad by visible length (escape codes do not take columns).
-  const plainLen = 2 + visible(c.title).length + (isHiddenCheck(c) ? c.visibility.length + 3 : 0);
+  const plainLen = 2 + visible(c.title).length + runTag.length + (isHiddenCheck(c) ? c.visibility.length + 3 : 0);
   const gap = Math.max(2, width - 2 - plainLen - score.length);
   const out = [`  ${head}${' '.repeat(gap)}${paint(score)}`];
   if (c.status !== 'passed') {

@@ -1,6 +1,6 @@
 /** Scoring a submission: evaluate every run, combine per policy, add up points. Pure. */
 
-import type { Spec } from '../spec/types.js';
+import type { NamedRun, Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { CheckResult, SubmissionResult } from './types.js';
 import { evaluateChecks } from '../check/evaluate.js';
@@ -42,6 +42,35 @@ function errorResults(spec: Spec, error: string, runIndex: number, message = `co
   });
 }
 
+/** One run (× repeat): every check on every record, combined per policy. */
+function scoreRepeats(spec: Spec, runs: RunRecord[]): CheckResult[] {
+  const perRun = runs.map((r) => evaluateChecks(spec, r));
+  return spec.checks.map((c, i) => combineRuns(c, perRun.map((outs) => outs[i]!), spec.run.policy));
+}
+
+/**
+ * Named runs: `runs` holds, for each repeat, one record per named run, in the spec's order
+ * (records name their run). Each repeat evaluates every check on its own run's record, so
+ * `requires` reaches across runs; the repeats combine per policy as for a single run. A
+ * result's `run` indexes `runs[]` (the record its evidence is from), `runName` names it.
+ */
+function scoreNamedRuns(spec: Spec, named: NamedRun[], runs: RunRecord[]): CheckResult[] {
+  const n = named.length;
+  const repeats = Math.max(1, Math.ceil(runs.length / n));
+  const perRepeat = Array.from({ length: repeats }, (_, k) => {
+    const slice = runs.slice(k * n, (k + 1) * n);
+    return evaluateChecks(spec, (c) => slice.find((r) => r.name === c.run));
+  });
+  return spec.checks.map((c, i) => {
+    const result = combineRuns(c, perRepeat.map((outs) => outs[i]!), spec.run.policy);
+    const k = result.run ?? 0;
+    const idx = runs.findIndex((r, j) => j >= k * n && j < (k + 1) * n && r.name === c.run);
+    result.run = idx >= 0 ? idx : k * n;
+    if (c.run !== undefined) result.runName = c.run;
+    return result;
+  });
+}
+
 /**
  * Grade one submission's runs against a spec. A run that could not be made (`error`) fails
  * every check with that error and scores 0: grading the other runs would hide a broken setup.
@@ -71,8 +100,7 @@ export function scoreSubmission(spec: Spec, runs: RunRecord[], meta: SubmissionM
     const error = `${TAMPERED}: ${tampered}`;
     return { ...base, score: 0, checks: errorResults(spec, error, tamperIndex, error), error, tampered };
   }
-  const perRun = runs.map((r) => evaluateChecks(spec, r));
-  const checks = spec.checks.map((c, i) => combineRuns(c, perRun.map((outs) => outs[i]!), spec.run.policy));
+  const checks = spec.runs ? scoreNamedRuns(spec, spec.runs, runs) : scoreRepeats(spec, runs);
   const score = round2(checks.reduce((s, c) => s + c.points, 0));
   return { ...base, score, checks };
 }

@@ -24,6 +24,8 @@ export interface CheckResult {
   perRun?: Array<Pick<CheckOutcome, 'status' | 'fraction' | 'message'>>;
   /** Lines and windows of the run the message is about (index into runs[]). */
   run?: number;
+  /** The named run (`runs:`) the check looked at; absent for a spec with a single `run:`. */
+  runName?: string;
   lines: LineRef[];
   windows: TimeWindow[];
   /** Credit 0..1 the policy awarded (points = maxPoints × fraction for partial checks). */

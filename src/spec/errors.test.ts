@@ -54,7 +54,7 @@ describe('schema errors', () => {
   test('a key with no close match lists what is allowed', () => {
     const text = 'frobnicate: 1\n' + ok;
     expect(diags(text)).toEqual(["1:1 error: unknown key 'frobnicate'"]);
-    expect(hints(text)[0]).toBe('allowed at the top level: name, title, description, run, timing, lines, checks');
+    expect(hints(text)[0]).toBe('allowed at the top level: name, title, description, run, runs, timing, lines, checks');
   });
 
   test('wrong types and enum values name the check and the field', () => {
@@ -135,7 +135,7 @@ describe('constructs and modifiers', () => {
   test('a check with no construct lists the constructs', () => {
     const text = 'checks:\n  - id: a\n    title: nothing\n';
     expect(diags(text)).toEqual(["2:5 error: check 'a' has no construct: say what to check"]);
-    expect(hints(text)[0]).toMatch(/^add one of exists, absent, count, .* stderr or tasks$/);
+    expect(hints(text)[0]).toMatch(/^add one of exists, absent, count, .* stderr, tasks, all or any$/);
   });
 
   test('two constructs: pointed at the second one written', () => {
@@ -188,7 +188,7 @@ describe('constructs and modifiers', () => {
       '3:29 error: value: /took/ has 0 capture groups, so group 1 captures nothing',
       "4:40 error: value: 'items' only applies to a list",
       '5:21 error: value with list: true asserts nothing',
-      "6:47 error: about: 'runtim' is not a number, runtime or $alias — did you mean 'runtime'?",
+      "6:47 error: about: 'runtim' is not a number, runtime, $alias or an expression — did you mean 'runtime'?",
       "7:53 error: value: /(?<sec>\\d)/ has no group named 'secs' — did you mean 'sec'?",
     ]);
   });

@@ -155,6 +155,8 @@ describe('timing constructs', () => {
 
   test('every', () => {
     expect(body(`  - id: a\n    every: { line: $number, period: 0.25s, tolerance: 0.1s }`)).toMatchObject({ kind: 'every', periodMs: 250, tolerance: { ms: 100 } });
+    expect(body(`  - id: a\n    every: { line: $number, period: 0.25s }`)).not.toHaveProperty('vacuous');
+    expect(body(`  - id: a\n    every: { line: $number, period: 0.25s, vacuous: true }`)).toMatchObject({ kind: 'every', vacuous: true });
   });
 
   test('runtime uses timing.tolerance when the check has none', () => {
@@ -162,6 +164,10 @@ describe('timing constructs', () => {
     expect(spec.timing).toEqual({ tolerance: { ms: 300 }, scale: 2 });
     expect(spec.checks[0]!.body).toEqual({ kind: 'runtime', aboutMs: 2500, tolerance: { ms: 300 } });
     expect(load(`  - id: a\n    runtime: { at_most: 3 }\n`, 'checks:\n').checks[0]!.body).toEqual({ kind: 'runtime', atMostMs: 3000, tolerance: { ms: 150 } });
+    expect(load(`  - id: a\n    runtime: { at_most: 3, from: program_start }\n`, 'checks:\n').checks[0]!.body).not.toHaveProperty('from');
+    const p = load(`  - id: a\n    runtime: { at_most: 3, from: process_start }\n`, 'checks:\n').checks[0]!;
+    expect(p.body).toMatchObject({ kind: 'runtime', from: 'process_start' });
+    expect(p.title).toBe('The run takes at most 3 s, from process start');
   });
 });
 
@@ -181,6 +187,11 @@ describe('value', () => {
       atMost: { kind: 'capture', group: 1, line: { alias: 'took' } },
       equals: { kind: 'string', value: '7' },
     });
+  });
+
+  test('value takes a scope; an alias refined with occurrence picks the nth line', () => {
+    const b = body(`  - id: a\n    scope: { after: $start }\n    value: { line: { alias: took, occurrence: 2 }, at_most: 3 }`);
+    expect(b).toMatchObject({ kind: 'value', scope: { after: { pattern: 'start fetching' } }, line: { alias: 'took', occurrence: 2 } });
   });
 
   test('named group', () => {

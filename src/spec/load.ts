@@ -10,10 +10,11 @@ import { CONSTRUCTS, normalizeCheck, type CheckContext, type RawCheck } from './
 import { DiagnosticSink, formatDiagnostic, sortDiagnostics } from './diagnostic.js';
 import { findCycles } from './requires.js';
 import { normalizeRun, normalizeTiming } from './run-settings.js';
+import { checkRun, normalizeNamedRuns } from './named-runs.js';
 import { FORMAT_KEYWORDS, schemaDiagnostics } from './schema.js';
 import { finishSelector, parseRawSelector, type AliasDef, type SelectorContext } from './selector.js';
 import { didYouMean } from './suggest.js';
-import type { Check, Diagnostic, LineSelector, LoadResult, Spec } from './types.js';
+import { bodiesOf, type Check, type Diagnostic, type LineSelector, type LoadResult, type Spec } from './types.js';
 import { YamlAccess } from './yaml-access.js';
 
 export { formatDiagnostic };
@@ -126,6 +127,7 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
 
   const timing = normalizeTiming(y, sink, get('timing'));
   const run = normalizeRun(y, sink, get('run'), absFile);
+  const runs = normalizeNamedRuns(y, sink, get('runs'), absFile, run);
   const checkCtx: CheckContext = { ...ctx, defaultTolerance: timing.tolerance };
 
   // Ids straight from the YAML, so checks with other errors still count for duplicates and requires.
@@ -146,6 +148,10 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
   });
 
   const raws: (RawCheck | undefined)[] = items.map((item, i) => normalizeCheck(checkCtx, item, i));
+  items.forEach((item, i) => {
+    const name = checkRun(y, sink, y.asMap(item), runs);
+    if (name !== undefined && raws[i]) raws[i]!.check.run = name;
+  });
 
   // requires: unknown ids, then cycles (over every check that names its requirements).
   const requiresOf = new Map<string, string[]>();
@@ -192,7 +198,7 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
   if (checks.length !== items.length) return undefined;
 
   // The run stage turns on the Python task tracer only when some check needs it.
-  if (checks.some((c) => c.body.kind === 'tasks')) run.traceTasks = true;
+  if (checks.some((c) => [...bodiesOf(c.body)].some((b) => b.kind === 'tasks'))) for (const r of [run, ...(runs ?? []).map((n) => n.run)]) r.traceTasks = true;
   const obj = data as Record<string, unknown>;
   const name = typeof obj.name === 'string' ? obj.name : basename(file || 'spec').replace(SPEC_EXTENSIONS, '');
   const aliasOut: Record<string, LineSelector> = {};
@@ -202,6 +208,7 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
     title: typeof obj.title === 'string' && obj.title.trim() ? obj.title.trim() : name,
     file: absFile,
     run,
+    ...(runs ? { runs } : {}),
     timing,
     aliases: aliasOut,
     checks: checks as Check[],

@@ -1,7 +1,7 @@
 /** `run:` and `timing:` as written → RunSettings and timing defaults. */
 
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { YAMLMap } from 'yaml';
 import type { DiagnosticSink } from './diagnostic.js';
 import { parseDuration, parseTolerance } from './duration.js';
@@ -12,23 +12,35 @@ import type { YamlAccess } from './yaml-access.js';
 export const DEFAULT_TOLERANCE_MS = 150;
 const DEFAULT_ENTRY: Record<RuntimeKind, string | undefined> = { python: 'main.py', node: 'main.js', command: undefined };
 
-/** `specFile` is absolute ('' for in-memory specs: relative files resolve against the cwd). */
-export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unknown, specFile: string): RunSettings {
+/**
+ * `specFile` is absolute ('' for in-memory specs: relative files resolve against the cwd).
+ * `inherit`: the settings a named run (`runs:`) inherits from `run:` — what it does not set, it
+ * keeps; `env` and `limits` merge key by key, `files` add to the base's.
+ */
+export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unknown, specFile: string, inherit?: RunSettings): RunSettings {
   const run = y.asMap(runNode);
   const str = (k: string) => (typeof y.js(y.get(run, k)) === 'string' ? (y.js(y.get(run, k)) as string) : undefined);
   const rt = str('runtime');
-  const runtime: RuntimeKind = rt === 'node' || rt === 'command' ? rt : 'python';
+  const runtime: RuntimeKind = rt === 'node' || rt === 'command' ? rt : rt === 'python' ? 'python' : inherit?.runtime ?? 'python';
+  const clock = str('clock');
   const settings: RunSettings = {
     runtime,
     args: [],
-    env: {},
-    files: [],
-    limits: {},
-    clock: str('clock') === 'virtual' ? 'virtual' : 'real',
-    repeat: 1,
-    policy: 'all',
+    env: { ...inherit?.env },
+    files: [...(inherit?.files ?? [])],
+    limits: { ...inherit?.limits },
+    clock: clock === 'virtual' || clock === 'real' ? clock : inherit?.clock ?? 'real',
+    repeat: inherit?.repeat ?? 1,
+    policy: inherit?.policy ?? 'all',
   };
-  const entry = str('entry') ?? DEFAULT_ENTRY[runtime];
+  if (inherit) {
+    for (const k of ['command', 'interpreter', 'stdin', 'seed'] as const) if (inherit[k] !== undefined) (settings as unknown as Record<string, unknown>)[k] = inherit[k];
+    if (runtime !== inherit.runtime) delete settings.command;
+    for (const k of ['repeat', 'policy']) {
+      if (y.has(run, k)) sink.error(y.pair(run, k), `'${k}' applies to the whole spec, not to one named run`, `set it under run: (every named run is repeated the same way)`);
+    }
+  }
+  const entry = str('entry') ?? (inherit && inherit.runtime === runtime ? inherit.entry : undefined) ?? DEFAULT_ENTRY[runtime];
   if (entry !== undefined) settings.entry = entry;
 
   const strings = (k: string): string[] | undefined => {
@@ -36,10 +48,12 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
     if (!seq) return undefined;
     return seq.items.map((i) => y.text(i)).filter((s): s is string => s !== undefined);
   };
-  settings.args = strings('args') ?? [];
+  settings.args = strings('args') ?? inherit?.args ?? [];
   const command = strings('command');
   if (runtime === 'command') {
-    if (!command) sink.error(run ?? runNode, "runtime: command needs 'command:', the argv to run", 'e.g. command: [sh, run.sh, "{entry}"]');
+    if (!command && settings.command) {
+      // inherited from run:
+    } else if (!command) sink.error(run ?? runNode, "runtime: command needs 'command:', the argv to run", 'e.g. command: [sh, run.sh, "{entry}"]');
     else settings.command = command;
   } else if (y.has(run, 'command')) {
     sink.error(y.pair(run, 'command'), `'command' only applies with runtime: command (this spec runs ${runtime})`, `remove it, or set runtime: command`);
@@ -62,6 +76,8 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
   }
   const base = specFile ? dirname(specFile) : process.cwd();
   const files = y.asSeq(y.get(run, 'files'));
+  // Files land beside the submission under their own name: two with one name would overwrite each other.
+  const byName = new Map<string, string>(settings.files.map((f) => [basename(f), relative(base, f) || f]));
   for (const item of files?.items ?? []) {
     const rel = y.text(item);
     if (rel === undefined) continue;
@@ -70,10 +86,17 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
       sink.error(item, `run.files: '${rel}' does not exist (looked for ${abs})`, 'paths in run.files are relative to the spec file');
       continue;
     }
+    const name = basename(abs);
+    const other = byName.get(name);
+    if (other !== undefined) {
+      sink.error(item, `run.files: '${rel}' and '${other}' would both be copied as ${name}: files are copied by name beside the submission, so one would overwrite the other`, 'rename one of them, or give each its own named run (runs:) with its own files');
+      continue;
+    }
+    byName.set(name, rel);
     settings.files.push(abs);
   }
   const limits = y.asMap(y.get(run, 'limits'));
-  if (limits) settings.limits = normalizeLimits(y, sink, limits);
+  if (limits) settings.limits = { ...settings.limits, ...normalizeLimits(y, sink, limits) };
   const seed = y.js(y.get(run, 'seed'));
   if (typeof seed === 'number' && Number.isInteger(seed)) settings.seed = seed;
   const repeat = y.js(y.get(run, 'repeat'));

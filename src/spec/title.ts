@@ -1,6 +1,6 @@
 /** Default check titles, generated from the construct when the instructor wrote none. */
 
-import type { CheckBody, LineSelector, Tolerance, ValueRef } from './types.js';
+import type { BoundExprs, CheckBody, LineSelector, Tolerance, ValueRef } from './types.js';
 
 export function fmtMs(ms: number): string {
   if (ms < 1000) return `${+ms.toFixed(3)} ms`;
@@ -21,7 +21,14 @@ function list(ls: LineSelector[]): string {
   return shown.join(', ');
 }
 
-function bounds(b: { aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance }): string {
+function bounds(b: { aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance; exprs?: BoundExprs }): string {
+  const e = b.exprs;
+  if (e) {
+    const about = e.about ? `about ${e.about.text} s ± ${fmtTolerance(b.tolerance)}` : undefined;
+    const lo = e.atLeast?.text ?? (b.atLeastMs !== undefined ? fmtMs(b.atLeastMs) : undefined);
+    const hi = e.atMost?.text ?? (b.atMostMs !== undefined ? fmtMs(b.atMostMs) : undefined);
+    return about ?? [lo && `at least ${lo}${e.atLeast ? ' s' : ''}`, hi && `at most ${hi}${e.atMost ? ' s' : ''}`].filter(Boolean).join(' and ');
+  }
   if (b.aboutMs !== undefined) return `about ${fmtMs(b.aboutMs)} ± ${fmtTolerance(b.tolerance)}`;
   if (b.atLeastMs !== undefined && b.atMostMs !== undefined) return `between ${fmtMs(b.atLeastMs)} and ${fmtMs(b.atMostMs)}`;
   if (b.atLeastMs !== undefined) return `at least ${fmtMs(b.atLeastMs)}`;
@@ -38,7 +45,13 @@ function ref(v: ValueRef): string {
       return 'the measured runtime';
     case 'capture':
       return `the value in ${v.line.display}`;
+    case 'expr':
+      return v.text;
   }
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
 }
 
 export function defaultTitle(body: CheckBody): string {
@@ -74,7 +87,7 @@ export function defaultTitle(body: CheckBody): string {
     case 'every':
       return `${sel(body.line)} every ${fmtMs(body.periodMs)} ± ${fmtTolerance(body.tolerance)}`;
     case 'runtime':
-      return `The run takes ${bounds(body)}`;
+      return `The run takes ${bounds(body)}${body.from === 'process_start' ? ', from process start' : ''}`;
     case 'value': {
       const parts: string[] = [];
       if (body.equals) parts.push(`equals ${ref(body.equals)}`);
@@ -112,6 +125,11 @@ export function defaultTitle(body: CheckBody): string {
         case 'uses_asyncio':
           return 'Runs an asyncio event loop';
       }
+      break;
     }
+    case 'all':
+      return body.parts.map((p, i) => (i === 0 ? defaultTitle(p) : lowerFirst(defaultTitle(p)))).join(', and ');
+    case 'any':
+      return `Either ${body.parts.map((p) => lowerFirst(defaultTitle(p))).join(', or ')}`;
   }
 }

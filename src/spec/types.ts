@@ -4,6 +4,8 @@
  * milliseconds, already multiplied by nothing: `timing.scale` is applied by the evaluators.
  */
 
+import type { ExprOf } from './expr.js';
+
 /** Where something stands in a spec file (1-based), for error messages and CI annotations. */
 export interface SourceLoc {
   file: string;
@@ -44,12 +46,23 @@ export interface Scope {
   before?: LineSelector;
 }
 
-/** A comparison target for captured values: a constant, another capture, or the measured runtime. */
+/** An arithmetic expression over captured values and measured times (spec/expr.ts), in seconds for times. */
+export type Expr = ExprOf<LineSelector>;
+
+/** A comparison target for captured values: a constant, another capture, the measured runtime, or an expression. */
 export type ValueRef =
   | { kind: 'number'; value: number }
   | { kind: 'string'; value: string }
   | { kind: 'capture'; line: LineSelector; group: number | string }
-  | { kind: 'runtime' };
+  | { kind: 'runtime' }
+  | { kind: 'expr'; expr: Expr; text: string };
+
+/** Time bounds written as expressions (seconds), resolved against the run when the check is evaluated. */
+export interface BoundExprs {
+  about?: ValueRef & { kind: 'expr' };
+  atLeast?: ValueRef & { kind: 'expr' };
+  atMost?: ValueRef & { kind: 'expr' };
+}
 
 export type CheckBody =
   | { kind: 'exists'; line: LineSelector; scope?: Scope }
@@ -72,11 +85,13 @@ export type CheckBody =
       atLeastMs?: number;
       atMostMs?: number;
       tolerance: Tolerance;
+      exprs?: BoundExprs;
     }
   /** Consecutive matches of `line` are `periodMs` ± tolerance apart (bounded recurrence). */
-  | { kind: 'every'; line: LineSelector; periodMs: number; tolerance: Tolerance }
+  | { kind: 'every'; line: LineSelector; periodMs: number; tolerance: Tolerance; vacuous?: boolean }
   /** Total wall time (virtual time under a virtual clock). */
-  | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance }
+  /** `from: process_start` adds the interpreter's start-up (RunRecord.startupMs) to the program's time. */
+  | { kind: 'runtime'; aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance; from?: 'process_start'; exprs?: BoundExprs }
   /** Numbers (or a list of numbers) captured from a line by regex, and assertions on them. */
   | {
       kind: 'value';
@@ -93,13 +108,23 @@ export type CheckBody =
       items?: number;
       eachAtMost?: number;
       eachAtLeast?: number;
+      /** Read the value only from lines in this scope (the targets it is compared with are read from the whole trace). */
+      scope?: Scope;
     }
   | { kind: 'exit_code'; code: number }
   | { kind: 'signal'; signal: string | null }
   | { kind: 'timed_out'; expected: boolean }
   | { kind: 'stderr_clean' }
   /** Structure of the asyncio tasks (needs the Python task tracer; issue 6). */
-  | { kind: 'tasks'; rule: TaskRule };
+  | { kind: 'tasks'; rule: TaskRule }
+  /** Compound: every part must hold (`all`), or at least one (`any`). Parts are constructs with their modifiers. */
+  | { kind: 'all' | 'any'; parts: CheckBody[] };
+
+/** A body and every body nested in it (compound parts), depth first. */
+export function* bodiesOf(body: CheckBody): Generator<CheckBody> {
+  yield body;
+  if (body.kind === 'all' || body.kind === 'any') for (const p of body.parts) yield* bodiesOf(p);
+}
 
 export type TaskRule =
   | { kind: 'concurrent'; atLeast: number }
@@ -122,6 +147,14 @@ export interface Check {
   partial: boolean;
   body: CheckBody;
   loc?: SourceLoc;
+  /** The named run (`runs:`) whose record the check looks at; set on every check of a spec with `runs:`. */
+  run?: string;
+}
+
+/** One of a spec's named runs (`runs:`): its settings, inherited from `run:` where not given. */
+export interface NamedRun {
+  name: string;
+  run: RunSettings;
 }
 
 export type RuntimeKind = 'python' | 'node' | 'command';
@@ -165,7 +198,10 @@ export interface Spec {
   description?: string;
   /** Absolute path of the spec file (for relative paths and annotations); '' for in-memory specs. */
   file: string;
+  /** The run, or with `runs:` the settings every named run inherits (not run by itself). */
   run: RunSettings;
+  /** Named runs (`runs:`), in the order written: each submission is run once per named run (× repeat). */
+  runs?: NamedRun[];
   timing: { tolerance: Tolerance; scale: number };
   /** Declared aliases, by name. */
   aliases: Record<string, LineSelector>;

@@ -141,7 +141,7 @@ describe('the JSON Schema', () => {
 
   test('the check object lists exactly the constructs the loader knows, plus the modifiers', () => {
     const check = (schema.definitions as Record<string, { properties: Record<string, unknown> }>).check!;
-    const modifiers = ['id', 'title', 'points', 'hint', 'visibility', 'requires', 'partial', 'stream', 'scope', 'strict'];
+    const modifiers = ['id', 'title', 'points', 'hint', 'visibility', 'requires', 'partial', 'stream', 'scope', 'strict', 'run'];
     expect(Object.keys(check.properties).sort()).toEqual([...modifiers, ...CONSTRUCTS].sort());
   });
 });

@@ -114,6 +114,8 @@ export type RunEndReason =
 
 /** Everything recorded about one run of one submission. */
 export interface RunRecord {
+  /** The spec's named run (`runs:`) this record is of; absent for a spec with a single `run:`. */
+  name?: string;
   exitCode: number | null;
   /** Signal name ("SIGKILL") when the program was killed by a signal. */
   signal: string | null;

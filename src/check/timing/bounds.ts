@@ -1,8 +1,9 @@
 /** Bounds on a duration (about ± tolerance, at least, at most), scaled by `timing.scale`, and how to say them. */
 
-import type { CheckBody, Tolerance } from '../../spec/types.js';
-import type { TimeWindow } from '../types.js';
-import { fmtTol, scaledAtMost, toleranceMs, type Ctx } from '../common.js';
+import type { BoundExprs, CheckBody, Tolerance } from '../../spec/types.js';
+import type { CheckOutcome, LineRef, TimeWindow } from '../types.js';
+import { failed, fmtTol, ref, scaledAtMost, toleranceMs, type Ctx } from '../common.js';
+import { evalExpr, exprText } from '../values/expr.js';
 import { fmtDuration, fmtSpecDuration, trimNumber } from '../format.js';
 
 /** Bounds on a duration, and how to say them. */
@@ -61,4 +62,29 @@ export function windowOf(ctx: Ctx, base: number, b: { lo: number; hi: number }, 
   const from = Number.isFinite(b.lo) ? Math.max(0, base + b.lo) : base;
   const to = Number.isFinite(b.hi) ? base + b.hi : Math.max(ctx.run.wallMs, from);
   return { fromMs: from, toMs: Math.max(from, to), label };
+}
+
+type WithExprs = { aboutMs?: number; atLeastMs?: number; atMostMs?: number; tolerance: Tolerance; exprs?: BoundExprs };
+
+/**
+ * Bounds written as expressions (seconds) computed against the run, as plain ms bounds; `note`
+ * says what they came to ("about: max($delays) (= 1.84; …)"). A bound that cannot be computed
+ * makes the check not applicable, with the reason.
+ */
+export function resolveExprBounds<B extends WithExprs>(ctx: Ctx, body: B): { ok: true; body: B; note: string; lines: LineRef[] } | { ok: false; outcome: CheckOutcome } {
+  if (!body.exprs) return { ok: true, body, note: '', lines: [] };
+  const out: B = { ...body };
+  const notes: string[] = [];
+  const lines: LineRef[] = [];
+  for (const [key, field, word] of [['about', 'aboutMs', 'about'], ['atLeast', 'atLeastMs', 'at least'], ['atMost', 'atMostMs', 'at most']] as const) {
+    const r = body.exprs[key];
+    if (!r) continue;
+    const v = evalExpr(ctx, r.expr);
+    const refs = v.lines.map((i) => ref(ctx.trace, i, 'anchor', `read for ${word}`));
+    if (!v.ok) return { ok: false, outcome: failed(ctx, 'not-applicable', `cannot be checked: the bound ${word} ${r.text} cannot be computed: ${v.why}`, 0, refs) };
+    out[field] = Math.max(0, v.value * 1000);
+    notes.push(`${word} ${exprText(r.text, v, (x) => fmtDuration(x * 1000))}`);
+    lines.push(...refs);
+  }
+  return { ok: true, body: out, note: ` — ${notes.join(', ')}`, lines };
 }

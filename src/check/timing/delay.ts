@@ -6,12 +6,15 @@ import { failed, passed, ref, type Ctx } from '../common.js';
 import { cite, citeShort, describe, fmtDuration } from '../format.js';
 import { findAll, findFrom, select, selectOne } from '../match.js';
 import { whyMissing } from '../explain/index.js';
-import { beyondBound, bounds, offBy, windowOf } from './bounds.js';
+import { beyondBound, bounds, offBy, resolveExprBounds, windowOf } from './bounds.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 
-export function evalDelay(ctx: Ctx, body: Body<'delay'>): CheckOutcome {
+export function evalDelay(ctx: Ctx, written: Body<'delay'>): CheckOutcome {
   const { trace } = ctx;
+  const rb = resolveExprBounds(ctx, written);
+  if (!rb.ok) return rb.outcome;
+  const body = rb.body;
   const froms = body.from.occurrence === 'every' ? findAll(body.from, trace) : select(body.from, trace);
   if (froms.length === 0) {
     const why = whyMissing(ctx, body.from, { from: 0, to: trace.length });
@@ -23,7 +26,8 @@ export function evalDelay(ctx: Ctx, body: Body<'delay'>): CheckOutcome {
       why.lines,
     );
   }
-  const b = bounds(ctx, body);
+  const b0 = bounds(ctx, body);
+  const b = { ...b0, text: b0.text + rb.note };
   const windows = froms.slice(0, 200).map((f) => windowOf(ctx, trace[f]!.tMs, b, `${describe(body.to)} expected`));
   const results: Array<{ f: number; t: number; ok: boolean; msg: string; lines: LineRef[]; missing: boolean }> = [];
   for (const f of froms) {

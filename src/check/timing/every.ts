@@ -16,6 +16,10 @@ export function evalEvery(ctx: Ctx, body: Body<'every'>): CheckOutcome {
   const tol = toleranceMs(ctx, body.tolerance, body.periodMs);
   const b = { lo: body.periodMs - tol, hi: body.periodMs + tol };
   const expect = `every ${fmtSpecDuration(body.periodMs)} ${fmtTol(tol)}`;
+  if (all.length < 2 && body.vacuous) {
+    const seen = all.length === 0 ? `no line matches ${describe(body.line)}` : `only one line matches ${describe(body.line)}, ${cite(trace, all[0]!)}`;
+    return passed(ctx, `${seen}: there is no gap to measure, which passes (vacuous: true)`, all.map((i) => ref(trace, i, 'match')));
+  }
   if (all.length < 2) {
     if (all.length === 0) {
       const why = whyMissing(ctx, body.line, { from: 0, to: trace.length });

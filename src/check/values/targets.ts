@@ -7,6 +7,7 @@ import { citeShort, describe, fmtDuration, quote, trimNumber } from '../format.j
 import { selectOne } from '../match.js';
 import { whyMissing } from '../explain/index.js';
 import { capture, parseList, parseNumber } from './parse.js';
+import { evalExpr, exprText } from './expr.js';
 
 type ValueBody = Extract<CheckBody, { kind: 'value' }>;
 
@@ -21,6 +22,8 @@ export interface Target {
   /** How to say it: "9", "the measured runtime (2.51 s)", "the value of /total: (\d+)/ (45, line 12)". */
   text: string;
   line?: number;
+  /** Every line an expression read. */
+  lines?: number[];
 }
 
 export type Resolved = { ok: true; target: Target } | { ok: false; outcome: CheckOutcome };
@@ -34,6 +37,13 @@ export function resolveRef(ctx: Ctx, r: ValueRef, wantList: boolean): Resolved {
     case 'runtime': {
       const s = ctx.run.wallMs / 1000;
       return { ok: true, target: { kind: 'number', num: s, text: `the measured runtime (${fmtDuration(ctx.run.wallMs)})` } };
+    }
+    case 'expr': {
+      const v = evalExpr(ctx, r.expr);
+      if (!v.ok) {
+        return { ok: false, outcome: failed(ctx, 'not-applicable', `cannot be checked: the value is compared with ${r.text}, which cannot be computed: ${v.why}`, 0, v.lines.map((i) => ref(ctx.trace, i, 'anchor'))) };
+      }
+      return { ok: true, target: { kind: 'number', num: v.value, text: exprText(r.text, v), lines: v.lines } };
     }
     case 'capture': {
       const i = selectOne(r.line, ctx.trace);

@@ -11,7 +11,7 @@
 import type { CheckBody } from '../../spec/types.js';
 import type { TraceLine } from '../../trace/types.js';
 import type { CheckOutcome, LineRef } from '../types.js';
-import { failed, passed, ref, type Ctx } from '../common.js';
+import { failed, passed, ref, resolveScope, type Ctx } from '../common.js';
 import { citeShort, describe, quote, trimNumber } from '../format.js';
 import { findAll, select } from '../match.js';
 import { whyMissing } from '../explain/index.js';
@@ -23,10 +23,12 @@ type ValueBody = Extract<CheckBody, { kind: 'value' }>;
 
 export function evalValue(ctx: Ctx, body: ValueBody): CheckOutcome {
   const { trace } = ctx;
-  const indices = body.line.occurrence === 'every' ? findAll(body.line, trace) : select(body.line, trace);
+  const sc = resolveScope(ctx, body.scope);
+  if (!sc.ok) return sc.outcome;
+  const indices = body.line.occurrence === 'every' ? findAll(body.line, trace, sc.range) : select(body.line, trace, sc.range);
   if (indices.length === 0) {
-    const why = whyMissing(ctx, body.line, { from: 0, to: trace.length });
-    return failed(ctx, 'missing', `expected a line matching ${describe(body.line)} to read a value from; ${why.text}`, 0, why.lines);
+    const why = whyMissing(ctx, body.line, sc.range);
+    return failed(ctx, 'missing', `expected a line matching ${describe(body.line)}${sc.phrase} to read a value from; ${why.text}`, 0, [...why.lines, ...sc.lines]);
   }
   const targets: Partial<Record<'equals' | 'atLeast' | 'atMost' | 'about', Target>> = {};
   const anchorLines: LineRef[] = [];
@@ -37,6 +39,7 @@ export function evalValue(ctx: Ctx, body: ValueBody): CheckOutcome {
     if (!res.ok) return res.outcome;
     targets[key] = res.target;
     if (res.target.line !== undefined) anchorLines.push(ref(trace, res.target.line, 'anchor', 'compared with'));
+    for (const i of res.target.lines ?? []) if (!anchorLines.some((l) => l.index === i)) anchorLines.push(ref(trace, i, 'anchor', 'compared with'));
   }
 
   const verdicts: LineVerdict[] = indices.map((index) => {
@@ -67,11 +70,11 @@ export function evalValue(ctx: Ctx, body: ValueBody): CheckOutcome {
   if (good.length === verdicts.length) {
     const v0 = verdicts[0]!;
     const first = `read ${v0.value} from ${citeShort(trace, v0.index)}${v0.held ? `: ${v0.held}` : ''}`;
-    const msg = verdicts.length === 1 ? first : `all ${verdicts.length} lines matching ${describe(body.line)} hold; first, ${first}`;
-    return passed(ctx, msg, [...lines, ...anchorLines]);
+    const msg = verdicts.length === 1 ? first : `all ${verdicts.length} lines matching ${describe(body.line)}${sc.phrase} hold; first, ${first}`;
+    return passed(ctx, msg, [...lines, ...anchorLines, ...sc.lines]);
   }
   const bad = verdicts.find((v) => !v.ok)!;
-  const lead = verdicts.length > 1 ? `${good.length} of ${verdicts.length} lines matching ${describe(body.line)} hold. First failure: ` : '';
+  const lead = verdicts.length > 1 ? `${good.length} of ${verdicts.length} lines matching ${describe(body.line)}${sc.phrase} hold. First failure: ` : '';
   const fraction = verdicts.reduce((s, v) => s + v.fraction, 0) / verdicts.length;
   const readText = bad.value ? `read ${bad.value} from ${citeShort(trace, bad.index)}` : `on ${citeShort(trace, bad.index)}`;
   return failed(
@@ -79,6 +82,6 @@ export function evalValue(ctx: Ctx, body: ValueBody): CheckOutcome {
     'violated',
     `${lead}${readText}: ${bad.problems.join('; ')}`,
     fraction,
-    [...lines, ...anchorLines],
+    [...lines, ...anchorLines, ...sc.lines],
   );
 }

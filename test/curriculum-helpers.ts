@@ -23,6 +23,8 @@ export interface ExpectedRow {
    * not Python (the Node lesson: its Python cell is "–"). Python-only tests skip those rows.
    */
   minPython: [number, number] | null;
+  /** Newest Python the row is for: a cell '3.8' (no '+') is that version only. */
+  maxPython?: [number, number];
   /** Every score the submission can get (usually one; "7.6 or 7.8 / 13" lists two). */
   scores: number[];
   maxScore: number;
@@ -63,14 +65,15 @@ export function parseExpectedScores(markdown: string, file = TABLE_FILE): Expect
       return m[1]!;
     };
     const notPython = pyCell === '–' || pyCell === '-';
-    const py = /^(\d+)\.(\d+)\+$/.exec(pyCell);
-    if (!py && !notPython) throw new TableError(`${where}: Python must look like '3.8+' (or '–' for a program that is not Python), got '${pyCell}'`);
+    const py = /^(\d+)\.(\d+)(\+?)$/.exec(pyCell);
+    if (!py && !notPython) throw new TableError(`${where}: Python must look like '3.8+', '3.8' (that version only) or '–' (not Python), got '${pyCell}'`);
     const sc = /^([\d.]+(?:\s+or\s+[\d.]+)*)\s*\/\s*([\d.]+)$/.exec(scoreCell);
     if (!sc) throw new TableError(`${where}: Score must look like '9 / 13' or '7.6 or 7.8 / 13', got '${scoreCell}'`);
     rows.push({
       spec: name(specCell, 'Spec'),
       submission: name(subCell, 'Submission'),
       minPython: py ? [Number(py[1]), Number(py[2])] : null,
+      ...(py && !py[3] ? { maxPython: [Number(py[1]), Number(py[2])] as [number, number] } : {}),
       scores: sc[1]!.split(/\s+or\s+/).map(Number),
       maxScore: Number(sc[2]),
       fails: idList(failCell, where),
@@ -97,7 +100,7 @@ export function atLeast(v: [number, number], min: [number, number]): boolean {
 
 /** Whether Python `v` is meant to run this row's program (never for a program that is not Python). */
 export function forPython(row: ExpectedRow, v: [number, number]): boolean {
-  return row.minPython !== null && atLeast(v, row.minPython);
+  return row.minPython !== null && atLeast(v, row.minPython) && (!row.maxPython || atLeast(row.maxPython, v));
 }
 
 /** Throws a clear error when the CLI has not been compiled (npm test builds it first). */

@@ -10,8 +10,7 @@
  */
 
 import path from 'node:path';
-import { runSubmission } from '../src/run/index.js';
-import { scoreSubmission } from '../src/score/index.js';
+import { gradeOne } from '../src/batch/grade-one.js';
 import type { SubmissionResult } from '../src/score/types.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/types.js';
@@ -63,18 +62,19 @@ for (const minor of PYTHON_MINORS) needs(`python3.${minor}`).test(
       mine.map((row) => async () => {
         const spec = specs.get(row.spec)!;
         const submission = path.join(ROOT, 'submissions', row.spec, row.submission);
-        const run = await runSubmission({ submission, settings: { ...spec.run, clock: 'virtual', interpreter: py.exe }, sandbox });
-        return scoreSubmission(spec, [run], { id: row.submission, path: submission });
+        // gradeOne: a spec with named runs (the course assignment) runs each of them.
+        return gradeOne(spec, submission, { clock: 'virtual', interpreter: py.exe, sandbox, id: row.submission });
       }),
       2,
     );
     const problems: string[] = [];
     mine.forEach((row, i) => {
       const r = results[i]!;
-      const run = r.runs[0]!;
       const where = `${row.spec}/${row.submission}`;
-      if (run.clock !== 'virtual') problems.push(`${where}: ran in real time: ${run.clockFallback}`);
-      if (pythonVersionOf(run.runtime)?.join('.') !== `3.${py.minor}`) problems.push(`${where}: ran on ${run.runtime}, not Python 3.${py.minor}`);
+      for (const run of r.runs) {
+        if (run.clock !== 'virtual') problems.push(`${where}: ran in real time: ${run.clockFallback}`);
+        if (pythonVersionOf(run.runtime)?.join('.') !== `3.${py.minor}`) problems.push(`${where}: ran on ${run.runtime}, not Python 3.${py.minor}`);
+      }
       problems.push(...differences(row, r));
     });
     expect(problems).toEqual([]);

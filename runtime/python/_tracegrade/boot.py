@@ -155,9 +155,12 @@ class State:
             os.register_at_fork(after_in_child=self._forked_child)
 
     def _forked_child(self):
-        # A forked child (multiprocessing) must not write to the parent's channel or judge
-        # deadlocks of a process it is not: it runs uninstrumented, in real time.
-        self.chan.broken = True
+        # A forked child (multiprocessing, or a forger's os.fork) must not write to the parent's
+        # channel or judge deadlocks of a process it is not: it runs uninstrumented, in real
+        # time. The channel fd is closed in the child (the parent's end stays open), so nothing
+        # the child does can reach it: what it prints has no record, and no `by:` selector
+        # matches it.
+        self.chan.close()
         self.ended = True
         c = self.clock
         c.lock = threading.Lock()

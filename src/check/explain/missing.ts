@@ -49,10 +49,8 @@ export function whyMissing(
   const cut = cutShort(ctx);
   const near = findNearMiss(sel, trace, exclude);
   if (near) {
-    // With `by:` the line may well be there, printed by someone else: say who never printed it.
-    const never = near.reason === 'printer' && sel.by !== undefined ? `${sel.by} never printed it` : 'it never appears';
     return {
-      text: `${never}${cut}; possible intended match: ${near.message}`,
+      text: `it never appears${cut}; possible intended match: ${near.message}`,
       lines: [ref(trace, near.index, 'near-miss', near.note)],
     };
   }

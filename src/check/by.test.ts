@@ -104,6 +104,12 @@ describe('matching', () => {
     expect(at({ thread: 0, task: 3, coro: 'show' })).toBe("found '7' at 0.01 s (line 1)");
   });
 
+  test('a helper coroutine’s line is also the work of the coroutines it runs inside (`outer`), in any task', () => {
+    const spec = load('run: { runtime: python }\nchecks:\n  - { id: a, exists: { text: start fetching, by: fetch_data } }\n  - { id: b, exists: { text: start fetching, by: print_numbers } }\n');
+    const r = mkRun([{ tMs: 0, stream: 'stdout', text: 'start fetching', thread: 0, task: 1, coro: 'say', outer: ['main', 'fetch_data'] }], { tasks: TASKS });
+    expect(evaluateChecks(spec, r).map((o) => o.status)).toEqual(['passed', 'failed']);
+  });
+
   test('without a task trace no line is any coroutine’s work', () => {
     const r = honest();
     delete r.tasks;

@@ -1,6 +1,7 @@
 /**
  * Which unit printed which line. A line is a unit's work when the loop thread printed it inside
- * that coroutine (`coro` on the line), or inside a task whose own coroutine it is. Lines a
+ * that coroutine (`coro` on the line, or one of the coroutines it runs inside, `outer`), or inside
+ * a task whose own coroutine it is. Lines a
  * program's threads printed (`thread` ≥ 1) are never a task's work: an idle coroutine named
  * print_numbers cannot take the credit for the numbers a thread prints.
  */
@@ -27,6 +28,7 @@ export function lineUnits(trace: TraceLine[], model: Model): string[][] {
       if (n !== undefined && !out.includes(n)) out.push(n);
     };
     add(l.coro);
+    for (const n of l.outer ?? []) add(n);
     if (l.task === undefined) return out;
     add(model.tasks.get(l.task)?.name);
     if (!coros) for (const u of model.units) if (u.task === l.task) add(u.name);

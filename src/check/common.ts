@@ -5,7 +5,7 @@ import type { RunRecord, TraceLine } from '../trace/types.js';
 import type { CheckOutcome, FailureCategory, LineRef, TimeWindow } from './types.js';
 import { citeShort, describe, fmtSpecDuration } from './format.js';
 import { findFrom, fullRange, select, type Range } from './match.js';
-import { attributeLines, modelOf } from './printers.js';
+import { attributeLines, modelOf, usesBy } from './printers.js';
 import type { Model } from './tasks/model.js';
 
 export interface Ctx {
@@ -21,8 +21,8 @@ export interface Ctx {
 
 export function makeCtx(spec: Spec, run: RunRecord, check: Check): Ctx {
   const s = spec.timing?.scale;
-  // Who printed each line, once per run: `by:` selectors match through it (match.ts).
-  attributeLines(run);
+  // Who printed each line, once per run, when a selector asks (`by:`; match.ts reads it).
+  if (usesBy(spec)) attributeLines(run);
   return { spec, run, trace: run.trace, check, scale: typeof s === 'number' && s > 0 ? s : 1, model: () => modelOf(run) };
 }
 

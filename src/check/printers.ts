@@ -5,6 +5,7 @@
  * attribution (no run registered, no tracer) is nobody's work: a `by:` selector never matches it.
  */
 
+import type { Spec } from '../spec/types.js';
 import type { RunRecord, TraceLine } from '../trace/types.js';
 import type { LinePrinter } from './explain/evidence.js';
 import { lineUnits, linePrinter } from './tasks/lines.js';
@@ -46,4 +47,22 @@ export function printerOf(line: TraceLine): LinePrinter {
   const a = byLine.get(line);
   if (!a) return line.thread !== undefined && line.thread >= 1 ? { kind: 'thread', thread: line.thread } : { kind: 'untraced' };
   return linePrinter(line, a.names, a.model);
+}
+
+const specUses = new WeakMap<Spec, boolean>();
+
+/** Whether any selector of the spec (aliases included) has `by:`: only then are lines attributed. */
+export function usesBy(spec: Spec): boolean {
+  let v = specUses.get(spec);
+  if (v === undefined) {
+    const walk = (o: unknown): boolean =>
+      Array.isArray(o)
+        ? o.some(walk)
+        : typeof o === 'object' && o !== null
+          ? (typeof (o as { by?: unknown }).by === 'string' && typeof (o as { pattern?: unknown }).pattern === 'string') || Object.values(o).some(walk)
+          : false;
+    v = walk(spec.aliases) || walk(spec.checks);
+    specUses.set(spec, v);
+  }
+  return v;
 }

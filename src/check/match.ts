@@ -203,8 +203,9 @@ const MAX_FUZZY_LINES = 5000;
 
 /**
  * The line the author of a selector probably meant, when no line matches it: the same line
- * printed by someone other than its `by:` coroutine, the same text in another case, with other spacing, on the other stream, or — for literal texts of 4+ characters —
- * the closest line within a small edit distance. Preference in that order; earliest line wins a tie.
+ * printed by someone other than its `by:` coroutine, the same text in another case, with other
+ * spacing, on the other stream, or — for literal texts of 4+ characters — the closest line
+ * within a small edit distance. Preference in that order; earliest line wins a tie.
  * Lines in `exclude` (already used by the check) are not offered.
  */
 export function findNearMiss(

@@ -2,18 +2,17 @@
  * The forgery corpus (issue 10): programs that try to get full marks on the bundled
  * fetch-and-count without doing the work, each run through the real runner (bwrap, then rlimit)
  * under both clocks. Every one is either caught as "trace tampered" (score 0, flagged for
- * review) or simply loses points. docs/threat-model.md says what each one shows.
+ * review) or simply loses points: none gets full marks (but the documented residual,
+ * forge-consistent, pinned at the end). docs/threat-model.md says what each one shows.
  */
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gradeOne } from '../src/batch/grade-one.js';
-import { evaluateCheck } from '../src/check/index.js';
 import { probeSandbox } from '../src/run/index.js';
 import { loadSpecFile } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/types.js';
 import type { SubmissionResult } from '../src/score/types.js';
-import type { RunRecord } from '../src/trace/types.js';
 import { pool } from './virtual-helpers.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -21,6 +20,8 @@ const CORPUS = path.join(HERE, 'forgery');
 const loaded = await loadSpecFile(path.join(HERE, '..', 'specs', 'fetch-and-count.yaml'));
 const SPEC = loaded.spec as Spec;
 const NAMED = new Set(['fetch_data', 'print_numbers']);
+/** The lines the spec grades by who printed them ($start, $done, $number). */
+const GRADED = /^(start fetching|done fetching|\d)$/;
 
 type Clock = 'real' | 'virtual';
 interface Attack {
@@ -30,7 +31,14 @@ interface Attack {
   fails?: string[];
   /** Threads (or raw writes) print while idle decoy tasks run: no line may be credited to the named coroutines. */
   decoy?: boolean;
+  /** Also at the rlimit level (where the process tree, not only the tracer, is in play). */
+  rlimit?: boolean;
 }
+
+// The graded lines come from somewhere else while fetch_data and print_numbers each print one
+// throwaway line and overlap for real: `by:` on $start, $done and $number leaves the ordering
+// and timing checks nothing of theirs to grade.
+const ELSEWHERE = ['starts-fetching', 'numbers-tick', 'fetch-takes-two-seconds'];
 
 const ATTACKS: Attack[] = [
   { name: 'forge-fd-records', tampered: { real: /numbered \d+ then 1000/, virtual: /numbered \d+ then 1000/ } },
@@ -48,29 +56,12 @@ const ATTACKS: Attack[] = [
   { name: 'thread-decoy', decoy: true },
   { name: 'replaced-stdout', decoy: true },
   { name: 'raw-fd-write', decoy: true },
+  { name: 'hybrid', decoy: true, fails: ELSEWHERE },
+  { name: 'stdout-swap', decoy: true, fails: ELSEWHERE },
+  { name: 'callsoon', decoy: true, fails: ELSEWHERE },
+  { name: 'subproc', decoy: true, fails: ELSEWHERE, rlimit: true },
+  { name: 'fork', decoy: true, fails: ELSEWHERE, rlimit: true },
 ];
-
-/**
- * Whether the structure checks tie overlap to the lines each coroutine printed (the `structure`
- * half of issue 10): probed on a synthetic decoy trace, so a branch without that rule says so
- * instead of failing here on the other half's behalf.
- */
-function overlapNeedsPrinting(): boolean {
-  const check = SPEC.checks.find((c) => c.id === 'overlapping-tasks')!;
-  const ev = (tMs: number, kind: string, task: number, name?: string) => ({ tMs, kind, task, ...(name ? { name } : {}) });
-  const run: RunRecord = {
-    exitCode: 0, signal: null, timedOut: false, truncated: false, end: 'exited', wallMs: 2500, clock: 'virtual', sandbox: { level: 'none' },
-    trace: [{ tMs: 0, stream: 'stdout', text: 'start fetching', thread: 1 }, { tMs: 250, stream: 'stdout', text: '1', thread: 2 }],
-    tasks: [
-      ev(0, 'created', 2, 'fetch_data'), ev(0, 'created', 3, 'print_numbers'), ev(0, 'started', 2), ev(0, 'entered', 2, 'fetch_data'), ev(0, 'suspended', 2),
-      ev(0, 'started', 3), ev(0, 'entered', 3, 'print_numbers'), ev(0, 'suspended', 3), ev(250, 'resumed', 3), ev(250, 'suspended', 3),
-      ev(2000, 'resumed', 2), ev(2000, 'left', 2, 'fetch_data'), ev(2000, 'done', 2), ev(2500, 'resumed', 3), ev(2500, 'left', 3, 'print_numbers'), ev(2500, 'done', 3),
-    ] as RunRecord['tasks'],
-  };
-  return evaluateCheck(SPEC, run, check).status !== 'passed';
-}
-const STRUCTURE_RULE = overlapNeedsPrinting();
-if (!STRUCTURE_RULE) console.log('forgery: the overlap check does not yet require the named coroutines to print (structure rule of issue 10 absent): decoys are checked on their evidence only');
 
 function expectCaught(a: Attack, clock: Clock, r: SubmissionResult): void {
   const run = r.runs[0]!;
@@ -85,11 +76,10 @@ function expectCaught(a: Attack, clock: Clock, r: SubmissionResult): void {
   expect(run.tampered).toBeUndefined();
   for (const id of a.fails ?? []) expect([id, r.checks.find((c) => c.id === id)?.status]).toEqual([id, 'failed']);
   if (a.decoy) {
-    // The evidence the structure rule judges: nothing the named coroutines did printed a line.
-    const credited = run.trace.filter((l) => l.coro !== undefined && NAMED.has(l.coro));
+    // The evidence `by:` and the overlap rule judge: no graded line is credited to the named coroutines.
+    const credited = run.trace.filter((l) => GRADED.test(l.text) && l.coro !== undefined && NAMED.has(l.coro));
     expect(credited).toEqual([]);
     for (const l of run.trace.filter((x) => x.thread !== undefined && x.thread > 0)) expect(l.task).toBeUndefined();
-    if (!STRUCTURE_RULE) return;
   }
   expect(r.score).toBeLessThan(r.maxScore);
 }
@@ -98,8 +88,9 @@ const levels = (await Promise.all((['bwrap', 'rlimit'] as const).map(async (l) =
 if (levels.length < 2) console.log(`forgery: only ${levels.join(', ') || 'no sandbox level'} available here`);
 
 describe.each(levels)('forgery corpus at sandbox level %s', (sandbox) => {
-  // bwrap runs all of them; rlimit the ones the parent's own evidence catches (the others do not depend on the level).
-  const attacks = sandbox === 'bwrap' ? ATTACKS : ATTACKS.filter((a) => a.tampered);
+  // bwrap runs all of them; rlimit the ones the parent's own evidence catches and the ones that
+  // start processes (the others do not depend on the level).
+  const attacks = sandbox === 'bwrap' ? ATTACKS : ATTACKS.filter((a) => a.tampered || a.rlimit);
   const results = new Map<string, SubmissionResult>();
   beforeAll(async () => {
     const jobs = attacks.flatMap((a) =>
@@ -136,4 +127,49 @@ test('the residual attack of docs/threat-model.md: a forger imitating the tracer
   const r = await gradeOne(SPEC, path.join(CORPUS, 'forge-consistent'), { clock: 'virtual' });
   expect(r.runs[0]!.tampered).toBeUndefined();
   expect(r.score).toBe(r.maxScore);
+}, 60_000);
+
+test('a forked child cannot use the tracer\'s channel: its fd is closed in the child, and what the child prints is nobody\'s work', async () => {
+  const { runSubmission } = await import('../src/run/index.js');
+  const { evaluateChecks } = await import('../src/check/index.js');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tg-fork-'));
+  writeFileSync(path.join(dir, 'main.py'), [
+    'import asyncio, os',
+    'from _tracegrade import boot',
+    'fd = boot.STATE.chan._fd  # what a forger reads from memory',
+    'async def print_numbers():',
+    '    pid = os.fork()',
+    '    if pid == 0:',
+    '        print("child line", flush=True)',
+    '        try:',
+    '            os.fstat(fd)',
+    '            print("child: channel open", flush=True)',
+    '        except OSError:',
+    '            print("child: channel closed", flush=True)',
+    '        os._exit(0)',
+    '    await asyncio.to_thread(os.waitpid, pid, 0)',
+    '    print("parent line")',
+    'asyncio.run(print_numbers())',
+    '',
+  ].join('\n'));
+  const spec = (await import('../src/spec/load.js')).parseSpec(
+    'run: { runtime: python }\nchecks:\n  - { id: child, exists: { text: child line, by: print_numbers } }\n  - { id: parent, exists: { text: parent line, by: print_numbers } }\n', 'fork.yaml',
+  ).spec!;
+  try {
+    for (const clock of ['real', 'virtual'] as const) {
+      const r = await runSubmission({ submission: dir, settings: { ...spec.run, clock }, sandbox: levels[0] ?? 'none' });
+      expect([clock, r.tampered]).toEqual([clock, undefined]);
+      expect(r.trace.map((l) => l.text)).toEqual(['child line', 'child: channel closed', 'parent line']);
+      const child = r.trace[0]!;
+      expect([child.task, child.coro, child.thread]).toEqual([undefined, undefined, undefined]);
+      expect(r.trace[2]!.coro).toBe('print_numbers');
+      const out = evaluateChecks(spec, r);
+      expect(out.map((o) => o.status)).toEqual(['failed', 'passed']);
+      expect(out[0]!.message).toMatch(/was written where the task tracer does not see it/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 60_000);

@@ -103,6 +103,12 @@ describe('mergeChannel', () => {
     expect(mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(forged), KEY), OPTS).tampered).toMatch(/"8"/);
   });
 
+  test("the coroutines a line's coroutine runs inside (outer) are kept as strings, only beside a coro", () => {
+    const chan = hello() + line('a', 0, { task: 1, coro: 'say', outer: ['main', 7, '', 'fetch_data'], th: 0 }) + line('b', 0, { task: 1, outer: ['main'], th: 0 }) + line('c', 0, { coro: 'x', outer: 'main' }) + end(0);
+    const out = mergeChannel(run([[40, 'a'], [41, 'b'], [42, 'c']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, virtual: false });
+    expect(out.trace.map((l) => l.outer)).toEqual([['main', 'fetch_data'], undefined, undefined]);
+  });
+
   test('a thread is not a task: a line attributed to thread n >= 1 loses any task claim', () => {
     const chan = hello() + line('x', 0, { task: 1, th: 2 }) + end(0);
     const out = mergeChannel(run([[40, 'x']]), parseChannel(Buffer.from(chan), KEY), { ...OPTS, virtual: false });

@@ -113,6 +113,9 @@ describe.each(PY.map((p) => [p.version, p] as const))('Python %s: who printed ea
     expect(by["{'data': 1}"]).toEqual(['fetch_and_report', 0, true]);
     expect(by['3']).toEqual(['print_numbers', 0, true]);
     expect(by['from a thread']).toEqual([undefined, 1, false]);
+    // The coroutines the printer runs inside, outermost first: fetch_data's lines are also fetch_and_report's work.
+    const outer = Object.fromEntries(r.trace.map((l) => [l.text, l.outer]));
+    expect([outer['start fetching'], outer["{'data': 1}"], outer['3'], outer['from a thread']]).toEqual([['fetch_and_report'], undefined, undefined, undefined]);
   });
 
   test('entered/left bracket each user coroutine inside its hosting task, in the order things happened', () => {

@@ -5,6 +5,8 @@ import type { RunRecord, TraceLine } from '../trace/types.js';
 import type { CheckOutcome, FailureCategory, LineRef, TimeWindow } from './types.js';
 import { citeShort, describe, fmtSpecDuration } from './format.js';
 import { findFrom, fullRange, select, type Range } from './match.js';
+import { attributeLines, modelOf, usesBy } from './printers.js';
+import type { Model } from './tasks/model.js';
 
 export interface Ctx {
   spec: Spec;
@@ -13,11 +15,15 @@ export interface Ctx {
   check: Check;
   /** spec.timing.scale, sanitised (a missing or non-positive scale is 1). */
   scale: number;
+  /** The run's task model, built once per run and shared by every check (empty without a task trace). */
+  model: () => Model;
 }
 
 export function makeCtx(spec: Spec, run: RunRecord, check: Check): Ctx {
   const s = spec.timing?.scale;
-  return { spec, run, trace: run.trace, check, scale: typeof s === 'number' && s > 0 ? s : 1 };
+  // Who printed each line, once per run, when a selector asks (`by:`; match.ts reads it).
+  if (usesBy(spec)) attributeLines(run);
+  return { spec, run, trace: run.trace, check, scale: typeof s === 'number' && s > 0 ? s : 1, model: () => modelOf(run) };
 }
 
 /**

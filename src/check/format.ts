@@ -73,6 +73,7 @@ export function describe(sel: LineSelector): string {
   else s = `/${sel.pattern}/${sel.flags ?? ''}`;
   if (sel.ignoreCase && !(sel.kind === 'regex' && (sel.flags ?? '').includes('i'))) s += ' (any case)';
   if (sel.stream === 'stderr') s += ' on stderr';
+  if (sel.by !== undefined) s += ` printed by ${sel.by}`;
   return s;
 }
 

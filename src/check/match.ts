@@ -6,7 +6,9 @@
 import { compileLinear, isProblem, type LinearRegex } from '../spec/regex.js';
 import type { LineSelector, StreamChoice } from '../spec/types.js';
 import type { TraceLine } from '../trace/types.js';
+import { renderWrongPrinter } from './explain/printers.js';
 import { cite } from './format.js';
+import { printedByName, printerOf } from './printers.js';
 
 /** A half-open range of trace indices [from, to) that a search is limited to (a scope). */
 export interface Range {
@@ -64,9 +66,9 @@ export function onStream(stream: StreamChoice, line: TraceLine): boolean {
   return stream === 'any' || line.stream === stream;
 }
 
-/** Does a trace line match the selector (stream and text)? */
+/** Does a trace line match the selector (stream, text, and with `by:` who printed it)? */
 export function matches(sel: LineSelector, line: TraceLine): boolean {
-  return onStream(sel.stream, line) && matchesText(sel, line.text);
+  return onStream(sel.stream, line) && matchesText(sel, line.text) && (sel.by === undefined || printedByName(line, sel.by));
 }
 
 /** Every index in `range` whose line matches, in trace order (occurrence is not applied). */
@@ -117,7 +119,7 @@ export function occurrenceWord(sel: LineSelector): string {
 
 // ---------------------------------------------------------------- near misses
 
-export type NearMissReason = 'case' | 'whitespace' | 'case-and-whitespace' | 'stream' | 'similar';
+export type NearMissReason = 'printer' | 'case' | 'whitespace' | 'case-and-whitespace' | 'stream' | 'similar';
 
 export interface NearMiss {
   index: number;
@@ -200,9 +202,10 @@ const MAX_FUZZY_LINE = 400;
 const MAX_FUZZY_LINES = 5000;
 
 /**
- * The line the author of a selector probably meant, when no line matches it: the same text in
- * another case, with other spacing, on the other stream, or — for literal texts of 4+ characters —
- * the closest line within a small edit distance. Preference in that order; earliest line wins a tie.
+ * The line the author of a selector probably meant, when no line matches it: the same line
+ * printed by someone other than its `by:` coroutine, the same text in another case, with other
+ * spacing, on the other stream, or — for literal texts of 4+ characters — the closest line
+ * within a small edit distance. Preference in that order; earliest line wins a tie.
  * Lines in `exclude` (already used by the check) are not offered.
  */
 export function findNearMiss(
@@ -229,6 +232,13 @@ export function findNearMiss(
 
   const sameStream = (i: number) => onStream(sel.stream, trace[i]!);
   const ci = { ...sel, ignoreCase: true };
+
+  // 0. The very line, printed by someone other than the `by:` coroutine (a thread, an untraced write…).
+  if (sel.by !== undefined) {
+    for (const i of candidates) {
+      if (sameStream(i) && matchesText(sel, trace[i]!.text)) return make(i, 'printer', renderWrongPrinter(printerOf(trace[i]!), sel.by));
+    }
+  }
 
   // 1. Same stream, differs only in case.
   for (const i of candidates) if (sameStream(i) && matchesText(ci, trace[i]!.text)) return make(i, 'case', 'differs in case');

@@ -116,7 +116,7 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
 
   // Aliases first: checks refer to them.
   const aliases = new Map<string, AliasDef>();
-  const ctx: SelectorContext = { y, sink, aliases };
+  const ctx: SelectorContext = { y, sink, aliases, byNodes: [] };
   const lines = y.asMap(get('lines'));
   for (const pair of lines?.items ?? []) {
     const name = y.text(pair.key);
@@ -188,6 +188,13 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
     );
   }
 
+  // `by:` reads the task tracer's attribution of lines, which only Python runs have.
+  if (run.runtime !== 'python') {
+    for (const n of ctx.byNodes!) {
+      sink.error(n, `'by' needs the Python task tracer, which says which coroutine printed each line; this spec runs '${run.runtime}'`, 'remove by:, or grade a Python program (run.runtime: python)');
+    }
+  }
+
   // Only on an otherwise clean spec: next to a typo ($don) the warning about $done is noise.
   for (const [name, def] of sink.hasErrors() ? [] : aliases) {
     if (!def.used) sink.warning(def.node, `alias '${name}' is declared but never used`, `use it as $${name} in a check, or remove it`);
@@ -197,8 +204,10 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
   const checks = raws.filter((r): r is RawCheck => r !== undefined).map((r) => r.check);
   if (checks.length !== items.length) return undefined;
 
-  // The run stage turns on the Python task tracer only when some check needs it.
-  if (checks.some((c) => [...bodiesOf(c.body)].some((b) => b.kind === 'tasks'))) for (const r of [run, ...(runs ?? []).map((n) => n.run)]) r.traceTasks = true;
+  // The run stage turns on the Python task tracer only when some check needs it: a `tasks`
+  // check, or a selector with `by:` (which reads the tracer's attribution of lines).
+  const needsTracer = checks.some((c) => [...bodiesOf(c.body)].some((b) => b.kind === 'tasks')) || ctx.byNodes!.length > 0;
+  if (needsTracer) for (const r of [run, ...(runs ?? []).map((n) => n.run)]) r.traceTasks = true;
   const obj = data as Record<string, unknown>;
   const name = typeof obj.name === 'string' ? obj.name : basename(file || 'spec').replace(SPEC_EXTENSIONS, '');
   const aliasOut: Record<string, LineSelector> = {};

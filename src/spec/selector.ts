@@ -16,6 +16,7 @@ export interface RawSelector {
   stream?: StreamChoice;
   occurrence?: Occurrence;
   alias?: string;
+  by?: string;
   display: string;
 }
 
@@ -29,13 +30,17 @@ export interface SelectorContext {
   y: YamlAccess;
   sink: DiagnosticSink;
   aliases: Map<string, AliasDef>;
+  /** Every `by:` node parsed (aliases included): load.ts checks the runtime traces tasks. */
+  byNodes?: Node[];
 }
 
 const ALIAS_REF = /^\$([A-Za-z_][A-Za-z0-9_-]*)$/;
 const REGEX_LITERAL = /^\/(.+)\/([A-Za-z]*)$/s;
 const ALLOWED_FLAGS = /^[imsuv]*$/;
 const STREAMS = ['stdout', 'stderr', 'any'] as const;
-const SELECTOR_KEYS = new Set(['text', 'contains', 'regex', 'flags', 'alias', 'stream', 'occurrence', 'ignore_case']);
+const SELECTOR_KEYS = new Set(['text', 'contains', 'regex', 'flags', 'alias', 'stream', 'occurrence', 'ignore_case', 'by']);
+/** A coroutine's name as the tracer reports it (a Python function name). */
+const CORO_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
 export function displayOf(kind: LineSelector['kind'], pattern: string, flags?: string): string {
   if (kind === 'regex') return `/${pattern}/${flags ?? ''}`;
@@ -182,6 +187,17 @@ export function parseRawSelector(ctx: SelectorContext, node: unknown, allowAlias
     if (occ === undefined) ok = false;
     else sel = sel && { ...sel, occurrence: occ };
   }
+  if (y.has(map, 'by')) {
+    const byNode = y.get(map, 'by');
+    const name = y.js(byNode);
+    if (typeof name === 'string' && CORO_NAME.test(name)) {
+      ctx.byNodes?.push(byNode as Node);
+      sel = sel && { ...sel, by: name };
+    } else if (typeof name === 'string') {
+      ctx.sink.error(byNode, `by: '${name}' is not a coroutine name`, 'name the async def whose lines these must be, as written in the program: by: print_numbers');
+      ok = false;
+    }
+  }
   if (y.js(y.get(map, 'ignore_case')) === true && sel) {
     sel = { ...sel, ignoreCase: true };
     if (sel.kind === 'regex' && !(sel.flags ?? '').includes('i')) sel.flags = `${sel.flags ?? ''}i`;
@@ -201,6 +217,7 @@ export function finishSelector(raw: RawSelector, checkStream: StreamChoice | und
   if (raw.flags) sel.flags = raw.flags;
   if (raw.ignoreCase) sel.ignoreCase = true;
   if (raw.alias) sel.alias = raw.alias;
+  if (raw.by) sel.by = raw.by;
   return sel;
 }
 

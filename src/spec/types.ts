@@ -30,6 +30,12 @@ export interface LineSelector {
   occurrence: Occurrence;
   /** The alias name when the check referred to it as `$name`. */
   alias?: string;
+  /**
+   * `by:` — only lines the task tracer attributes to this coroutine (printed on the loop thread
+   * inside it, or inside a task whose own coroutine it is; never a thread's, an untraced write's
+   * or another process's line). Python only: a spec using it turns the task tracer on.
+   */
+  by?: string;
   /** How to show the selector to a person: `'done fetching'`, `/^\d$/`, `$number`. */
   display: string;
 }

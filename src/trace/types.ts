@@ -25,6 +25,12 @@ export interface TraceLine {
    */
   coro?: string;
   /**
+   * The user coroutines the printing coroutine runs inside, outermost first (when there are any):
+   * ["main", "fetch_data"] for a line printed by a helper coroutine that fetch_data awaited
+   * inside main's task. A line is the work of each of them too (`by:`).
+   */
+  outer?: string[];
+  /**
    * 0 = the main thread; n >= 1 = the n-th thread the program started itself (threading.Thread);
    * absent when unknown. A line printed from a non-loop thread has `thread` and no `task`.
    */

@@ -117,14 +117,17 @@ class State:
         rec = {"k": "line", "s": stream, "x": text, "th": self.book.number()}
         frame = sys._getframe(1)
         if self.tasks is not None:
-            tid, coro = self.tasks.attribute(frame)
+            tid, names = self.tasks.attribute(frame)
         else:
-            st = self.user.stack(frame)
-            tid, coro = None, (st[-1][1] if st else None)
+            tid, names = None, [n for _, n in self.user.stack(frame)]
         if tid is not None:
             rec["task"] = tid
-        if coro:
-            rec["coro"] = coro
+        if names:
+            rec["coro"] = names[-1]
+            if len(names) > 1:
+                # The coroutines it runs inside (outermost first): a helper's line is also the
+                # work of the coroutine that awaited it, in whichever task (`by:`).
+                rec["outer"] = names[-17:-1]
         if partial:
             rec["partial"] = True
         self.send(rec)
@@ -157,9 +160,12 @@ class State:
             os.register_at_fork(after_in_child=self._forked_child)
 
     def _forked_child(self):
-        # A forked child (multiprocessing) must not write to the parent's channel or judge
-        # deadlocks of a process it is not: it runs uninstrumented, in real time.
-        self.chan.broken = True
+        # A forked child (multiprocessing, or a forger's os.fork) must not write to the parent's
+        # channel or judge deadlocks of a process it is not: it runs uninstrumented, in real
+        # time. The channel fd is closed in the child (the parent's end stays open), so nothing
+        # the child does can reach it: what it prints has no record, and no `by:` selector
+        # matches it.
+        self.chan.close()
         self.ended = True
         c = self.clock
         c.lock = threading.Lock()

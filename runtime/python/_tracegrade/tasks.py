@@ -236,17 +236,17 @@ class TaskTracer:
 
     # ---- lines ---------------------------------------------------------------------
     def attribute(self, frame):
-        """(task id, innermost user coroutine) of a line printed now from `frame`; also brings the
-        task's in-flight coroutines up to date first, so `entered` comes before the line."""
+        """(task id, the user coroutines on the stack, outermost first) of a line printed now from
+        `frame`; also brings the task's in-flight coroutines up to date first, so `entered` comes
+        before the line."""
         t = self.current_task()
         if t is None:
-            st = self.inflight.stack(frame)
-            return None, (st[-1][1] if st else None)
+            return None, [n for _, n in self.inflight.stack(frame)]
         tid = self.id_of(t)
         st = self.inflight.stack(frame)
         if tid in self.roots:
             self.inflight.update(tid, st)
-        return tid, (st[-1][1] if st else None)
+        return tid, [n for _, n in st]
 
     def _nested(self, t, r):
         """Coroutines the task is suspended in, awaited directly (not as tasks): once each."""

@@ -29,6 +29,18 @@ export interface ThreadPrint {
   last: string;
 }
 
+/**
+ * Who printed a line, from the tracer's record of it: a unit (a user coroutine on the loop
+ * thread, in a task or not), one of the program's threads, the loop thread outside any task and
+ * coroutine (plain code, a loop callback), or nobody the tracer saw (no record: os.write, a
+ * replaced sys.stdout, another process).
+ */
+export type LinePrinter =
+  | { kind: 'unit'; name: string; task?: TaskRef }
+  | { kind: 'thread'; thread: number }
+  | { kind: 'loop' }
+  | { kind: 'untraced' };
+
 /** A blocking call or step on the loop thread. */
 export interface Block {
   /** The user coroutine that blocked, when known. */

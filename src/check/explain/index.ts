@@ -16,3 +16,4 @@ export {
   renderOverlapPass,
   renderThreads,
 } from './structure.js';
+export { renderWrongPrinter } from './printers.js';

@@ -10,7 +10,6 @@ import type { RunRecord } from '../../trace/types.js';
 import type { CheckOutcome } from '../types.js';
 import { renderNoTasks } from '../explain/index.js';
 import { failed, makeCtx, type Ctx } from '../common.js';
-import { buildModel } from './model.js';
 import { noTaskCause } from './no-tasks.js';
 import { usesAsyncio, awaited, createdWith } from './lifecycle.js';
 import { concurrent } from './concurrent.js';
@@ -44,7 +43,7 @@ export function evalTasks(ctx: Ctx, rule: TaskRule): CheckOutcome {
   if (!run.tasks) {
     return failed(ctx, 'error', `no asyncio task trace was recorded for this run, so the '${rule.kind}' task check cannot pass (task tracing needs a Python submission run by tracegrade's tracer)`);
   }
-  const model = buildModel(run.tasks);
+  const model = ctx.model();
   if (![...model.tasks.values()].some((t) => t.steps.length > 0)) {
     const why = whyNoTasks(run);
     const exp = expectation(rule);

@@ -1,30 +1,61 @@
 /**
  * Which unit printed which line. A line is a unit's work when the loop thread printed it inside
- * that coroutine (`coro` on the line), or inside a task whose own coroutine it is. Lines a
+ * that coroutine (`coro` on the line, or one of the coroutines it runs inside, `outer`), or inside
+ * a task whose own coroutine it is. Lines a
  * program's threads printed (`thread` ≥ 1) are never a task's work: an idle coroutine named
  * print_numbers cannot take the credit for the numbers a thread prints.
  */
 
 import type { TraceLine } from '../../trace/types.js';
-import type { ThreadPrint, UnitRef } from '../explain/evidence.js';
+import type { LinePrinter, ThreadPrint, UnitRef } from '../explain/evidence.js';
 import type { Model, TaskNode, Unit } from './model.js';
 
 function fromThread(l: TraceLine): boolean {
   return l.thread !== undefined && l.thread >= 1;
 }
 
-/** Indices of the lines `name` printed. Without `coro` on any line (an older tracer), a line counts for every unit its task hosted. */
-export function printedBy(trace: TraceLine[], model: Model, name: string): number[] {
+/**
+ * The units each line is the work of, by name (empty for a thread's line, an untraced write, or
+ * the loop thread outside any task and coroutine). Without `coro` on any line (an older tracer),
+ * a line counts for every unit its task hosted.
+ */
+export function lineUnits(trace: TraceLine[], model: Model): string[][] {
   const coros = trace.some((l) => l.coro !== undefined);
+  return trace.map((l) => {
+    if (fromThread(l)) return [];
+    const out: string[] = [];
+    const add = (n: string | undefined) => {
+      if (n !== undefined && !out.includes(n)) out.push(n);
+    };
+    add(l.coro);
+    for (const n of l.outer ?? []) add(n);
+    if (l.task === undefined) return out;
+    add(model.tasks.get(l.task)?.name);
+    if (!coros) for (const u of model.units) if (u.task === l.task) add(u.name);
+    return out;
+  });
+}
+
+/** Indices of the lines `name` printed (see lineUnits). */
+export function printedBy(trace: TraceLine[], model: Model, name: string): number[] {
   const out: number[] = [];
-  trace.forEach((l, i) => {
-    if (fromThread(l)) return;
-    if (l.coro === name) return void out.push(i);
-    if (l.task === undefined) return;
-    if (model.tasks.get(l.task)?.name === name) return void out.push(i);
-    if (!coros && model.units.some((u) => u.task === l.task && u.name === name)) out.push(i);
+  lineUnits(trace, model).forEach((names, i) => {
+    if (names.includes(name)) out.push(i);
   });
   return out;
+}
+
+/** Who printed one line, as the evidence shows it (for "printed by thread 1, not by print_numbers"). */
+export function linePrinter(l: TraceLine, names: string[], model: Model): LinePrinter {
+  if (fromThread(l)) return { kind: 'thread', thread: l.thread! };
+  if (names.length > 0) {
+    const p: LinePrinter = { kind: 'unit', name: l.coro ?? names[0]! };
+    if (l.task !== undefined) p.task = taskRef(model.tasks.get(l.task), l.task);
+    return p;
+  }
+  // No record at all: the tracer never saw the write (os.write, a replaced sys.stdout, another
+  // process, a forked child). A record without task or coroutine: plain code or a loop callback.
+  return l.thread === undefined && l.task === undefined ? { kind: 'untraced' } : { kind: 'loop' };
 }
 
 /** What each of the program's threads printed, by thread number. */

@@ -89,6 +89,10 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
     if (rec) {
       if (typeof rec.task === 'number') line.task = rec.task;
       if (typeof rec.coro === 'string' && rec.coro) line.coro = rec.coro.slice(0, 200);
+      if (line.coro !== undefined && Array.isArray(rec.outer)) {
+        const outer = (rec.outer as unknown[]).filter((n): n is string => typeof n === 'string' && n !== '').slice(-16).map((n) => n.slice(0, 200));
+        if (outer.length > 0) line.outer = outer;
+      }
       if (typeof rec.th === 'number' && Number.isInteger(rec.th) && rec.th >= 0) line.thread = rec.th;
       if (line.thread !== undefined && line.thread > 0) delete line.task; // a thread is not a task
     }

@@ -76,7 +76,10 @@ describe('the table of expected scores', () => {
     // A submission may have one row per range of versions ('3.8' then '3.9+'), never two for one version.
     for (const key of inTable) {
       const mine = rows.filter((r) => `${r.spec}/${r.submission}` === key);
-      for (const minor of [8, 9, 10, 11, 12, 13]) expect([key, minor, mine.filter((r) => r.minPython === null || forPython(r, [3, minor])).length]).toEqual([key, minor, 1]);
+      for (const minor of [8, 9, 10, 11, 12, 13]) {
+        const n = mine.filter((r) => r.minPython === null || forPython(r, [3, minor])).length;
+        expect([key, minor, n <= 1]).toEqual([key, minor, true]);
+      }
     }
     const onDisk: string[] = [];
     for (const spec of await dirs(join(ROOT, 'submissions'))) {

@@ -103,8 +103,31 @@ describe('submission hashing', () => {
       expect(await hashTree(join(root, 'sub'))).toBe(a);
       writeTree(root, { 'sub/main.py': 'print(2)\n' });
       expect(await hashTree(join(root, 'sub'))).not.toBe(a);
+      // A submission that is a link is hashed as the link, never followed (the run refuses it).
       symlinkSync(join(root, 'sub'), join(root, 'alias'));
-      expect(await hashTree(join(root, 'alias'))).toBe(await hashTree(join(root, 'sub')));
+      expect(await hashTree(join(root, 'alias'))).not.toBe(await hashTree(join(root, 'sub')));
+    } finally {
+      removeDir(root);
+    }
+  });
+
+  it('stops at the copy\'s limits (files, bytes) with a key that never matches; never opens a FIFO; aborts', async () => {
+    const { hashTreeBounded } = await import('../src/batch/hash-tree.js');
+    const { execFileSync } = await import('node:child_process');
+    const root = tempDir();
+    try {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 300; i++) files[`many/f${i}.txt`] = `${i}\n`;
+      writeTree(root, { ...files, 'big/a.bin': 'x'.repeat(5000), 'fifo/main.py': 'print(1)\n' });
+      const limits = { files: 100, bytes: 4096, ms: 20_000 };
+      const many = await hashTreeBounded(join(root, 'many'), { limits });
+      expect(many.overLimit).toBe('more than 100 files');
+      expect((await hashTreeBounded(join(root, 'many'), { limits })).hash).not.toBe(many.hash);
+      expect((await hashTreeBounded(join(root, 'big'), { limits })).overLimit).toBe('more than 4096 bytes of files');
+      execFileSync('mkfifo', [join(root, 'fifo', 'pipe')]);
+      const f = await hashTreeBounded(join(root, 'fifo'), { limits }); // would block forever if opened
+      expect([f.overLimit, f.hash]).toEqual([undefined, (await hashTreeBounded(join(root, 'fifo'), { limits })).hash]);
+      await expect(hashTreeBounded(join(root, 'many'), { signal: AbortSignal.abort(new Error('stop')) })).rejects.toThrow('stop');
     } finally {
       removeDir(root);
     }

@@ -5,10 +5,10 @@
  */
 
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { removeTempDirs } from './run-helpers.js';
+import { removeTempDirs, tempDir } from './run-helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -44,6 +44,26 @@ asRoot('as root without bwrap', () => {
     expect(r.stderr).toMatch(/warning: running submissions with the 'rlimit' sandbox level \(bwrap not found.*\); it does not protect: the network is open; world-readable host files are readable/);
     expect(r.stderr).toContain(`warning: readable by every submission at this level: ${SPEC}`);
     expect(r.code).toBe(0);
+  });
+
+  test('grade at rlimit: a readable class folder and --out are named with the fix; a new --out (and its store) is made 0700', async () => {
+    // A normal checkout: 0755 folders (mkdtemp makes 0700, which would hide everything).
+    const root = tempDir('tg-exposed-');
+    chmodSync(root, 0o755);
+    const klass = path.join(root, 'class');
+    cpSync(SUB, path.join(klass, 'alice'), { recursive: true });
+    const oldOut = path.join(root, 'old-out');
+    mkdirSync(oldOut, { mode: 0o755 });
+    chmodSync(oldOut, 0o755);
+    const r = await tg(['grade', SPEC, klass, '--out', oldOut, '--accept-no-isolation'], noBwrap);
+    expect(r.stderr).toContain(`${klass} (submissions), ${oldOut} (--out: reports and results) (chmod o-rx them, or use bwrap)`);
+    expect(statSync(path.join(oldOut, '.tracegrade')).mode & 0o777).toBe(0o700);
+    const newOut = path.join(root, 'new-out');
+    const r2 = await tg(['grade', SPEC, klass, '--out', newOut, '--accept-no-isolation'], noBwrap);
+    expect(r2.stderr).toContain(`${klass} (submissions) (chmod o-rx them, or use bwrap)`);
+    expect(statSync(newOut).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(newOut, '.tracegrade')).mode & 0o777).toBe(0o700);
+    expect(existsSync(path.join(newOut, 'results.json'))).toBe(true);
   });
 
   const py312 = path.join(process.env.HOME ?? '/root', '.pyenv/versions/3.12.1/bin/python3');

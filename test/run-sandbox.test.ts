@@ -5,7 +5,7 @@
  * and the fail-closed default for a root harness without bwrap.
  */
 
-import { existsSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { probeSandbox, runSubmission, SandboxUnavailableError } from '../src/run/index.js';
 import type { SandboxLevel } from '../src/trace/types.js';
@@ -42,6 +42,25 @@ function rootOnlyFile(): string {
     expect([after.uid, after.gid, after.mode]).toEqual([before.uid, before.gid, before.mode]);
     expect(readFileSync(secret, 'utf8')).toBe('root secret\n');
     expect(statSync(path.dirname(secret)).uid).toBe(before.uid);
+  });
+
+  test('a hard link to a root-only file: refused before anything runs, naming it, the fix, and why', async () => {
+    // One temp dir holds both, so they share a filesystem (a hard link cannot cross one).
+    const dir = tempDir('tg-hardlink-');
+    const secret = path.join(dir, 'shadow');
+    writeFileSync(secret, 'root secret\n', { mode: 0o600 });
+    const sub = path.join(dir, 'sub');
+    mkdirSync(sub);
+    writeFileSync(path.join(sub, 'main.py'), src('hard_link.py'));
+    linkSync(secret, path.join(sub, 'shadow_hl'));
+    const r = await runSubmission({ submission: sub, sandbox: level, settings: settings(), limits: SMALL });
+    expect(r.end).toBe('error');
+    expect(r.error).toBe(
+      `submission file shadow_hl is a hard link (it has 2 names; its other name may be any file of the host, such as /etc/shadow): refused; copy the file instead of linking it (cp, not ln) (in ${sub})`,
+    );
+    expect(r.trace).toEqual([]);
+    expect(readFileSync(secret, 'utf8')).toBe('root secret\n');
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
   });
 
   test('a link inside the submission works, and is the run\'s own', async () => {

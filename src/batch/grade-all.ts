@@ -51,7 +51,16 @@ export async function gradeAll(
 
   const keys: StoreKey[] = [];
   const specCache = new Map<Spec, Promise<string>>();
-  for (const job of mine) keys.push(await storeKey(job, gradeOpts, specCache));
+  // Bounded like the copy; an interrupt stops the hashing too (nothing is graded after it).
+  for (const job of mine) {
+    if (opts.signal?.aborted) break;
+    const key = await storeKey(job, gradeOpts, specCache, opts.signal).catch((e: unknown) => {
+      if (opts.signal?.aborted) return undefined;
+      throw e;
+    });
+    if (!key) break;
+    keys.push(key);
+  }
 
   // No key on disk (a full disk, a read-only folder): seal with a one-off key; this run's stored
   // results then fail verification next time and are graded again, which is safe.
@@ -61,7 +70,7 @@ export async function gradeAll(
   });
   const results: Array<SubmissionResult | undefined> = new Array(mine.length).fill(undefined);
   if (opts.resume) {
-    for (let i = 0; i < mine.length; i++) {
+    for (let i = 0; i < keys.length; i++) {
       const found = await readStored(outDir, mine[i]!, keys[i]!, secret);
       if (found && 'tampered' in found) {
         const job = mine[i]!;

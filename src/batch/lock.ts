@@ -6,7 +6,7 @@
  */
 
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface LockInfo {
@@ -52,7 +52,9 @@ async function readLock(file: string): Promise<LockInfo | undefined> {
 /** Take the lock (or throw LockError); the returned function releases it (only if still ours). */
 export async function acquireLock(outDir: string, command = 'grade'): Promise<() => Promise<void>> {
   const file = lockPath(outDir);
-  await mkdir(join(outDir, '.tracegrade'), { recursive: true });
+  // 0700 (the stored results, the seal's key): out of reach of a run's uid even in a world-readable --out.
+  await mkdir(join(outDir, '.tracegrade'), { recursive: true, mode: 0o700 });
+  await chmod(join(outDir, '.tracegrade'), 0o700).catch(() => {});
   const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -8,14 +8,15 @@
  */
 
 import { createHash } from 'node:crypto';
-import { lstat, readFile, readdir, readlink, realpath } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Spec } from '../spec/types.js';
 import type { SubmissionResult } from '../score/types.js';
 import type { GradeOptions, Job } from './types.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { effectiveSpec } from './grade-one.js';
-import { compareStrings } from './plan.js';
+import { copyLimits } from '../run/copy.js';
+import { hashTreeBounded } from './hash-tree.js';
 import { seal, verifySeal } from './seal.js';
 import { toolVersion } from './version.js';
 
@@ -56,36 +57,9 @@ export function resultPath(outDir: string, specName: string, id: string): string
   return join(storeRoot(outDir), safeName(specName), `${safeName(id)}.json`);
 }
 
-/** Files larger than this are hashed by size and mtime only (a submission is a few small files). */
-const CONTENT_HASH_LIMIT = 4 * 1024 * 1024;
-const IGNORED = new Set(['__pycache__', 'node_modules', '.git', '.tracegrade']);
-
-/** Hash of a file or folder tree: relative paths and contents, in sorted order. */
+/** Hash of a file or folder tree (the instructor's files: no limits); see hash-tree.ts. */
 export async function hashTree(path: string): Promise<string> {
-  const h = createHash('sha256');
-  const root = await realpath(path).catch(() => path); // the submission itself may be given as a link
-  async function walk(p: string): Promise<void> {
-    const rel = relative(root, p);
-    // lstat: a symlink is hashed as its target's name, never followed (a link to '..' must not loop).
-    const st = await lstat(p).catch(() => null);
-    if (!st) {
-      h.update(`missing:${rel}\0`);
-    } else if (st.isSymbolicLink()) {
-      h.update(`link:${rel}\0${await readlink(p).catch(() => '?')}\0`);
-    } else if (st.isDirectory()) {
-      h.update(`dir:${rel}\0`);
-      const names = await readdir(p).catch(() => null);
-      if (!names) h.update('unreadable\0');
-      for (const n of (names ?? []).filter((x) => !IGNORED.has(x)).sort(compareStrings)) await walk(join(p, n));
-    } else {
-      h.update(`file:${rel}\0${st.size}\0`);
-      if (st.size > CONTENT_HASH_LIMIT) h.update(`${st.mtimeMs}\0`);
-      // An unreadable file is the runner's to report (as this submission's error), not a reason to stop the batch.
-      else h.update(await readFile(p).catch(() => `unreadable:${st.mtimeMs}`));
-    }
-  }
-  await walk(root);
-  return h.digest('hex');
+  return (await hashTreeBounded(path)).hash;
 }
 
 /** Hash of what defines a spec: its file's bytes (or its model when in memory) and the instructor files. */
@@ -115,13 +89,16 @@ export function hashOptions(spec: Spec, opts: GradeOptions): string {
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
 }
 
-/** `specCache` (one per batch) hashes each spec once, however many submissions it grades. */
-export async function storeKey(job: Job, opts: GradeOptions, specCache = new Map<Spec, Promise<string>>()): Promise<StoreKey> {
+/**
+ * `specCache` (one per batch) hashes each spec once, however many submissions it grades. The
+ * submission is hashed within the copy's limits; `signal` (SIGTERM) aborts the walk.
+ */
+export async function storeKey(job: Job, opts: GradeOptions, specCache = new Map<Spec, Promise<string>>(), signal?: AbortSignal): Promise<StoreKey> {
   let spec = specCache.get(job.spec);
   if (!spec) specCache.set(job.spec, (spec = hashSpec(job.spec)));
   return {
     spec: await spec,
-    submission: await hashTree(job.submission),
+    submission: (await hashTreeBounded(job.submission, { limits: copyLimits(), ...(signal ? { signal } : {}) })).hash,
     options: hashOptions(job.spec, opts),
     tool: toolVersion(),
   };

@@ -12,7 +12,8 @@ import { shown } from './commands/validate.js';
 /** Run `body` holding `outDir`'s lock (the folder is made first); a held lock is a one-line exit 2. */
 export async function withOutLock<T>(outDir: string, io: Io, body: () => Promise<T>): Promise<T> {
   try {
-    await mkdir(outDir, { recursive: true });
+    // 0700: at the rlimit level a run's uid reads whatever is world-readable, results included.
+    await mkdir(outDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new CliError(`cannot write reports to ${shown(io, outDir)}: ${(err as Error).message}`, EXIT.usage, 'Choose another folder with --out.');
   }

@@ -8,13 +8,23 @@ import { effectiveSpec } from '../batch/grade-one.js';
 import type { GradeOptions } from '../batch/types.js';
 import { InterpreterError, resolveRuntime } from '../run/interpreter.js';
 import { checkRunnable } from '../run/reachable-runtime.js';
-import { assertIsolationPolicy, chooseSandbox, exposedToRuns, isRoot, notProtected, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
+import { assertIsolationPolicy, chooseSandbox, exposedFolders, exposedToRuns, isRoot, notProtected, requireSandbox, SandboxUnavailableError } from '../run/sandbox/index.js';
 import type { Spec } from '../spec/types.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 
-/** `interpreterOrigin`: where `opts.interpreter` was set (a config file, --python), named when it is not found. */
-export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io, interpreterOrigin?: string): Promise<void> {
+/**
+ * `where.interpreterOrigin`: where `opts.interpreter` was set (a config file, --python), named
+ * when it is not found; `where.submissions`, `where.outDir`: named in the rlimit-as-root warning
+ * when other uids can read them.
+ */
+export async function ensureSetup(
+  specs: Spec[],
+  opts: GradeOptions,
+  io: Io,
+  where: { interpreterOrigin?: string; submissions?: string[]; outDir?: string } = {},
+): Promise<void> {
+  const { interpreterOrigin } = where;
   const seen = new Set<string>();
   for (const spec of specs) {
     const settings = effectiveSpec(spec, opts).run;
@@ -41,7 +51,10 @@ export async function ensureSetup(specs: Spec[], opts: GradeOptions, io: Io, int
     if (chosen.level !== 'bwrap') {
       const why = (opts.sandbox ?? 'auto') === 'auto' && chosen.reason ? ` (${chosen.reason})` : '';
       io.stderr.write(`warning: running submissions with the '${chosen.level}' sandbox level${why}; it does not protect: ${notProtected(chosen.level).join('; ')}\n`);
-      const exposed = !isRoot() || chosen.level !== 'rlimit' ? [] : await exposedToRuns(specs.flatMap((s) => [s.file, ...effectiveSpec(s, opts).run.files]));
+      const exposed =
+        !isRoot() || chosen.level !== 'rlimit'
+          ? []
+          : [...(await exposedToRuns(specs.flatMap((s) => [s.file, ...effectiveSpec(s, opts).run.files]))), ...(await exposedFolders(where.submissions ?? [], where.outDir))];
       if (exposed.length) io.stderr.write(`warning: readable by every submission at this level: ${exposed.join(', ')} (chmod o-rx them, or use bwrap)\n`);
     }
   } catch (err) {

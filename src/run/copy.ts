@@ -42,6 +42,9 @@ export class CopyRefused extends Error {}
 const tooLarge = (what: string, limit: string, key: keyof CopyLimits) =>
   new CopyRefused(`submission too large: ${what} (limit ${limit}; raise it with ${ENV[key]}=…)`);
 
+const hardLinked = (rel: string, n: number) =>
+  `submission file ${rel} is a hard link (it has ${n} names; its other name may be any file of the host, such as /etc/shadow): refused; copy the file instead of linking it (cp, not ln)`;
+
 /** Copy `src` (file or folder, never a link) to `dest`; returns the bytes written. */
 export async function boundedCopy(src: string, dest: string, limits: CopyLimits): Promise<{ bytes: number; files: number }> {
   const state = { bytes: 0, files: 0, until: Date.now() + limits.ms, links: [] as string[] };
@@ -57,6 +60,8 @@ export async function boundedCopy(src: string, dest: string, limits: CopyLimits)
     try {
       const st = await fd.stat();
       if (!st.isFile()) throw new CopyRefused(`submission entry ${rel} is not a regular file, folder or link (a device, pipe or socket)`);
+      // A hard link's other name may be any file of the same filesystem (/etc/shadow): root's read would hand it over.
+      if (st.nlink > 1) throw new CopyRefused(hardLinked(rel, st.nlink));
       // No setuid/setgid/sticky bits in the copy.
       const out = await open(to, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, st.mode & 0o777);
       try {

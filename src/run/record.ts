@@ -24,7 +24,7 @@ export function errorRecord(message: string, chosen: { level: SandboxLevel; reas
 export function sandboxInfo(chosen: { level: SandboxLevel; reason?: string }, plan?: LaunchPlan): SandboxInfo {
   const info: SandboxInfo = { level: chosen.level };
   if (chosen.reason) info.reason = chosen.reason;
-  const open = notProtected(chosen.level);
+  const open = notProtected(chosen.level, undefined, plan?.mechanisms);
   if (open.length) info.notProtected = open;
   if (plan) {
     info.limits = plan.applied;

@@ -18,11 +18,26 @@ const run = (file, args, level, limits = {}) =>
 const lines = (r) => r.trace.map((l) => l.text);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'tg-matrix-'));
-const other = path.join(scratch, 'other_main.py');
+const other = path.join(scratch, 'private', 'other_main.py'); // a 0700 folder (the next row: a 0755 one)
+(await import('node:fs')).mkdirSync(path.dirname(other), { mode: 0o700 });
 writeFileSync(other, 'SECRET_SOLUTION = 42\n', { mode: 0o644 });
 const home = path.join(os.homedir(), '.tg-matrix-private');
 writeFileSync(home, 'private\n', { mode: 0o600 });
 const who = process.getuid() === 0 ? 'root' : 'user';
+// A normal checkout (0755 folders), a previous batch's --out as `grade` makes it (0700), a hard link to a 0600 file.
+const { chmodSync, linkSync, mkdirSync } = await import('node:fs');
+chmodSync(scratch, 0o755);
+const klass = path.join(scratch, 'class');
+mkdirSync(path.join(klass, 'bob'), { recursive: true, mode: 0o755 });
+writeFileSync(path.join(klass, 'bob', 'main.py'), 'SECRET_SOLUTION = 42\n', { mode: 0o644 });
+const { withOutLock } = await import(path.join(here, '../../dist/cli/out-lock.js'));
+const reports = path.join(scratch, 'out');
+await withOutLock(reports, { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: scratch }, async () => writeFileSync(path.join(reports, 'results.json'), '{}\n'));
+const linked = path.join(scratch, 'linked');
+mkdirSync(linked);
+writeFileSync(path.join(scratch, 'shadow'), 'secret\n', { mode: 0o600 });
+writeFileSync(path.join(linked, 'main.py'), readFileSync(path.join(here, 'hard_link.py')));
+linkSync(path.join(scratch, 'shadow'), path.join(linked, 'shadow_hl'));
 
 for (const level of levels) {
   const out = [];
@@ -33,7 +48,12 @@ for (const level of levels) {
   out.push(['network (127.0.0.1 / outside / dns)', net1.slice(1).map((l) => l.split(': ')[1].split(' ')[0]).join(' / ')]);
   const reads = lines(await run('read_outside.py', [other, home, '/etc/shadow', `/proc/${process.pid}/environ`, path.join(here, '../../package.json')], level));
   const r = (i) => (reads[i + 1].startsWith('READ') ? 'READ' : 'denied');
-  out.push(['read: world-readable other submission', r(0)], ["read: harness's 0600 home file", r(1)], ['read: /etc/shadow', r(2)], ["read: harness's /proc/pid/environ", r(3)], ['read: the repo (package.json)', r(4)]);
+  out.push(['read: another submission (0644 in a 0700 folder)', r(0)], ["read: harness's 0600 home file", r(1)], ['read: /etc/shadow', r(2)], ["read: harness's /proc/pid/environ", r(3)], ['read: the repo (package.json)', r(4)]);
+  const nb = lines(await run('read_neighbours.py', [klass, reports], level));
+  const got = (p) => (nb.some((l) => l.startsWith(`READ ${p}:`)) ? 'READ' : 'denied');
+  out.push(['read: another submission in a 0755 class folder', got(path.join(klass, 'bob', 'main.py'))], ["read: a previous batch's --out (made 0700)", got(path.join(reports, 'results.json'))]);
+  const hl = await runSubmission({ submission: linked, sandbox: level, settings: S([]), limits: L, acceptNoIsolation: true });
+  out.push(['a hard link to a 0600 file', hl.end === 'error' && /hard link/.test(hl.error) ? 'refused' : lines(hl).find((l) => l.startsWith('READ')) ?? hl.end]);
   const w = lines(await run('write_outside.py', [path.join(scratch, 'forged.json')], level));
   out.push(['write outside its copy (the reports dir)', w[1].startsWith('WROTE') ? 'WROTE' : 'denied']);
   // At none the parent IS the harness: measured once (this script died with 137), not repeated.

@@ -79,7 +79,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     },
   };
   const { spec } = await target.load(false);
-  await ensureSetup([spec], opts, io, interpreterOrigin(p));
+  await ensureSetup([spec], opts, io, { interpreterOrigin: interpreterOrigin(p) });
   const ext = extname(submission).toLowerCase();
   if (st.isFile() && spec.run.runtime === 'python' && ext !== '.py') {
     io.stderr.write(`warning: ${shown(io, submission)} is not a .py file; running it as Python anyway (give your program's folder or its .py file)\n`);

@@ -110,7 +110,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
       'Grade the single submission (e.g. /autograder/submission), or drop --gradescope: <out>/gradescope/ holds one file per submission.',
     );
   }
-  await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io, interpreterOrigin(p));
+  await ensureSetup([...new Set(plan.jobs.map((j) => j.spec))], opts, io, { interpreterOrigin: interpreterOrigin(p), submissions: plan.jobs.map((j) => j.submission), outDir });
   // Where the reports go must be writable before anything is graded: finding out afterwards
   // would throw the whole class's grading away. One grader per output folder: another one
   // would overwrite these results and reports.

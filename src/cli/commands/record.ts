@@ -127,7 +127,7 @@ export async function recordCommand(argv: string[], io: Io): Promise<number> {
     checks: [],
   };
   const spec = effectiveSpec(base, opts);
-  await ensureSetup([spec], opts, io, interpreterOrigin(p));
+  await ensureSetup([spec], opts, io, { interpreterOrigin: interpreterOrigin(p) });
 
   const records: RunRecord[] = [];
   for (let i = 0; i < runs; i++) {

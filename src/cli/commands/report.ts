@@ -65,7 +65,7 @@ export async function emitReports(
     ...(gradescopePath ? { gradescopePath } : {}),
   };
   try {
-    await mkdir(outDir, { recursive: true });
+    await mkdir(outDir, { recursive: true, mode: 0o700 }); // as grade's --out: out of a run's uid's reach
   } catch (err) {
     throw new CliError(`cannot write reports to ${shown(io, outDir)}: ${(err as Error).message}`, EXIT.usage, 'Choose another folder with --out.');
   }

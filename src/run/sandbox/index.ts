@@ -11,6 +11,6 @@ export { planLaunch, disposePlan } from './plan.js';
 export { ACCEPT_ENV, ACCEPT_FLAG, acceptsNoIsolation, assertIsolationPolicy, notProtected } from './policy.js';
 export { RunCgroup, resetCgroups, type CgroupHost, type CgroupStats } from './cgroup.js';
 export { UidLease, pidsOfUid, uidRange } from './uids.js';
-export { exposedToRuns, readableByOther, reachableByOther } from './reach.js';
+export { exposedFolders, exposedToRuns, readableByOther, reachableByOther } from './reach.js';
 export { isRoot } from './tools.js';
 export { assertReachable } from './rlimit.js';

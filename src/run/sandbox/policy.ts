@@ -11,18 +11,30 @@ import { SandboxUnavailableError } from './types.js';
 export const ACCEPT_FLAG = '--accept-no-isolation';
 export const ACCEPT_ENV = 'TRACEGRADE_ACCEPT_NO_ISOLATION';
 
-/** What the level leaves open, as a root harness and as a normal user (see docs/sandbox.md). */
-export function notProtected(level: SandboxLevel, root = isRoot()): string[] {
-  if (level === 'bwrap') return [];
+/**
+ * What the level leaves open, as a root harness and as a normal user (see docs/sandbox.md).
+ * `mechanisms` (a run's plan) says whether a memory or pids cgroup holds its processes together;
+ * without a plan (the setup warning, a run that never started) the cgroup caveat is conditional.
+ */
+export function notProtected(level: SandboxLevel, root = isRoot(), mechanisms?: readonly string[]): string[] {
+  const cgroups = root && level !== 'none' ? cgroupGaps(mechanisms) : [];
+  if (level === 'bwrap') return mechanisms ? cgroups : [];
   const common = ['the network is open', 'world-readable host files are readable (the repo, specs, drivers, other submissions\' originals, reports, /etc)'];
   if (level === 'rlimit') {
-    return root
-      ? [...common, 'without a writable cgroup, no memory cap over all its processes together']
-      : [...common, 'runs as your own user: it can read and write your files and signal your processes'];
+    return root ? [...common, ...cgroups] : [...common, 'runs as your own user: it can read and write your files and signal your processes'];
   }
   return root
     ? ['runs as ROOT: every file, secret and process of the host is its', 'no CPU, memory, process or file-size limit']
     : ['runs as your own user: it can read and write your files and signal your processes', 'the network is open', 'no CPU, memory, process or file-size limit'];
+}
+
+/** The cgroup part of what is open, from the plan's mechanisms (planLaunch, cgroup.describe()). */
+function cgroupGaps(mechanisms?: readonly string[]): string[] {
+  if (!mechanisms) return ['without a writable cgroup, no memory cap over all its processes together'];
+  const out: string[] = [];
+  if (!mechanisms.some((m) => m.startsWith('memory cgroup'))) out.push('no memory cap over all its processes together (no writable memory cgroup)');
+  if (mechanisms.some((m) => m.startsWith('processes NOT limited'))) out.push('processes NOT limited (no writable pids cgroup)');
+  return out;
 }
 
 export function acceptsNoIsolation(optIn?: boolean): boolean {

@@ -35,6 +35,27 @@ export async function exposedToRuns(paths: string[]): Promise<string[]> {
   return out;
 }
 
+/**
+ * Besides the spec files: the folders holding the submissions (other students' originals) and
+ * `--out` (reports, results of earlier batches), each named once with what it holds, when a run's
+ * uid could read them. A class folder counts when it can be listed or any submission in it read.
+ */
+export async function exposedFolders(submissions: string[], outDir?: string): Promise<string[]> {
+  const byFolder = new Map<string, string[]>();
+  for (const s of new Set(submissions.map((x) => path.resolve(x)))) {
+    const dir = path.dirname(s);
+    byFolder.set(dir, [...(byFolder.get(dir) ?? []), s]);
+  }
+  const out: string[] = [];
+  for (const [dir, subs] of byFolder) {
+    let readable = await readableByOther(dir);
+    for (const s of subs) readable ||= await readableByOther(s);
+    if (readable) out.push(`${dir} (submissions)`);
+  }
+  if (outDir && (await readableByOther(outDir))) out.push(`${path.resolve(outDir)} (--out: reports and results)`);
+  return out;
+}
+
 /** chown the copy to `uid` without following links (the link itself changes owner, never its target). */
 export async function lchownTree(dir: string, uid: number): Promise<void> {
   await lchown(dir, uid, uid);

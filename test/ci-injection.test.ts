@@ -4,6 +4,8 @@
  * src/Runner.Worker/ActionCommandManager.cs): lines split like StreamReader.ReadLine (\r, \n),
  * V2 `::name …::data` after a Unicode TrimStart, V1 `##[name …]data` anywhere in the line,
  * registered names case-insensitively, and `::stop-commands::<token>` pausing until `::<token>::`.
+ * The same attack as a submission (test/hostile/ci_commands.py) graded by the CLI at every
+ * sandbox level: test/run-hostile-cli.test.ts.
  */
 
 import { describe, expect, test } from '@jest/globals';

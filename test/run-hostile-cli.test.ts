@@ -206,7 +206,8 @@ function fenced(stdout: string): { token: string; body: string; after: string } 
 
 describe.each(['bwrap', 'rlimit', 'none'] as const)('graded by the CLI at the %s level', (level) => {
   const d = needsLevel(level);
-  const at = () => started.get(level)!;
+  // Required but missing (TRACEGRADE_TEST_REQUIRE=bwrap): fail saying so.
+  const at = () => started.get(level) ?? Promise.reject(new Error(`the ${level} level is not available here, so its attacks were not run`));
 
   d.test('ci_commands.py: on GitHub Actions only our annotations and our stop/resume pair run; the summary renders no Markdown of it', async () => {
     const { g, summary } = (await at()).ci;
@@ -225,6 +226,8 @@ describe.each(['bwrap', 'rlimit', 'none'] as const)('graded by the CLI at the %s
     expect(runnerCommands(body)).toEqual([]);
     expect(body.split('\n').filter((l) => /^\s*(::|##\[)/u.test(l))).toEqual([]);
     expect(body).toContain('hunter2'); // shown, not masked: the report stays readable
+    // The word-wrap attack landed (the explanation quoting the last line wraps right before its command) and was defused.
+    expect(body).toMatch(/^\s+\\x3a:warning title=wrapped::Full marks/m);
     expect(runnerCommands(after)).toEqual([]);
     // The step summary: no link, image or raw bracket of the student's.
     expect(summary).toContain('ci-commands');

@@ -102,10 +102,12 @@ describe('the Jest matchers (registered on this file\'s expect)', () => {
     await expect(FORGOT).not.toSatisfySpec(spec, fast);
     const cli = explain(await grade(spec, FORGOT, fast));
     const thrown = await expect(FORGOT).toSatisfySpec(spec, fast).then(() => '', (e: Error) => e.message);
-    // The explanations, hints and excerpt: everything of the CLI's report but the timing of the run.
-    const explanations = cli.split('\n').filter((l) => /^\s+(✗|hint:|expected|\d+ )/.test(l));
-    expect(explanations.length).toBeGreaterThan(8);
-    for (const line of explanations) expect(thrown).toContain(line);
+    // The explanations and hints, as the CLI words them. Two runs may interleave stdout and
+    // stderr differently (the same virtual instant), so trace line numbers are left out.
+    const norm = (t: string) => t.replace(/line \d+/g, 'line N');
+    const explanations = norm(cli).split('\n').filter((l) => /^\s+(✗|○|hint:|expected|skipped:)/.test(l));
+    expect(explanations.length).toBeGreaterThan(6);
+    for (const line of explanations) expect(norm(thrown)).toContain(line);
   });
 
   it('toPrintInOrder and toPrintWithin check a run quickly, and .not inverts them', async () => {

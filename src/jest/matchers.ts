@@ -60,6 +60,10 @@ function seconds(d: Duration): number {
   return Number(m[1]) * (m[2] === 'ms' ? 0.001 : m[2] === 'm' ? 60 : 1);
 }
 
+/**
+ * tracegrade's Jest matchers, for `expect.extend(matchers)` (importing `tracegrade/jest` does it
+ * for the global `expect`). Each is async: `await expect(…).toSatisfySpec(…)`.
+ */
 export const matchers = {
   /**
    * The submission passes every check of the spec. `received`: a submission path, `run(…)`, or

@@ -25,7 +25,8 @@ export type Recorded = RunRecord | RunRecord[];
  * @param recorded - A {@link RunRecord} (or a promise of one, such as {@link run}'s); for a
  *   spec with named runs, the records of its runs (matched by `name`).
  * @returns One outcome per check: `status`, a one-paragraph `message` (the explanation the
- *   reports show), and the trace lines it refers to.
+ *   reports show), and the trace lines it refers to. A record with `error` (the program could
+ *   not be started) is judged as an empty trace: {@link grade} scores such a run 0 and says why.
  *
  * @example
  * ```js

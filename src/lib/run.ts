@@ -97,10 +97,12 @@ export class RunPromise implements PromiseLike<RunRecord> {
     return step.name !== undefined ? { name: step.name, ...made } : made;
   }
 
+  /** Start the run (once) and continue with its record, as a promise does. */
   then<A = RunRecord, B = never>(onFulfilled?: ((r: RunRecord) => A | PromiseLike<A>) | null, onRejected?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.record().then(onFulfilled, onRejected);
   }
 
+  /** Start the run (once) and handle its failure (the spec did not load, the machine cannot run it). */
   catch<B = never>(onRejected?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<RunRecord | B> {
     return this.record().catch(onRejected);
   }

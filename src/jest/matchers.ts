@@ -109,7 +109,9 @@ export const matchers = {
     } else {
       throw new TypeError('toPrintWithin: without `after`, give only `atMost` (a time from the start of the program)');
     }
-    const title = `Prints ${show(line)}${b.after !== undefined ? ` after ${show(b.after)}` : ''} within the bounds`;
+    const dur = (d: Duration) => (typeof d === 'number' ? `${d} s` : d);
+    const parts = [b.about !== undefined ? `about ${dur(b.about)}` : '', b.atLeast !== undefined ? `at least ${dur(b.atLeast)}` : '', b.atMost !== undefined ? `at most ${dur(b.atMost)}` : ''];
+    const title = `Prints ${show(line)} ${parts.filter(Boolean).join(' and ')} ${b.after !== undefined ? `after ${show(b.after)}` : 'from the start'}`;
     return quick(this, `expect(received).toPrintWithin(${show(line)}, ${show(bounds)})`, received, { id: 'within', title, ...body }, `print ${show(line)} in time`);
   },
 };

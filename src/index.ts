@@ -18,8 +18,8 @@ export type { Check, Diagnostic, RunSettings, Spec } from './spec/types.js';
 /** What a run records: the timed trace and how the program ended. */
 export type { RunRecord, TraceLine } from './trace/types.js';
 /** One check's verdict on one run, with its explanation. */
-export type { CheckOutcome, CheckStatus, LineRef } from './check/types.js';
+export type { CheckOutcome, CheckStatus, LineRef } from './check/index.js';
 /** Scored results, as in results.json (docs/results-json.md). */
-export type { CheckResult, GradeResults, SubmissionResult } from './score/types.js';
+export type { CheckResult, GradeResults, SubmissionResult } from './score/index.js';
 /** The command line's overrides of a spec's run settings. */
 export type { GradeOptions } from './batch/types.js';

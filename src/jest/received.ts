@@ -9,7 +9,7 @@ import type { GradeOptions } from '../batch/types.js';
 import { scoreRecords } from '../lib/grade.js';
 import { explain } from '../lib/explain.js';
 import { RunPromise, run } from '../lib/run.js';
-import type { SubmissionResult } from '../score/types.js';
+import type { SubmissionResult } from '../score/index.js';
 import type { Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 

@@ -1,7 +1,7 @@
 /** `explain`: a graded submission as the terminal shows it (the `tracegrade check` report). */
 
-import { renderSubmission } from '../report/terminal.js';
-import type { SubmissionResult } from '../score/types.js';
+import { renderSubmission } from '../report/index.js';
+import type { SubmissionResult } from '../score/index.js';
 
 /** How to render {@link explain}'s report. */
 export interface ExplainOptions {

@@ -6,10 +6,8 @@
 import { basename, resolve } from 'node:path';
 import { gradeOne, submissionId } from '../batch/grade-one.js';
 import type { GradeOptions } from '../batch/types.js';
-import { evaluateChecks } from '../check/evaluate.js';
-import type { CheckOutcome } from '../check/types.js';
-import { scoreSubmission } from '../score/score.js';
-import type { SubmissionResult } from '../score/types.js';
+import { evaluateChecks, type CheckOutcome } from '../check/index.js';
+import { scoreSubmission, type SubmissionResult } from '../score/index.js';
 import type { Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import { toSpec } from './spec.js';

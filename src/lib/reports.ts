@@ -2,9 +2,8 @@
 
 import { mkdir } from 'node:fs/promises';
 import { assembleResults } from '../batch/results.js';
-import { DEFAULT_REPORTERS, writeReports as writeAll } from '../report/index.js';
-import type { ReportContext } from '../report/types.js';
-import type { GradeResults, SubmissionResult } from '../score/types.js';
+import { DEFAULT_REPORTERS, writeReports as writeAll, type ReportContext } from '../report/index.js';
+import type { GradeResults, SubmissionResult } from '../score/index.js';
 
 /** Where and which reports to write. */
 export interface WriteReportsOptions {

@@ -82,7 +82,7 @@ test('validate, check and grade run from the installed package on a bundled spec
 });
 
 test('the installed package is a library too: `tracegrade` and `tracegrade/jest` import, with their types', async () => {
-  for (const f of ['dist/index.d.ts', 'dist/jest/index.d.ts', 'docs/library.md']) expect(existsSync(join(PKG(), f))).toBe(true);
+  for (const f of ['dist/index.d.ts', 'dist/jest/index.d.ts', 'docs/library.md', 'docs/examples/jest-autograder/grade.test.mjs']) expect(existsSync(join(PKG(), f))).toBe(true);
   const spec = join(PKG(), 'specs', 'coroutine-awaited.yaml');
   const reference = join(ROOT, 'submissions', 'coroutine-awaited', 'reference');
   const script = [

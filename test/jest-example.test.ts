@@ -44,6 +44,11 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+test('docs/library.md shows the example test file as it is', async () => {
+  const doc = await readFile(join(ROOT, 'docs', 'library.md'), 'utf8');
+  expect(doc).toContain(`\`\`\`js\n${await readFile(join(EXAMPLE, 'grade.test.mjs'), 'utf8')}\`\`\`\n`);
+});
+
 test('the example autograder passes the example submission', async () => {
   const r = await jest('pass');
   expect([r.code, r.json.numPassedTests, r.json.numFailedTests]).toEqual([0, 3, 0]);

@@ -41,6 +41,8 @@ for (const sandbox of levels) needsLevel(sandbox).describe(`a Node course folder
     expect(text('signup')).toEqual(['stdout: photo-profile-1 Guillaume Salva']);
     // The loose hooks' start-up is not the program's time: the photo arrives at ~0.5 s.
     expect(run('signup').trace[0]!.tMs).toBeLessThan(1500);
+    // The hooks thread is a second V8 isolate: with a 64 MB heap it still gets the address space it needs.
+    expect(text('small')).toEqual(['stdout: photo-profile-1 Guillaume Salva']);
     expect(text('mixed').slice(0, 2)).toEqual(['stdout: signup from legacy.js', 'stdout: twice 42']);
     expect(text('flags')).toContain('stdout: title tgcourse');
     // The rejection's message, not its stack or the machine's paths; exit code 1 as under Node.

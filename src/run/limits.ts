@@ -38,9 +38,15 @@ export function resolveLimits(spec: Partial<Limits> = {}, override: Partial<Limi
   return merged;
 }
 
-/** The address-space limit actually applied (RLIMIT_AS) for a runtime. */
-export function addressSpaceBytes(limits: Limits, runtime: RuntimeKind): number {
-  return runtime === 'node' ? limits.memoryBytes + NODE_ADDRESS_SPACE_GRACE : limits.memoryBytes;
+/**
+ * Node's module-hooks thread (node_resolve: loose) is a second V8 isolate, which reserves
+ * about 550 MiB more at start: the run gets this much more address space.
+ */
+export const NODE_HOOKS_GRACE = 1024 * MiB;
+
+/** The address-space limit actually applied (RLIMIT_AS) for a runtime, plus `extra` (NODE_HOOKS_GRACE). */
+export function addressSpaceBytes(limits: Limits, runtime: RuntimeKind, extra = 0): number {
+  return (runtime === 'node' ? limits.memoryBytes + NODE_ADDRESS_SPACE_GRACE : limits.memoryBytes) + extra;
 }
 
 /**

@@ -27,8 +27,11 @@ export function howItEnded(ctx: Ctx): string {
   return `it ended without an exit code (${run.endDetail ?? run.end})`;
 }
 
-/** A Python/Node exception line: "RuntimeError: no running event loop", "TypeError: x is not a function". */
-const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$)/;
+/**
+ * A Python/Node exception line: "RuntimeError: no running event loop", "TypeError: x is not a
+ * function", and a Node rejection as runtime/node/rejection.cjs prints it ("Unhandled rejection: Error: boom").
+ */
+const EXCEPTION_LINE = /^(?:Unhandled rejection: .|[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$))/;
 
 /**
  * The stderr line that explains a bad exit: the last exception line (a trailing

@@ -135,6 +135,9 @@ describe('index.html, static', () => {
     expect(html).toContain('Showing 101 of 1,000 lines (the first 100 and every line a failed check refers to)');
     expect((html.match(/<tr(?: class="[^"]*")?><td class="num mono">/g) ?? []).length).toBe(101);
     expect((html.match(/⋮ lines left out/g) ?? []).length).toBe(2);
+    // The first column is the number explanations cite as "trace line 951".
+    expect(html).toContain('<th scope="col" class="num">trace line</th>');
+    expect(html).toMatch(/<tr class="offending"><td class="num mono">951<\/td>/);
   });
 });
 

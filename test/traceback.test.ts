@@ -68,8 +68,8 @@ test('a real crash, Python and Node: check cites main.py:10 and shows trace line
   try {
     const py = await execa(process.execPath, [bin, 'check', 'py', '--spec', 'py.yaml'], { cwd: d, reject: false, env: { NO_COLOR: '1' } });
     const out = String(py.stdout).replace(/\s+/g, ' ');
-    expect(out).toMatch(/the error is 'RuntimeError: boom' at [\d.]+ s \(line (\d+), stderr\), raised at main\.py:10 \(in helper\)/);
-    const n = /line (\d+), stderr\), raised/.exec(out)![1];
+    expect(out).toMatch(/the error is 'RuntimeError: boom' at [\d.]+ s \(trace line (\d+), stderr\), raised at main\.py:10 \(in helper\)/);
+    const n = /trace line (\d+), stderr\), raised/.exec(out)![1];
     expect(String(py.stdout)).toMatch(new RegExp(`^\\s+${n}\\s+[\\d.]+s │ \\[stderr\\] RuntimeError: boom`, 'm'));
     const js = await execa(process.execPath, [bin, 'check', 'js', '--spec', 'js.yaml'], { cwd: d, reject: false, env: { NO_COLOR: '1' } });
     expect(String(js.stdout).replace(/\s+/g, ' ')).toMatch(/raised at main\.js:2 \(in helper\)/);

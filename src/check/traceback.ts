@@ -1,6 +1,6 @@
 /**
  * Where an exception was raised in the student's own code, from the traceback (Python) or
- * stack (Node) captured on stderr: "main.py:17". Trace line numbers ("line 8, stderr") only
+ * stack (Node) captured on stderr: "main.py:17". Trace line numbers ("trace line 8, stderr") only
  * say where the message sits in the run's output; this is the line to open in the editor.
  * The submission's files are those under the run's work dir (`/work/` in bwrap, or
  * `…/tracegrade-run-XXXX/work/` outside it): the interpreter's library, tracegrade's runtime
@@ -76,7 +76,7 @@ export function describeSite(s: Site): string {
   return `${s.file}:${s.line}${s.fn ? ` (in ${s.fn})` : ''}`;
 }
 
-/** cite() for an exception line, with where the student's code raised it: "… (line 20, stderr), raised at main.py:10 (in helper)". */
+/** cite() for an exception line, with where the student's code raised it: "… (trace line 20, stderr), raised at main.py:10 (in helper)". */
 export function citeError(trace: TraceLine[], index: number): string {
   const site = exceptionSite(trace, index);
   return `${cite(trace, index)}${site ? `, raised at ${describeSite(site)}` : ''}`;

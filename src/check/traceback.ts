@@ -4,11 +4,11 @@
  * say where the message sits in the run's output; this is the line to open in the editor.
  * The submission's files are those under the run's work dir (`/work/` in bwrap, or
  * `…/tracegrade-run-XXXX/work/` outside it): the interpreter's library, tracegrade's runtime
- * (`/opt/tracegrade`, runtime/) and `node:internal` frames are never cited. PURE.
+ * (`/opt/tracegrade`, runtime/) and `node:internal` frames are never cited. Parsing only: the
+ * sentences are written in explain/crash.ts. PURE.
  */
 
 import type { TraceLine } from '../trace/types.js';
-import { cite } from './format.js';
 
 /** A path inside the work dir → its path relative to the submission; else undefined. */
 export function ownPath(path: string): string | undefined {
@@ -71,13 +71,15 @@ export function lastException(trace: TraceLine[]): number | undefined {
   return undefined;
 }
 
-/** "main.py:17 (in helper)" */
-export function describeSite(s: Site): string {
-  return `${s.file}:${s.line}${s.fn ? ` (in ${s.fn})` : ''}`;
-}
+/** Python's warning line: "/work/main.py:5: RuntimeWarning: coroutine 'foo' was never awaited". */
+const PY_WARNING = /^(?:(.+?):(\d+): )?([A-Za-z_]\w*Warning): /;
 
-/** cite() for an exception line, with where the student's code raised it: "… (trace line 20, stderr), raised at main.py:10 (in helper)". */
-export function citeError(trace: TraceLine[], index: number): string {
-  const site = exceptionSite(trace, index);
-  return `${cite(trace, index)}${site ? `, raised at ${describeSite(site)}` : ''}`;
+/** A warning on stderr: its category, and the student's file:line it names ("main.py:5"; none for "sys:1: …" or a library's). */
+export function warningAt(trace: TraceLine[], index: number): { category: string; site?: Site } | undefined {
+  const l = trace[index];
+  if (!l || l.stream !== 'stderr') return undefined;
+  const m = PY_WARNING.exec(l.text.trim());
+  if (!m) return undefined;
+  const file = m[1] ? ownPath(m[1]) : undefined;
+  return { category: m[3]!, ...(file ? { site: { file, line: Number(m[2]) } } : {}) };
 }

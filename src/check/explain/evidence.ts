@@ -5,6 +5,25 @@
  * cause is worded once and named from the evidence, never guessed from a symptom.
  */
 
+import type { Site } from '../traceback.js';
+
+/**
+ * The exception that stopped (or marred) a run, found once per run (crash.ts): its stderr line
+ * in the trace, its text, and the student's own frame that raised it when the traceback shows one.
+ */
+export interface Crash {
+  index: number;
+  text: string;
+  site?: Site;
+}
+
+/** A Python warning on stderr that names the student's file:line ("main.py:5: RuntimeWarning: …"). */
+export interface WarningRef {
+  index: number;
+  category: string;
+  site: Site;
+}
+
 /** A task as a message names it: "fetch_data (Task-2)". */
 export interface TaskRef {
   name: string;

@@ -9,7 +9,8 @@
 
 import type { TraceLine } from '../../trace/types.js';
 import { cite } from '../format.js';
-import { citeError, EXCEPTION_LINE, exceptionSite } from '../traceback.js';
+import { EXCEPTION_LINE, exceptionSite } from '../traceback.js';
+import { renderError } from '../explain/crash.js';
 
 /** Messages of errors a driver catches and prints with print(e), without the exception's name. */
 const BARE_MESSAGES = [
@@ -35,6 +36,6 @@ export function caughtError(trace: TraceLine[]): Caught | undefined {
   });
   if (found === undefined) return undefined;
   const l = trace[found]!;
-  const sited = exceptionSite(trace, found) !== undefined;
-  return { index: found, cite: l.stream === 'stderr' ? citeError(trace, found) : cite(trace, found), sited };
+  const site = exceptionSite(trace, found);
+  return { index: found, cite: l.stream === 'stderr' ? renderError(trace, { index: found, site }) : cite(trace, found), sited: site !== undefined };
 }

@@ -22,8 +22,3 @@ export function crashOf(run: RunRecord): Crash | undefined {
   }
   return c ?? undefined;
 }
-
-/** Whether the run ended abnormally: a non-zero exit, a signal, a limit. */
-export function stoppedEarly(run: RunRecord): boolean {
-  return run.timedOut || run.truncated || run.signal !== null || (run.exitCode !== null && run.exitCode !== 0);
-}

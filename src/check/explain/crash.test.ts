@@ -106,7 +106,7 @@ test('an exception printed by a program that still exited 0 is cited too (a driv
     { exitCode: 0, wallMs: 10 },
   );
   expect(evalBody({ kind: 'exists', line: sel('1') }, r).message).toBe(
-    "expected '1'; it never appears (the program printed the error 'ValueError: bad' at 0.01 s (trace line 4, stderr), raised at main.py:7 (in worker), and what followed it never ran)",
+    "expected '1'; it never appears (the program printed the error 'ValueError: bad' at 0.01 s (trace line 4, stderr), raised at main.py:7 (in worker), and still exited with code 0)",
   );
 });
 

@@ -73,10 +73,10 @@ export interface Block {
 export type NoTaskCause =
   | { kind: 'not-run'; error: string }
   | { kind: 'timeout'; wallMs: number; detail?: string; used: string }
-  | { kind: 'stopped'; how: string; wallMs: number; extra: string; used: string; error?: { text: string; cite: string; sited?: boolean } }
+  | { kind: 'stopped'; how: string; wallMs: number; extra: string; used: string; error?: Crash }
   | { kind: 'without-loop'; used: string; threads: boolean }
   /** It exited normally, but printed an exception it had caught (or its traceback). */
-  | { kind: 'caught'; loopRan: boolean; used: string; error: { text: string; cite: string; sited: boolean } }
+  | { kind: 'caught'; loopRan: boolean; used: string; error: Crash }
   | { kind: 'no-loop' }
   | { kind: 'silent'; wallMs: number }
   | { kind: 'at-once'; lines: number; spanMs: number }

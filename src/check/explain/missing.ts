@@ -106,7 +106,7 @@ export function cutShort(ctx: Ctx): string {
  * "the program exited with code 1 after 200 ms, stopped by 'RuntimeError: boom' at 0.20 s
  * (trace line 22, stderr), raised at main.py:10 (in helper)". A program that printed an
  * exception and still exited 0 (a task's "Task exception was never retrieved", a driver's
- * traceback.print_exc) is cut short too: that exception is cited. '' when nothing stopped it.
+ * traceback.print_exc) may be cut short too: that exception is cited. '' when nothing stopped it.
  */
 export function stopClause(ctx: Ctx): { text: string; lines: LineRef[] } {
   const { run, trace } = ctx;
@@ -123,7 +123,7 @@ export function stopClause(ctx: Ctx): { text: string; lines: LineRef[] } {
   const at = limit ? ` at ${named}` : '';
   if (run.signal) return { text: `the program was killed by ${run.signal} after ${t}${at}${by}${hint}`, lines };
   if (run.exitCode !== null && run.exitCode !== 0) return { text: `the program exited with code ${run.exitCode} after ${t}${at}${by}${hint}`, lines };
-  if (crash) return { text: `the program printed the error ${renderError(trace, crash)}, and what followed it never ran`, lines };
+  if (crash) return { text: `the program printed the error ${renderError(trace, crash)}, and still exited with code 0`, lines };
   return { text: '', lines: [] };
 }
 

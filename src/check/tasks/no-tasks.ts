@@ -6,7 +6,6 @@
  */
 
 import { crashOf } from '../crash.js';
-import { renderError } from '../explain/crash.js';
 import { caughtError } from './caught.js';
 import type { RunRecord } from '../../trace/types.js';
 import type { LineRef } from '../types.js';
@@ -38,7 +37,7 @@ export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRe
       const e = crash.index;
       const l = trace[e]!;
       return {
-        cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used, error: { text: l.text, cite: renderError(trace, crash), sited: crash.site !== undefined } },
+        cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used, error: crash },
         lines: [{ index: e, tMs: l.tMs, text: l.text, stream: 'stderr', role: 'context', note: 'the error that stopped the program' }],
       };
     }
@@ -50,7 +49,7 @@ export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRe
   if (caught) {
     const l = trace[caught.index]!;
     return {
-      cause: { kind: 'caught', loopRan: !!act?.loopRan, used, error: { text: l.text, cite: caught.cite, sited: caught.sited } },
+      cause: { kind: 'caught', loopRan: !!act?.loopRan, used, error: caught },
       lines: [{ index: caught.index, tMs: l.tMs, text: l.text, stream: l.stream, role: 'context', note: 'the error the program caught' }],
     };
   }

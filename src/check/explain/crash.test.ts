@@ -51,6 +51,23 @@ test('order and exists: the missing line is cut short by the exception, cited at
   expect(e.lines).toContainEqual(expect.objectContaining({ index: 10, text: 'RuntimeError: boom', note: 'the error' }));
 });
 
+test('first: stdout is empty because of an import error, its line in the excerpt', () => {
+  const r = run(
+    trace([
+      [0, 'Traceback (most recent call last):', 'stderr'],
+      [0, '  File "/work/3-main.py", line 3, in <module>', 'stderr'],
+      [0, "ModuleNotFoundError: No module named '3-tasks'", 'stderr'],
+    ]),
+    { exitCode: 1, wallMs: 40 },
+  );
+  const o = evalBody({ kind: 'first', line: sel('start') }, r);
+  expect(o.message).toBe(
+    "expected the first stdout line to be 'start'; stdout is empty (the program exited with code 1 after 40 ms, stopped by " +
+      "\"ModuleNotFoundError: No module named '3-tasks'\" at 0.00 s (trace line 3, stderr), raised at 3-main.py:3)",
+  );
+  expect(o.lines).toContainEqual(expect.objectContaining({ index: 2, note: 'the error' }));
+});
+
 test('count: too few lines, because the run stopped', () => {
   const o = evalBody({ kind: 'count', line: sel('^\\d$', { kind: 'regex' }), exactly: 4 }, crashed());
   expect(o.message).toBe(`expected exactly 4 lines matching /^\\d$/; found 2: '0' (0.00 s, trace line 3), '1' (0.10 s, trace line 4); ${STOP}`);

@@ -68,7 +68,7 @@ export function whyMissing(
     const rest = lines.filter((i) => i > after);
     const sname = sel.stream === 'any' ? 'line' : `${sel.stream} line`;
     if (rest.length === 0) {
-      if (cut !== '') return { text: `it never appears${cut}`, lines: stop.lines };
+      if (stop.text) return { text: `it never appears${cut}`, lines: stop.lines };
       return { text: `it never appears; nothing follows on ${streamName(sel.stream)} (the run ended at ${fmtTime(ctx.run.wallMs)})`, lines: [] };
     }
     const next = rest[0]!;
@@ -92,21 +92,14 @@ export function whyMissing(
 }
 
 /**
- * Why the run may have stopped before printing a line, in parentheses, or '' when it ended
- * normally: a crash or a time-out is more actionable than the absence alone. A crash names the
- * exception and the student's file:line; a limit names itself, its value and how to raise it.
- */
-export function cutShort(ctx: Ctx): string {
-  const s = stopClause(ctx).text;
-  return s ? ` (${s})` : '';
-}
-
-/**
- * The evidence of cutShort without the parentheses, and the error line to show in the excerpt:
- * "the program exited with code 1 after 200 ms, stopped by 'RuntimeError: boom' at 0.20 s
- * (trace line 22, stderr), raised at main.py:10 (in helper)". A program that printed an
- * exception and still exited 0 (a task's "Task exception was never retrieved", a driver's
- * traceback.print_exc) may be cut short too: that exception is cited. '' when nothing stopped it.
+ * Why the run may have stopped before printing a line (the shared "cut short" evidence), as a
+ * clause callers put in parentheses or after a semicolon, with the error line to show in the
+ * excerpt: a crash or a time-out is more actionable than the absence alone. A crash names the
+ * exception and the student's file:line ("the program exited with code 1 after 200 ms, stopped
+ * by 'RuntimeError: boom' at 0.20 s (trace line 22, stderr), raised at main.py:10 (in helper)");
+ * a limit names itself, its value and how to raise it. A program that printed an exception and
+ * still exited 0 (a driver's traceback.print_exc) may be cut short too: that exception is cited.
+ * '' when nothing stopped it.
  */
 export function stopClause(ctx: Ctx): { text: string; lines: LineRef[] } {
   const { run, trace } = ctx;

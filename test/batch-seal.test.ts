@@ -1,7 +1,9 @@
 /**
  * Stored results are sealed: a result rewritten between runs (as a submission at a weak sandbox
  * level could) fails verification, and --resume grades it again with a warning. The key is
- * 0600 in a 0700 folder; as root, a run's uid (65534) cannot read it.
+ * 0600 in a 0700 folder; as root, a run's uid (65534) cannot read it. A submission that rewrites
+ * the store itself (test/hostile/tamper_results.py), graded by the CLI at every sandbox level:
+ * test/run-hostile-cli.test.ts.
  */
 
 import { spawnSync } from 'node:child_process';

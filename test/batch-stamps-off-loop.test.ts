@@ -63,9 +63,14 @@ test('stamps of a running submission are never as late as one scoring on their l
     ...[1, 2, 3].map((k) => ({ spec: heavySpec, submission: join(dir, 'heavy'), id: `heavy-${k}` })),
   ];
   const offLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, 'out1') }));
-  // The control: the same batch scoring on the stamping loop (an injected engine scores in-process).
-  const onLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, 'out2') }, {}, { run: realEngine.run, score: realEngine.score }));
   const bound = blockMs - PERIOD_S * 1000;
+  // The control: the same batch scoring on the stamping loop (an injected engine scores in-process).
+  // It shows only when a scoring lands while the timing program prints, which the machine's
+  // scheduling decides: up to three tries (the claim itself, offLoop, is judged once).
+  let onLoop = 0;
+  for (let k = 0; k < 3 && onLoop <= bound; k++) {
+    onLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, `out2-${k}`) }, {}, { run: realEngine.run, score: realEngine.score }));
+  }
   console.log(`one scoring blocks ${blockMs.toFixed(0)} ms (bound ${bound.toFixed(0)} ms); worst stamp lateness: ${offLoop.toFixed(1)} ms off the loop, ${onLoop.toFixed(1)} ms on it`);
   expect(bound).toBeGreaterThan(4 * PERIOD_S * 1000); // a scoring long enough to tell from a period's jitter
   expect(onLoop).toBeGreaterThan(bound);

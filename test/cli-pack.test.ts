@@ -81,6 +81,21 @@ test('validate, check and grade run from the installed package on a bundled spec
   expect(score).toBe(maxScore);
 });
 
+test('the installed package is a library too: `tracegrade` and `tracegrade/jest` import, with their types', async () => {
+  for (const f of ['dist/index.d.ts', 'dist/jest/index.d.ts', 'docs/library.md', 'docs/examples/jest-autograder/grade.test.mjs']) expect(existsSync(join(PKG(), f))).toBe(true);
+  const spec = join(PKG(), 'specs', 'coroutine-awaited.yaml');
+  const reference = join(ROOT, 'submissions', 'coroutine-awaited', 'reference');
+  const script = [
+    "import { grade, explain } from 'tracegrade';",
+    "import { matchers, run } from 'tracegrade/jest';",
+    `const r = await grade(${JSON.stringify(spec)}, ${JSON.stringify(reference)}, { clock: 'virtual' });`,
+    "console.log(`${r.score}/${r.maxScore}`, Object.keys(matchers).join(','), typeof run, explain(r).includes('Score'));",
+  ].join('\n');
+  const r = await execa(process.execPath, ['--input-type=module', '-e', script], { cwd: app, reject: false });
+  expect([r.exitCode, String(r.stderr)]).toEqual([0, expect.not.stringMatching(/Error/)]);
+  expect(String(r.stdout).trim()).toBe('6/6 toSatisfySpec,toPrintInOrder,toPrintWithin function true');
+});
+
 test("record's $schema hint points at the installed package's schema, not ../schema of the repository", async () => {
   const reference = join(ROOT, 'submissions', 'coroutine-awaited', 'reference');
   await mkdir(join(app, 'assignments'), { recursive: true });

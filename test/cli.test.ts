@@ -353,7 +353,9 @@ describe('record', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/run 1\/2: .* exit 0/);
     expect(r.stdout).toMatch(/^checks:$/m);
-    expect(r.stdout).toContain('every:');
+    // Ticks become an `every` when the runs agree on the period; on a loaded machine one run's
+    // tick can come late, and the drafter then gives each tick its own delay.
+    expect(r.stdout).toMatch(/every:|delay:/);
     expect(r.stdout).toContain('order:');
     expect(r.stdout).toMatch(/runtime: \{ (about|at_most): /);
     await writeFile(join(dir, 'drafted.yaml'), r.stdout);

@@ -115,9 +115,10 @@ test('real clock, end to end: a line written one byte early and the rest a secon
   });
   const line = r.trace.find((l) => l.text === "{'data': 1}")!;
   expect(line.partial).toBeUndefined();
-  expect(line.tMs).toBeGreaterThanOrEqual(1000);
+  // Stamped at its end, a second after its first byte (times count from the start marker, whose
+  // own arrival may lag the program's first write by a few ms on a loaded machine).
   expect(line.firstByteMs).toBeDefined();
-  expect(line.tMs - line.firstByteMs!).toBeGreaterThanOrEqual(500);
+  expect(line.tMs - line.firstByteMs!).toBeGreaterThanOrEqual(900);
 }, 30_000);
 
 test('the residual attack of docs/threat-model.md: a forger imitating the tracer from inside the process', async () => {

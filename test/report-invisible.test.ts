@@ -4,7 +4,9 @@
  * Invisible characters (bidi overrides and isolates, zero-width characters, other format
  * characters) reach no writer raw: each shows as a visible ⟨U+XXXX⟩ marker, in the terminal,
  * plain text, JUnit, GitHub (annotations and summary), Gradescope and HTML — the HTML checked in
- * real headless Chromium (skipped with a reason when /usr/bin/chromium is absent).
+ * real headless Chromium (skipped with a reason when /usr/bin/chromium is absent). The same
+ * characters printed by a submission (test/hostile/bidi_output.py) and graded by the CLI at every
+ * sandbox level: test/run-hostile-cli.test.ts.
  */
 
 import { existsSync, readFileSync } from 'node:fs';

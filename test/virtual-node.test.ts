@@ -100,7 +100,9 @@ for (const sandbox of ['bwrap', 'none'] as const) needsLevel(sandbox).describe(`
     expect(r.clockFallback).toMatch(/real I\/O was pending \(a file operation\).*real time/);
     expect(r.tampered).toBeUndefined();
     expect(r.trace.map((l) => l.text)).toEqual(['start', 'read ok', 'timer 200']);
-    expect(r.trace[2]!.tMs).toBeGreaterThanOrEqual(195);
+    // Real time from the fallback on: the 200 ms timer lands near 200 ms (the parent starts its
+    // real-time count when the fallback record arrives, a few ms after the child switched).
+    expect(r.trace[2]!.tMs).toBeGreaterThanOrEqual(150);
     const spec = (await loadSpecFile(path.join(ROOT, 'specs', 'node-event-loop.yaml'))).spec!;
     const res = await gradeOne(spec, path.join(FIXTURES, 'read-file'), { sandbox, clock: 'virtual' });
     expect(renderSummaryLine(res)).toMatch(/real clock: real I\/O was pending/);

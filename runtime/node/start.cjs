@@ -1,8 +1,11 @@
-// tracegrade's start marker for Node programs, loaded with `node --require` before the entry.
+// tracegrade's start marker for Node programs, loaded with `node --require` (or, after the
+// loose module hooks, `--import`) before the entry; it installs rejection.cjs too.
 // It tells the parent (one line on the side channel, fd TRACEGRADE_CHANNEL_FD) that the
 // program's own code begins now, closes the channel and removes its variable, so the program
-// and any node it starts (fork() passes on --require) see nothing. It never prints and never throws.
+// and any node it starts (fork() passes on --require) see nothing. It never throws, and prints only
+// the line of an unhandled rejection (rejection.cjs).
 'use strict';
+require('./rejection.cjs');
 try {
   const fdText = process.env.TRACEGRADE_CHANNEL_FD;
   delete process.env.TRACEGRADE_CHANNEL_FD;

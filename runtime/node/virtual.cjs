@@ -4,8 +4,9 @@
 // next due timer whenever nothing else can run — by asking the parent, which owns virtual time
 // and stamps every line itself (src/run/instrument/node.ts). Everything here is a claim to the
 // parent: records are signed and numbered (virtual/channel.cjs) and cross-checked there.
-// It never prints; if anything fails to load, the run says so (`fallback`) and keeps real time.
+// It never prints (but for rejection.cjs's line); if anything fails to load, the run says so (`fallback`) and keeps real time.
 'use strict';
+require('./rejection.cjs');
 (function boot() {
   if (process.env.TRACEGRADE_CLOCK !== 'virtual') return;
   const wallMs = Number(process.env.TRACEGRADE_WALL_MS) || 0;

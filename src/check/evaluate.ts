@@ -12,6 +12,7 @@ import { evalAbsent, evalCount, evalExists, evalFirst, evalGroup, evalLast, eval
 import { evalAt, evalDelay, evalEvery, evalRuntime } from './timing/index.js';
 import { evalValue } from './values/index.js';
 import { evalExitCode, evalSignal, evalStderrClean, evalTimedOut } from './outcome.js';
+import { evalUnhandledRejection } from './rejection.js';
 import { evalTasks } from './tasks/index.js';
 
 /** One construct against the context's run (a check's body, or a part of a compound). */
@@ -33,6 +34,7 @@ function evaluateBody(ctx: Ctx, b: CheckBody): CheckOutcome {
     case 'signal': return evalSignal(ctx, b);
     case 'timed_out': return evalTimedOut(ctx, b);
     case 'stderr_clean': return evalStderrClean(ctx, b);
+    case 'unhandled_rejection': return evalUnhandledRejection(ctx, b);
     case 'tasks': return evalTasks(ctx, b.rule);
     case 'all':
     case 'any': return evalCompound(ctx, b, evaluateBody);

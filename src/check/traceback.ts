@@ -57,8 +57,11 @@ export function exceptionSite(trace: TraceLine[], index: number): Site | undefin
   return undefined;
 }
 
-/** A Python/Node exception line: "RuntimeError: no running event loop", "ModuleNotFoundError: No module named 'x'". */
-export const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$)/;
+/**
+ * A Python/Node exception line: "RuntimeError: no running event loop", "ModuleNotFoundError: No
+ * module named 'x'", and a Node rejection as runtime/node/rejection.cjs prints it ("Unhandled rejection: Error: boom").
+ */
+export const EXCEPTION_LINE = /^(?:Unhandled rejection: .|[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$))/;
 
 /**
  * The exception that stopped the program: the last exception line on stderr (a trailing

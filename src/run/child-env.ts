@@ -4,6 +4,7 @@
  */
 
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Limits, RunSettings } from '../spec/types.js';
 import type { SandboxLevel } from '../trace/types.js';
 import type { Instrumentation } from './instrument/index.js';
@@ -43,25 +44,26 @@ export function childSetup(settings: RunSettings, runtime: ResolvedRuntime, work
     if (pp.length) env.PYTHONPATH = pp.join(path.delimiter);
   }
   return {
-    argv: buildArgv(settings, runtime, work, limits, nodePreload),
+    argv: buildArgv(settings, runtime, work, limits, nodePreload, preloadDir),
     env,
     roots: [...runtime.roots, ...binds.filter((b) => b.from === b.to).map((b) => b.from)],
     binds: binds.filter((b) => b.from !== b.to),
   };
 }
 
-function buildArgv(settings: RunSettings, runtime: ResolvedRuntime, work: WorkDir, limits: Limits, nodePreload?: string): string[] {
+function buildArgv(settings: RunSettings, runtime: ResolvedRuntime, work: WorkDir, limits: Limits, nodePreload?: string, preloadDir?: string): string[] {
   const entry = work.entry;
   switch (settings.runtime) {
     case 'python':
       return [runtime.executable, entry!, ...settings.args];
     case 'node':
       // The heap cap is the real memory limit for V8; the address-space limit has headroom.
-      // The start marker (when given) runs before the entry, CommonJS or ESM alike.
+      // The spec's node_flags come after the heap cap (a later flag wins), before the preloads.
       return [
         runtime.executable,
         `--max-old-space-size=${Math.max(16, Math.floor(limits.memoryBytes / 1048576))}`,
-        ...(nodePreload ? ['--require', nodePreload] : []),
+        ...(settings.nodeFlags ?? []),
+        ...nodePreloads(settings, nodePreload, preloadDir),
         entry!,
         ...settings.args,
       ];
@@ -75,4 +77,17 @@ function buildArgv(settings: RunSettings, runtime: ResolvedRuntime, work: WorkDi
       return [...argv, ...settings.args];
     }
   }
+}
+
+/**
+ * The start marker (or virtual clock) runs before the entry, CommonJS or ESM alike. With
+ * node_resolve: loose, runtime/node/loose's module hooks are registered first (register() waits
+ * for Node's hooks thread), then the marker, by --import in that order: the hooks' start-up is
+ * not counted as the program's time.
+ */
+function nodePreloads(settings: RunSettings, nodePreload?: string, preloadDir?: string): string[] {
+  if (!nodePreload) return [];
+  if (settings.nodeResolve !== 'loose' || !preloadDir) return ['--require', nodePreload];
+  const url = (p: string) => pathToFileURL(p).href;
+  return ['--import', url(path.posix.join(preloadDir, 'loose', 'register.mjs')), '--import', url(nodePreload)];
 }

@@ -49,6 +49,16 @@ export function explainEnd(input: {
       }
     }
   }
+  const asLimit = plan.applied.memoryBytes;
+  const silent = !trace.some((l) => l.stream === 'stdout');
+  const startFailed = /Failed to reserve virtual memory|Fatal process OOM/.test(stderrTail) || silent;
+  if ((signal === 'SIGTRAP' || signal === 'SIGABRT') && asLimit !== undefined && startFailed) {
+    // V8 (node) reserves a large address space at start and aborts when it cannot.
+    return {
+      end: 'memory-limit',
+      endDetail: withSuffix(`killed by ${signal}${silent ? ' before printing anything' : ''}: most likely the address-space limit (${formatBytes(asLimit)}) is too small for the runtime to start (V8 and other runtimes reserve much address space up front); ${raiseHint('memory')}`),
+    };
+  }
   if (signal === 'SIGXFSZ') return { end: 'signalled', endDetail: withSuffix(`killed by SIGXFSZ at the file-size limit (${formatBytes(limits.fileSizeBytes)}); ${raiseHint('file_size')}`) };
   if (signal) return { end: 'signalled', endDetail: withSuffix(`killed by ${signal}`) };
   return { end: 'exited', endDetail: withSuffix(`exited with code ${exitCode}`) };

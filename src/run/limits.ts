@@ -3,6 +3,7 @@
  * Defaults follow the judges (Judge0, DMOJ): wall 10 s, CPU 5 s, 512 MiB, 64 processes.
  */
 
+import path from 'node:path';
 import type { Limits, RuntimeKind } from '../spec/types.js';
 
 const MiB = 1024 * 1024;
@@ -37,9 +38,24 @@ export function resolveLimits(spec: Partial<Limits> = {}, override: Partial<Limi
   return merged;
 }
 
-/** The address-space limit actually applied (RLIMIT_AS) for a runtime. */
-export function addressSpaceBytes(limits: Limits, runtime: RuntimeKind): number {
-  return runtime === 'node' ? limits.memoryBytes + NODE_ADDRESS_SPACE_GRACE : limits.memoryBytes;
+/**
+ * Node's module-hooks thread (node_resolve: loose) is a second V8 isolate, which reserves
+ * about 550 MiB more at start: the run gets this much more address space.
+ */
+export const NODE_HOOKS_GRACE = 1024 * MiB;
+
+/** The address-space limit actually applied (RLIMIT_AS) for a runtime, plus `extra` (NODE_HOOKS_GRACE). */
+export function addressSpaceBytes(limits: Limits, runtime: RuntimeKind, extra = 0): number {
+  return (runtime === 'node' ? limits.memoryBytes + NODE_ADDRESS_SPACE_GRACE : limits.memoryBytes) + extra;
+}
+
+/**
+ * The runtime whose address-space allowance a run gets: a `command` whose argv starts node
+ * (node, nodejs, node20…) gets node's, or V8 would abort at start (SIGTRAP).
+ */
+export function allowanceRuntime(runtime: RuntimeKind, argv: readonly string[]): RuntimeKind {
+  const exe = argv[0] === undefined ? '' : path.basename(argv[0]);
+  return runtime === 'command' && /^node(js)?(-?v?\d[\d.]*)?$/.test(exe) ? 'node' : runtime;
 }
 
 /** "512 MiB", "1 MiB", "300 KiB", "17 B". */

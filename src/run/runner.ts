@@ -10,7 +10,7 @@ import { childSetup } from './child-env.js';
 import type { CopyLimits } from './copy.js';
 import { instrumentNode, instrumentPython, type Instrumentation } from './instrument/index.js';
 import { resolveRuntime, type ResolvedRuntime } from './interpreter.js';
-import { resolveLimits } from './limits.js';
+import { NODE_HOOKS_GRACE, allowanceRuntime, resolveLimits } from './limits.js';
 import { reachableRuntime } from './reachable-runtime.js';
 import { withReadableDirs } from './runtime-stage.js';
 import {
@@ -106,7 +106,8 @@ async function runInWorkDir(
   const child = childSetup(settings, runtime, work, limits, chosen.level, instr);
   const plan = await planLaunch({
     level: chosen.level,
-    runtime: settings.runtime,
+    runtime: allowanceRuntime(settings.runtime, child.argv),
+    extraAddressSpace: settings.runtime === 'node' && settings.nodeResolve === 'loose' ? NODE_HOOKS_GRACE : 0,
     argv: child.argv,
     workDir: work.dir,
     tmpDir: work.tmp,

@@ -4,6 +4,7 @@ import type { Node, YAMLMap } from 'yaml';
 import { duration, integer, selectorList, timeBounds, tolerance, type CheckContext } from './check-fields.js';
 import { tasksBody } from './check-tasks.js';
 import { valueBody } from './check-value.js';
+import { rejectionBody } from './check-rejection.js';
 import { parseSelector } from './selector.js';
 import { listWords } from './suggest.js';
 import { defaultTitle } from './title.js';
@@ -13,7 +14,7 @@ export type { CheckContext };
 
 export const CONSTRUCTS = [
   'exists', 'absent', 'count', 'first', 'last', 'order', 'next', 'group',
-  'at', 'delay', 'every', 'runtime', 'value', 'exit_code', 'signal', 'timed_out', 'stderr', 'tasks', 'all', 'any',
+  'at', 'delay', 'every', 'runtime', 'value', 'exit_code', 'signal', 'timed_out', 'stderr', 'unhandled_rejection', 'tasks', 'all', 'any',
 ] as const;
 type Construct = (typeof CONSTRUCTS)[number];
 
@@ -166,6 +167,8 @@ function buildBody(ctx: CheckContext, construct: Construct, node: Node | undefin
     }
     case 'stderr':
       return y.js(node) === 'clean' ? { kind: 'stderr_clean' } : undefined;
+    case 'unhandled_rejection':
+      return rejectionBody(ctx, node);
     case 'tasks':
       return map && tasksBody(ctx, map);
     case 'all':

@@ -135,7 +135,7 @@ describe('constructs and modifiers', () => {
   test('a check with no construct lists the constructs', () => {
     const text = 'checks:\n  - id: a\n    title: nothing\n';
     expect(diags(text)).toEqual(["2:5 error: check 'a' has no construct: say what to check"]);
-    expect(hints(text)[0]).toMatch(/^add one of exists, absent, count, .* stderr, tasks, all or any$/);
+    expect(hints(text)[0]).toMatch(/^add one of exists, absent, count, .* stderr, unhandled_rejection, tasks, all or any$/);
   });
 
   test('two constructs: pointed at the second one written', () => {

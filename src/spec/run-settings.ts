@@ -5,6 +5,7 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { YAMLMap } from 'yaml';
 import type { DiagnosticSink } from './diagnostic.js';
 import { parseDuration, parseTolerance } from './duration.js';
+import { normalizeNodeKeys } from './node-settings.js';
 import { parseSize } from './size.js';
 import type { Limits, RunSettings, RuntimeKind, Tolerance } from './types.js';
 import type { YamlAccess } from './yaml-access.js';
@@ -34,7 +35,7 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
     policy: inherit?.policy ?? 'all',
   };
   if (inherit) {
-    for (const k of ['command', 'interpreter', 'stdin', 'seed'] as const) if (inherit[k] !== undefined) (settings as unknown as Record<string, unknown>)[k] = inherit[k];
+    for (const k of ['command', 'interpreter', 'stdin', 'seed', 'nodeFlags', 'nodeResolve'] as const) if (inherit[k] !== undefined) (settings as unknown as Record<string, unknown>)[k] = inherit[k];
     if (runtime !== inherit.runtime) delete settings.command;
     for (const k of ['repeat', 'policy']) {
       if (y.has(run, k)) sink.error(y.pair(run, k), `'${k}' applies to the whole spec, not to one named run`, `set it under run: (every named run is repeated the same way)`);
@@ -95,6 +96,7 @@ export function normalizeRun(y: YamlAccess, sink: DiagnosticSink, runNode: unkno
     byName.set(name, rel);
     settings.files.push(abs);
   }
+  normalizeNodeKeys(y, sink, runNode, settings);
   const limits = y.asMap(y.get(run, 'limits'));
   if (limits) settings.limits = { ...settings.limits, ...normalizeLimits(y, sink, limits) };
   const seed = y.js(y.get(run, 'seed'));

@@ -107,6 +107,8 @@ export function defaultTitle(body: CheckBody): string {
       return body.signal ? `Is killed by ${body.signal}` : 'Is not killed by a signal';
     case 'timed_out':
       return body.expected ? 'Hits the time limit' : 'Finishes within the time limit';
+    case 'unhandled_rejection':
+      return body.mode === 'forbidden' ? 'Leaves no promise rejection unhandled' : body.mode === 'allowed' ? 'Exits normally (an unhandled rejection is allowed)' : `Ends with an unhandled promise rejection${body.message ? ` (${body.message.display})` : ''}`;
     case 'stderr_clean':
       return 'Prints nothing on stderr';
     case 'tasks': {

@@ -121,6 +121,8 @@ export type CheckBody =
   | { kind: 'signal'; signal: string | null }
   | { kind: 'timed_out'; expected: boolean }
   | { kind: 'stderr_clean' }
+  /** Node: the run ended by an unhandled promise rejection (required), may have (allowed: or exited 0), or did not (forbidden). */
+  | { kind: 'unhandled_rejection'; mode: 'required' | 'allowed' | 'forbidden'; message?: LineSelector }
   /** Structure of the asyncio tasks (needs the Python task tracer; issue 6). */
   | { kind: 'tasks'; rule: TaskRule }
   /** Compound: every part must hold (`all`), or at least one (`any`). Parts are constructs with their modifiers. */
@@ -185,6 +187,10 @@ export interface RunSettings {
   /** Interpreter pin: an absolute path, or a version prefix like "3.12". */
   interpreter?: string;
   stdin?: string;
+  /** runtime node: extra Node flags before the entry (`run.node_flags`). */
+  nodeFlags?: string[];
+  /** runtime node: `loose` loads runtime/node/loose (extensionless imports, mixed CJS/ESM folders). */
+  nodeResolve?: 'strict' | 'loose';
   env: Record<string, string>;
   /** Instructor files, as absolute paths, copied beside the submission (instructor wins on a clash). */
   files: string[];

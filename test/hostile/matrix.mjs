@@ -32,7 +32,12 @@ mkdirSync(path.join(klass, 'bob'), { recursive: true, mode: 0o755 });
 writeFileSync(path.join(klass, 'bob', 'main.py'), 'SECRET_SOLUTION = 42\n', { mode: 0o644 });
 const { withOutLock } = await import(path.join(here, '../../dist/cli/out-lock.js'));
 const reports = path.join(scratch, 'out');
-await withOutLock(reports, { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: scratch }, async () => writeFileSync(path.join(reports, 'results.json'), '{}\n'));
+await withOutLock(reports, { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: scratch }, async () => {
+  writeFileSync(path.join(reports, 'results.json'), '{}\n');
+  // A stored result, as --resume would reuse it (its seal does not matter here: the row says whether the run can rewrite it).
+  mkdirSync(path.join(reports, '.tracegrade', 'results', 'm'), { recursive: true });
+  writeFileSync(path.join(reports, '.tracegrade', 'results', 'm', 'victim.json'), JSON.stringify({ result: { score: 0, maxScore: 1, checks: [] } }));
+});
 const linked = path.join(scratch, 'linked');
 mkdirSync(linked);
 writeFileSync(path.join(scratch, 'shadow'), 'secret\n', { mode: 0o600 });
@@ -52,6 +57,8 @@ for (const level of levels) {
   const nb = lines(await run('read_neighbours.py', [klass, reports], level));
   const got = (p) => (nb.some((l) => l.startsWith(`READ ${p}:`)) ? 'READ' : 'denied');
   out.push(['read: another submission in a 0755 class folder', got(path.join(klass, 'bob', 'main.py'))], ["read: a previous batch's --out (made 0700)", got(path.join(reports, 'results.json'))]);
+  const tamper = lines(await run('tamper_results.py', [reports], level));
+  out.push(["rewrite a stored result in a previous batch's --out", tamper.includes('REWROTE victim.json') ? 'REWROTE' : tamper.includes('store FileNotFoundError') ? 'not visible' : 'denied']);
   const hl = await runSubmission({ submission: linked, sandbox: level, settings: S([]), limits: L, acceptNoIsolation: true });
   out.push(['a hard link to a 0600 file', hl.end === 'error' && /hard link/.test(hl.error) ? 'refused' : lines(hl).find((l) => l.startsWith('READ')) ?? hl.end]);
   const w = lines(await run('write_outside.py', [path.join(scratch, 'forged.json')], level));

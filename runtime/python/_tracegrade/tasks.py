@@ -13,6 +13,7 @@ import weakref
 import _thread
 
 from . import clock as _clock
+from .runqueue import waited_s
 from .coros import Inflight, UserCode
 from .joins import hide_done_callback, patch_joins
 from .loop import LoopHooks
@@ -203,6 +204,7 @@ class TaskTracer:
             self.emit("resumed", tid)
         r.resumed_in = self.inflight.innermost(tid) or r.name
         r.step_real = _clock.real_monotonic()
+        r.step_waited = waited_s()
         self.step_sleep = 0.0
         return (t, r)
 
@@ -223,7 +225,8 @@ class TaskTracer:
             self.inflight.update(r.tid, self.inflight.chain(t))
             self.emit("suspended", r.tid)
             self._nested(t, r)
-        ran = (_clock.real_monotonic() - r.step_real - self.step_sleep) * 1000
+        # Real time of the step, less its sleeps and the time it waited for a CPU (load).
+        ran = (_clock.real_monotonic() - r.step_real - self.step_sleep - (waited_s() - r.step_waited)) * 1000
         if ran > CPU_BLOCKING_MS:
             self.emit(
                 "blocking",
@@ -293,7 +296,7 @@ class TaskTracer:
 
 
 class Root:
-    __slots__ = ("tid", "name", "started", "ended_v", "step_real", "resumed_in")
+    __slots__ = ("tid", "name", "started", "ended_v", "step_real", "step_waited", "resumed_in")
 
     def __init__(self, tid, name):
         self.tid = tid
@@ -301,6 +304,7 @@ class Root:
         self.started = False
         self.ended_v = None
         self.step_real = 0.0
+        self.step_waited = 0.0
         self.resumed_in = None
 
 

@@ -54,7 +54,7 @@ export const planBwrap: Planner = async (req, t, root) => {
   // Non-root: the user namespace makes RLIMIT_NPROC count the sandbox's processes only.
   const nproc = root ? null : req.limits.processes;
   if (nproc !== null) mechanisms.push(`RLIMIT_NPROC ${nproc} (in its user namespace: counts the sandbox's processes only)`);
-  const inner = [t.prlimit, ...prlimitArgs(req.limits, req.runtime, nproc), '--', ...req.argv];
+  const inner = [t.prlimit, ...prlimitArgs(req.limits, req.runtime, nproc, req.extraAddressSpace), '--', ...req.argv];
   return {
     file: t.bwrap,
     args: [...b.args, '--', '/bin/sh', '-c', `cp -a ${SUB_MOUNT}/. ${BWRAP_WORK}/ && unset PWD OLDPWD && exec "$@"`, 'sh', ...inner],

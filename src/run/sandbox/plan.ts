@@ -22,7 +22,7 @@ export async function planLaunch(req: LaunchRequest): Promise<LaunchPlan> {
   const plan: LaunchPlan = {
     ...p,
     level: req.level,
-    applied: appliedLimits(req.limits, req.runtime, req.level),
+    applied: appliedLimits(req.limits, req.runtime, req.level, req.extraAddressSpace),
     cgroup: null,
     uid: p.uid ?? null,
   };
@@ -30,7 +30,7 @@ export async function planLaunch(req: LaunchRequest): Promise<LaunchPlan> {
   try {
     // A backstop over all the run's processes together (each has its own RLIMIT_AS), with room
     // for the tmpfs pages and page cache the cgroup is charged for.
-    const memoryBytes = addressSpaceBytes(req.limits, req.runtime) + req.workBytes + 6 * req.limits.fileSizeBytes;
+    const memoryBytes = addressSpaceBytes(req.limits, req.runtime, req.extraAddressSpace) + req.workBytes + 6 * req.limits.fileSizeBytes;
     plan.cgroup = await RunCgroup.create({ processes: req.limits.processes, memoryBytes });
   } catch (e) {
     await plan.uid?.release();

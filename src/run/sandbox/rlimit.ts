@@ -20,7 +20,7 @@ export const planRlimit: Planner = async (req, t, root) => {
     // wrapper, not the harness (os.kill(os.getppid(), 9)). coreutils `timeout 0` forks, waits and
     // passes the status on without printing anything (a shell would add "Terminated").
     const nproc = (await processCount()) + req.limits.processes;
-    const args = [...prlimitArgs(req.limits, req.runtime, nproc), '--', ...req.argv];
+    const args = [...prlimitArgs(req.limits, req.runtime, nproc, req.extraAddressSpace), '--', ...req.argv];
     const wrapped: Pick<LevelPlan, 'file' | 'args'> = t.timeout
       ? { file: t.timeout, args: ['0', t.prlimit, ...args] }
       : { file: '/bin/sh', args: ['-c', '"$@"; exit $?', 'sh', t.prlimit, ...args] };
@@ -40,7 +40,7 @@ export const planRlimit: Planner = async (req, t, root) => {
     await chmod(req.tmpDir, 0o700);
     const inner = [t.setpriv, `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--no-new-privs', '--', ...req.argv];
     // A fresh uid has no other process: RLIMIT_NPROC counts exactly the run's (no cgroup needed).
-    const args = [...prlimitArgs(req.limits, req.runtime, req.limits.processes), '--', ...inner];
+    const args = [...prlimitArgs(req.limits, req.runtime, req.limits.processes, req.extraAddressSpace), '--', ...inner];
     return {
       file: t.prlimit,
       args,

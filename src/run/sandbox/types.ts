@@ -39,6 +39,8 @@ export interface LaunchRequest {
   /** Environment for the program, without PATH/HOME (added here per level). */
   env: Record<string, string>;
   limits: Limits;
+  /** Address space on top of the runtime's (Node's module-hooks thread: NODE_HOOKS_GRACE). */
+  extraAddressSpace?: number;
 }
 
 /** What the runner spawns for one run. */

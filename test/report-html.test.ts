@@ -135,6 +135,9 @@ describe('index.html, static', () => {
     expect(html).toContain('Showing 101 of 1,000 lines (the first 100 and every line a failed check refers to)');
     expect((html.match(/<tr(?: class="[^"]*")?><td class="num mono">/g) ?? []).length).toBe(101);
     expect((html.match(/⋮ lines left out/g) ?? []).length).toBe(2);
+    // The first column is the number explanations cite as "trace line 951".
+    expect(html).toContain('<th scope="col" class="num">trace line</th>');
+    expect(html).toMatch(/<tr class="offending"><td class="num mono">951<\/td>/);
   });
 });
 
@@ -186,7 +189,7 @@ inChromium.describe('index.html in Chromium', () => {
       };
       const offending = svg.locator('g.mark.offending');
       expect(await offending.count()).toBe(1);
-      expect(await offending.locator('title').textContent()).toMatch(/^2\.570 s stdout: done fetching — offending: expected before '8'/);
+      expect(await offending.locator('title').textContent()).toMatch(/^trace line 12, 2\.570 s stdout: done fetching — offending: expected before '8'/);
       expect(await offending.locator('text').textContent()).toBe("✗ done fetching ← expected before '8'");
       const xDone = await x('g.mark.offending path');
       const xNine = await x(`g.mark[data-index="10"] circle`);
@@ -335,10 +338,10 @@ inChromium.describe('a submission\'s own page in Chromium (submissions/<spec>/<i
       // The visible check that failed on the crash is highlighted; the hidden one is nowhere.
       const offending = await tl.locator('g.mark.offending title').allTextContents();
       expect(offending).toHaveLength(1);
-      expect(offending[0]).toMatch(/^0\.252 s stderr: ZeroDivisionError: division by zero — .*offending \(Exits normally without a traceback\)$/);
+      expect(offending[0]).toMatch(/^trace line 10, 0\.252 s stderr: ZeroDivisionError: division by zero — .*offending \(Exits normally without a traceback\)$/);
       // The traceback's first line, offending for the hidden check on the class page, is a plain mark here.
       expect(await tl.locator('g.mark[data-index="2"]').getAttribute('class')).toBe('mark');
-      expect(await tl.locator('g.mark[data-index="2"] title').textContent()).toBe('0.252 s stderr: Traceback (most recent call last):');
+      expect(await tl.locator('g.mark[data-index="2"] title').textContent()).toBe('trace line 3, 0.252 s stderr: Traceback (most recent call last):');
       const body = (await page.locator('body').textContent())!;
       expect(body.includes('no-traceback')).toBe(false);
       expect(body.includes('Nothing on stderr')).toBe(false);

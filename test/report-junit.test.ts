@@ -53,6 +53,8 @@ describe('junit.xml', () => {
     );
     // The body has the hint and the FileCheck-style excerpt; system-out has the trace.
     expect(xpath(file, `string(${tc}/failure)`)).toMatch(/hint: Run fetch_data[\s\S]*2\.57s │ done fetching {3}← offending: expected before '8'/);
+    // Headed like the terminal's: the first column is the "trace line 12" explanations cite.
+    expect(xpath(file, `string(${tc}/failure)`)).toMatch(/\ntrace line, time │ text\n {6}7 {4}1\.32s │ 5\n/);
     expect(xpath(file, `string(${tc}/system-out)`)).toContain('2.57s out │ done fetching');
     expect(xpath(file, 'string(//testcase[@name=\'The fetched value is printed right after "done fetching"\']/skipped/@message)')).toMatch(/^0\/1 points: Skipped/);
     expect(xpath(file, 'string(//testsuite/@time)')).toBe('2.724');

@@ -73,7 +73,9 @@ describe('trace excerpt', () => {
     const s = lateDone();
     const c = s.checks.find((x) => x.id === 'done-around-eight')!;
     const text = excerptText(s.runs[0]!, c.lines);
-    expect(text).toMatch(/ {3}11 {4}2\.32s │ 9\n {3}12 {4}2\.57s │ done fetching {3}← offending: expected before '8'/);
+    // The column the explanations' "trace line 12" is looked up in, headed so.
+    expect(text).toMatch(/^trace line, time │ text\n/);
+    expect(text).toMatch(/\n {5}11 {4}2\.32s │ 9\n {5}12 {4}2\.57s │ done fetching {3}← offending: expected before '8'/);
   });
 });
 
@@ -84,6 +86,7 @@ describe('renderSubmission', () => {
     expect(out).toContain("'done fetching' came at 2.57 s, after '9' at 2.32 s");
     expect(out).toMatch(/hint: Run fetch_data and print_numbers as tasks/);
     expect(out).toMatch(/ 11 +2\.32s │ 9\n +12 +2\.57s │ done fetching +← offending: expected before '8'/);
+    expect(out).toMatch(/^  trace line, time │\n +7 +1\.32s │ 5$/m);
     expect(out).toMatch(/✓ Prints "start fetching" first +1\/1/);
     expect(out).toMatch(/○ The fetched value is printed right after "done fetching" +0\/1/);
     expect(out).toMatch(/Score 9\/13 \(69\.2%\) +6 passed, 2 failed, 1 skipped\n$/);

@@ -68,11 +68,40 @@ test('a real crash, Python and Node: check cites main.py:10 and shows trace line
   try {
     const py = await execa(process.execPath, [bin, 'check', 'py', '--spec', 'py.yaml'], { cwd: d, reject: false, env: { NO_COLOR: '1' } });
     const out = String(py.stdout).replace(/\s+/g, ' ');
-    expect(out).toMatch(/the error is 'RuntimeError: boom' at [\d.]+ s \(line (\d+), stderr\), raised at main\.py:10 \(in helper\)/);
-    const n = /line (\d+), stderr\), raised/.exec(out)![1];
+    expect(out).toMatch(/the error is 'RuntimeError: boom' at [\d.]+ s \(trace line (\d+), stderr\), raised at main\.py:10 \(in helper\)/);
+    const n = /trace line (\d+), stderr\), raised/.exec(out)![1];
     expect(String(py.stdout)).toMatch(new RegExp(`^\\s+${n}\\s+[\\d.]+s │ \\[stderr\\] RuntimeError: boom`, 'm'));
     const js = await execa(process.execPath, [bin, 'check', 'js', '--spec', 'js.yaml'], { cwd: d, reject: false, env: { NO_COLOR: '1' } });
     expect(String(js.stdout).replace(/\s+/g, ' ')).toMatch(/raised at main\.js:2 \(in helper\)/);
+  } finally {
+    await rm(d, { recursive: true, force: true });
+  }
+});
+
+test('a real crash in a helper: the failing order check cites main.py:N (in helper), and its trace line numbers are the excerpt\'s', async () => {
+  const bin = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'bin', 'tracegrade.js');
+  const d = await project({
+    'main.py':
+      'import asyncio\n\n\ndef helper(n):\n    if n == 2:\n        raise RuntimeError("boom")\n    print(n)\n\n\n' +
+      'async def count():\n    for i in range(4):\n        helper(i)\n        await asyncio.sleep(0.1)\n\n\nasyncio.run(count())\n',
+    's.yaml':
+      "name: s\ntitle: t\nrun: { runtime: python, entry: main.py, clock: virtual }\nchecks:\n  - { id: order, title: Order, order: ['0', '1', '2', '3'] }\n" +
+      "  - { id: tb, title: No traceback, absent: { contains: Traceback, stream: stderr } }\n",
+  });
+  try {
+    const r = await execa(process.execPath, [bin, 'check', '.', '--spec', 's.yaml'], { cwd: d, reject: false, env: { NO_COLOR: '1' } });
+    const stdout = String(r.stdout);
+    const order = stdout.slice(stdout.indexOf('✗ Order'), stdout.indexOf('No traceback'));
+    const said = order.replace(/\s+/g, ' ');
+    expect(said).toMatch(/expected '2' after '1' \(0\.10 s, trace line (\d+)\); it never appears \(the program exited with code 1 after \d+ ms, stopped by 'RuntimeError: boom' at 0\.20 s \(trace line (\d+), stderr\), raised at main\.py:6 \(in helper\)\)/);
+    expect(said).not.toMatch(/\(line \d/);
+    const [, one, error] = /after '1' \(0\.10 s, trace line (\d+)\).*stopped by 'RuntimeError: boom' at 0\.20 s \(trace line (\d+), stderr\)/.exec(said)!;
+    // The excerpt under it is headed "trace line, time", and the cited numbers find the cited lines.
+    expect(order).toMatch(/^ {2}trace line, time │$/m);
+    expect(order).toMatch(new RegExp(`^ +${one} +0\\.10s │ 1 +← match$`, 'm'));
+    expect(order).toMatch(new RegExp(`^ +${error} +0\\.20s │ \\[stderr\\] RuntimeError: boom +← context: the error$`, 'm'));
+    // The absent check on the traceback cites the same exception at the same line.
+    expect(stdout.replace(/\s+/g, ' ')).toMatch(new RegExp(`the error is 'RuntimeError: boom' at 0\\.20 s \\(trace line ${error}, stderr\\), raised at main\\.py:6 \\(in helper\\)`));
   } finally {
     await rm(d, { recursive: true, force: true });
   }

@@ -101,7 +101,7 @@ describe('matching', () => {
     expect(at({ thread: 0 })).toMatch(/was printed outside any coroutine \(plain code or a loop callback\), not by print_numbers/);
     expect(at({ thread: 0, task: 2, coro: 'fetch_data' })).toMatch(/never appears; possible intended match: '7' at .* was printed by fetch_data \(task 2\), not by print_numbers/);
     expect(at({ thread: 0, task: 1, coro: 'helper' })).toMatch(/was printed by helper \(in main's task, task 1\), not by print_numbers/);
-    expect(at({ thread: 0, task: 3, coro: 'show' })).toBe("found '7' at 0.01 s (line 1)");
+    expect(at({ thread: 0, task: 3, coro: 'show' })).toBe("found '7' at 0.01 s (trace line 1)");
   });
 
   test('a helper coroutine’s line is also the work of the coroutines it runs inside (`outer`), in any task', () => {

@@ -26,7 +26,7 @@ describe('runtime bounds as expressions', () => {
   test('about max(list): concurrent passes, saying what the bound came to', () => {
     const o = evalBody(body, concurrent);
     expect(o.status).toBe('passed');
-    expect(o.message).toBe('the run took 1.85 s (expected about 1.84 s ± 200 ms — about max($delays) = 1.84 (of [0.2, 0.5, 0.9, 1.3, 1.84], \'[0.2, 0.5, 0.9, 1.3, 1.84]\' (1.84 s, line 1)))');
+    expect(o.message).toBe('the run took 1.85 s (expected about 1.84 s ± 200 ms — about max($delays) = 1.84 (of [0.2, 0.5, 0.9, 1.3, 1.84], \'[0.2, 0.5, 0.9, 1.3, 1.84]\' (1.84 s, trace line 1)))');
     expect(o.lines[0]).toMatchObject({ index: 0, role: 'anchor' });
   });
 
@@ -52,7 +52,7 @@ describe('value targets as expressions', () => {
     const body: CheckBody = { kind: 'value', line: sel('/^([\\d.]+)$/'), group: 1, list: false, tolerance: tol(50), about: ex(per, 'runtime / 5') };
     const o = evalBody(body, r);
     expect(o.status).toBe('passed');
-    expect(o.message).toBe("read 0.38 from '0.38' (1.90 s, line 1): about runtime / 5 (= 0.38; runtime = 1.90 s) ± 0.05");
+    expect(o.message).toBe("read 0.38 from '0.38' (1.90 s, trace line 1): about runtime / 5 (= 0.38; runtime = 1.90 s) ± 0.05");
   });
 
   test('the call takes about the value returned: delay(call, ret) against $ret', () => {

@@ -10,7 +10,7 @@ test('the correct program passes every check, with factual messages', () => {
   const outs = evaluateChecks(fetchAndCountSpec(), fetchAndCountTrace());
   expect(outs.every((o) => o.status === 'passed' && o.fraction === 1)).toBe(true);
   expect(byId(outs, 'done-around-eight').message).toBe(
-    "'done fetching' at 2.00 s (line 10), between '7' (1.75 s, line 9) and '8' (2.00 s, line 12)",
+    "'done fetching' at 2.00 s (trace line 10), between '7' (1.75 s, trace line 9) and '8' (2.00 s, trace line 12)",
   );
   expect(byId(outs, 'overlapping-runtime').message).toBe('the run took 2.50 s (expected between 2.2 s and 3.4 s)');
   expect(byId(outs, 'numbers-tick').windows).toHaveLength(9);
@@ -30,7 +30,7 @@ test('the sequential version (await fetch_data() before counting): order and run
     'no-traceback': 'passed',
   });
   const d = byId(outs, 'done-around-eight');
-  expect(d.message).toContain("expected 'done fetching' after '7' and before '8'; it came at 2.00 s (line 2), before '7' (3.75 s, line 11)");
+  expect(d.message).toContain("expected 'done fetching' after '7' and before '8'; it came at 2.00 s (trace line 2), before '7' (3.75 s, trace line 11)");
   expect(byId(outs, 'value-after-done').message).toMatch(/^skipped: needs 'done-around-eight' \(.+\), which failed$/);
   expect(byId(outs, 'overlapping-runtime').message).toContain('it took 4.50 s: 1.10 s too long');
 });
@@ -40,7 +40,7 @@ test('"done fetching" after 9: the message gives the time, line and the line bef
   const d = byId(outs, 'done-around-eight');
   expect(d.status).toBe('failed');
   expect(d.message).toBe(
-    "expected 'done fetching' after '7' and before '8'; it came at 2.57 s (line 12), right after '9' (2.26 s, line 11), so after '8' (2.01 s, line 10); 2 of 3 in order",
+    "expected 'done fetching' after '7' and before '8'; it came at 2.57 s (trace line 12), right after '9' (2.26 s, trace line 11), so after '8' (2.01 s, trace line 10); 2 of 3 in order",
   );
   expect(d.lines).toEqual(
     expect.arrayContaining([
@@ -59,7 +59,7 @@ test('printing the task instead of awaiting it: the program ends early; one fail
   expect(counts.status).toBe('failed');
   expect(counts.fraction).toBeCloseTo(0.1);
   expect(counts.message).toBe(
-    "expected '1' after '0' (0.00 s, line 2); it never appears; the next stdout line is \"<Task pending name='Task-2' coro=<fetch_data() running at main.py:4>>\" (0.00 s, line 3); 1 of 10 in order",
+    "expected '1' after '0' (0.00 s, trace line 2); it never appears; the next stdout line is \"<Task pending name='Task-2' coro=<fetch_data() running at main.py:4>>\" (0.00 s, trace line 3); 1 of 10 in order",
   );
   expect(counts.lines).toEqual(expect.arrayContaining([expect.objectContaining({ index: 2, role: 'context', note: 'came instead' })]));
   expect(byId(outs, 'done-around-eight').status).toBe('skipped');
@@ -76,7 +76,7 @@ test('forgetting `await task2`: the output stops after the value; the message sh
   const counts = byId(outs, 'counts-to-nine');
   expect(counts.fraction).toBeCloseTo(0.8);
   expect(counts.message).toBe(
-    "expected '8' after '7' (1.75 s, line 9); it never appears; the next stdout line is 'done fetching' (2.00 s, line 10), and the last is \"{'data': 1}\" (2.00 s, line 11); 8 of 10 in order",
+    "expected '8' after '7' (1.75 s, trace line 9); it never appears; the next stdout line is 'done fetching' (2.00 s, trace line 10), and the last is \"{'data': 1}\" (2.00 s, trace line 11); 8 of 10 in order",
   );
   expect(outs.filter((o) => o.status === 'failed').map((o) => o.id)).toEqual(['counts-to-nine']);
 });
@@ -96,6 +96,6 @@ test('a crash with a traceback: the exit and stderr checks say what happened', (
     { exitCode: 1, wallMs: 40 },
   );
   const outs = evaluateChecks(fetchAndCountSpec(), r);
-  expect(byId(outs, 'clean-exit').message).toContain("the error is \"NameError: name 'asyncio' is not defined\" at 0.00 s (line 3, stderr)");
+  expect(byId(outs, 'clean-exit').message).toContain("the error is \"NameError: name 'asyncio' is not defined\" at 0.00 s (trace line 3, stderr)");
   expect(byId(outs, 'no-traceback').status).toBe('failed');
 });

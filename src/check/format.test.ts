@@ -28,8 +28,8 @@ test('quoting: double quotes around single quotes, control characters visible, l
 
 test('citations', () => {
   const t = trace([[0, 'a'], [2070, 'Done fetching', 'stderr']]);
-  expect(cite(t, 1)).toBe("'Done fetching' at 2.07 s (line 2, stderr)");
-  expect(citeShort(t, 0)).toBe("'a' (0.00 s, line 1)");
+  expect(cite(t, 1)).toBe("'Done fetching' at 2.07 s (trace line 2, stderr)");
+  expect(citeShort(t, 0)).toBe("'a' (0.00 s, trace line 1)");
 });
 
 test('selectors are described by what they match, not by alias', () => {

@@ -44,22 +44,32 @@ export function quote(text: string): string {
   return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s}'`;
 }
 
-/** "'done fetching' at 2.57 s (line 12)" — the long citation of a trace line. */
+/** "'done fetching' at 2.57 s (trace line 12)" — the long citation of a trace line. */
 export function cite(trace: TraceLine[], index: number): string {
   const l = trace[index]!;
   return `${quote(l.text)} at ${fmtTime(l.tMs)} (${where(trace, index)})`;
 }
 
-/** "'9' (2.32 s, line 11)" — the short citation, for a line mentioned in passing. */
+/** "'9' (2.32 s, trace line 11)" — the short citation, for a line mentioned in passing. */
 export function citeShort(trace: TraceLine[], index: number): string {
   const l = trace[index]!;
   return `${quote(l.text)} (${fmtTime(l.tMs)}, ${where(trace, index)})`;
 }
 
-/** "line 12" (or "line 12, stderr"): 1-based position in the run's trace. */
+/**
+ * "trace line 12" (or "trace line 12, stderr"): the 1-based position in the run's trace, the
+ * number the excerpts, the HTML trace table and the JUnit trace show in their first column.
+ * Always "trace line": a bare "line 12" reads as a line of the student's file, which is cited
+ * as "main.py:12" (traceback.ts).
+ */
 export function where(trace: TraceLine[], index: number): string {
   const l = trace[index]!;
-  return `line ${index + 1}${l.stream === 'stderr' ? ', stderr' : ''}`;
+  return `${traceLine(index)}${l.stream === 'stderr' ? ', stderr' : ''}`;
+}
+
+/** "trace line 12" for trace index 11: every mention of a trace position, notes included. */
+export function traceLine(index: number): string {
+  return `trace line ${index + 1}`;
 }
 
 /**

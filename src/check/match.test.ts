@@ -66,7 +66,7 @@ describe('near misses ("possible intended match here")', () => {
     const n = findNearMiss(sel('done fetching'), t)!;
     expect(n.index).toBe(1);
     expect(n.reason).toBe('case');
-    expect(n.message).toBe("'Done fetching' at 2.07 s (line 2) differs in case");
+    expect(n.message).toBe("'Done fetching' at 2.07 s (trace line 2) differs in case");
   });
 
   test('different spacing', () => {

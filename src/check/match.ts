@@ -126,7 +126,7 @@ export interface NearMiss {
   reason: NearMissReason;
   /** Short note for the line ("differs in case"). */
   note: string;
-  /** The full sentence: "'Done fetching' at 2.07 s (line 9) differs in case". */
+  /** The full sentence: "'Done fetching' at 2.07 s (trace line 9) differs in case". */
   message: string;
   /** Edit distance, for reason 'similar'. */
   distance?: number;

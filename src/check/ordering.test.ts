@@ -17,7 +17,7 @@ describe('exists / absent', () => {
   test('exists passes and cites the line', () => {
     const o = evalBody({ kind: 'exists', line: sel('done fetching') }, lesson);
     expect(o.status).toBe('passed');
-    expect(o.message).toBe("found 'done fetching' at 2.00 s (line 10)");
+    expect(o.message).toBe("found 'done fetching' at 2.00 s (trace line 10)");
     expect(o.lines).toEqual([expect.objectContaining({ index: 9, role: 'match', tMs: 2000 })]);
   });
 
@@ -27,7 +27,7 @@ describe('exists / absent', () => {
     expect(o.status).toBe('failed');
     expect(o.category).toBe('missing');
     expect(o.message).toContain("expected 'done fetching'");
-    expect(o.message).toContain("possible intended match: 'Done fetching' at 2.07 s (line 2) differs in case");
+    expect(o.message).toContain("possible intended match: 'Done fetching' at 2.07 s (trace line 2) differs in case");
     expect(o.lines).toEqual([expect.objectContaining({ index: 1, role: 'near-miss', note: 'differs in case' })]);
   });
 
@@ -45,7 +45,7 @@ describe('exists / absent', () => {
     );
     const crashed = run(trace([[0, 'RuntimeError: no running event loop', 'stderr']]), { exitCode: 1, wallMs: 76 });
     expect(evalBody({ kind: 'first', line: sel('start fetching') }, crashed).message).toBe(
-      "expected the first stdout line to be 'start fetching'; stdout is empty (the program exited with code 1 after 76 ms, stopped by 'RuntimeError: no running event loop' at 0.00 s (line 1, stderr))",
+      "expected the first stdout line to be 'start fetching'; stdout is empty (the program exited with code 1 after 76 ms, stopped by 'RuntimeError: no running event loop' at 0.00 s (trace line 1, stderr))",
     );
     const truncated = run(trace([[0, '0']]), { truncated: true, end: 'output-limit' });
     expect(evalBody({ kind: 'exists', line: sel('9') }, truncated).message).toContain('cut off at the size limit');
@@ -64,7 +64,7 @@ describe('exists / absent', () => {
     const r = run(trace([[0, 'x'], [10, 'Traceback (most recent call last):', 'stderr'], [11, 'ZeroDivisionError', 'stderr']]));
     const o = evalBody({ kind: 'absent', line: sel('/Traceback/', { stream: 'stderr' }) }, r);
     expect(o.status).toBe('failed');
-    expect(o.message).toContain("'Traceback (most recent call last):' (0.01 s, line 2, stderr)");
+    expect(o.message).toContain("'Traceback (most recent call last):' (0.01 s, trace line 2, stderr)");
     expect(o.lines[0]).toMatchObject({ index: 1, role: 'offending' });
     expect(evalBody({ kind: 'absent', line: sel('/Traceback/') }, r).status).toBe('passed'); // stdout only
   });
@@ -88,7 +88,7 @@ describe('count', () => {
     expect(o.status).toBe('failed');
     expect(o.fraction).toBeCloseTo(0.5);
     expect(o.lines.filter((l) => l.role === 'offending').map((l) => l.index)).toEqual([2, 4]);
-    expect(o.message).toContain("beyond 2 start at '3' (0.00 s, line 3)");
+    expect(o.message).toContain("beyond 2 start at '3' (0.00 s, trace line 3)");
   });
 
   test('count of zero', () => {
@@ -111,7 +111,7 @@ describe('first / last', () => {
     expect(o.status).toBe('failed');
     expect(o.category).toBe('violated');
     expect(o.message).toBe(
-      "expected the first stdout line to be 'start fetching'; it is '0' at 0.00 s (line 1). 'start fetching' comes later, at 0.01 s (line 2), with 1 line before it",
+      "expected the first stdout line to be 'start fetching'; it is '0' at 0.00 s (trace line 1). 'start fetching' comes later, at 0.01 s (trace line 2), with 1 line before it",
     );
   });
 
@@ -120,7 +120,7 @@ describe('first / last', () => {
     expect(evalBody({ kind: 'last', line: sel('9') }, r).status).toBe('passed');
     const o = evalBody({ kind: 'last', line: sel('8') }, r);
     expect(o.status).toBe('failed');
-    expect(o.message).toContain("it is '9' at 0.01 s (line 2)");
+    expect(o.message).toContain("it is '9' at 0.01 s (trace line 2)");
   });
 
   test('first on an empty stream', () => {
@@ -142,7 +142,7 @@ describe('order', () => {
 
   test('"done fetching" between 7 and 8: the passing message names the neighbours', () => {
     const o = evalBody({ kind: 'order', lines: [sel('7'), sel('done fetching'), sel('8')], strict: false }, lesson);
-    expect(o.message).toBe("'done fetching' at 2.00 s (line 10), between '7' (1.75 s, line 9) and '8' (2.00 s, line 12)");
+    expect(o.message).toBe("'done fetching' at 2.00 s (trace line 10), between '7' (1.75 s, trace line 9) and '8' (2.00 s, trace line 12)");
   });
 
   test('a swap: partial credit is the in-order prefix, and the message gives the evidence', () => {
@@ -150,7 +150,7 @@ describe('order', () => {
     const o = evalBody({ kind: 'order', lines: digits.slice(0, 5), strict: false }, r);
     expect(o.status).toBe('failed');
     expect(o.fraction).toBeCloseTo(3 / 5);
-    expect(o.message).toContain("expected '2' after '1' and before '3'; it came at 0.00 s (line 4), right after '3' (0.00 s, line 3)");
+    expect(o.message).toContain("expected '2' after '1' and before '3'; it came at 0.00 s (trace line 4), right after '3' (0.00 s, trace line 3)");
     expect(o.lines).toEqual(expect.arrayContaining([expect.objectContaining({ index: 3, role: 'offending' }), expect.objectContaining({ index: 2, role: 'anchor' })]));
   });
 
@@ -159,14 +159,14 @@ describe('order', () => {
     const o = evalBody({ kind: 'order', lines: [sel('tim'), sel('finished')], strict: false }, r);
     expect(o.category).toBe('missing');
     expect(o.fraction).toBe(0.5);
-    expect(o.message).toContain("expected 'finished' after 'tim' (0.00 s, line 1); it never appears; possible intended match: 'Finished' at 1.00 s (line 2) differs in case");
+    expect(o.message).toContain("expected 'finished' after 'tim' (0.00 s, trace line 1); it never appears; possible intended match: 'Finished' at 1.00 s (trace line 2) differs in case");
   });
 
   test('the lesson program 2: finished comes before text', () => {
     const r = run(trace([[0, 'tim'], [1, 'finished'], [2, 'text']]));
     const o = evalBody({ kind: 'order', lines: [sel('tim'), sel('text'), sel('finished')], strict: false }, r);
     expect(o.status).toBe('failed');
-    expect(o.message).toContain("expected 'text' after 'tim' and before 'finished'; it came at 0.00 s (line 3), right after 'finished' (0.00 s, line 2)");
+    expect(o.message).toContain("expected 'text' after 'tim' and before 'finished'; it came at 0.00 s (trace line 3), right after 'finished' (0.00 s, trace line 2)");
   });
 
   test('strict order: consecutive lines of the stream (stderr lines between do not count)', () => {
@@ -174,8 +174,8 @@ describe('order', () => {
     expect(evalBody({ kind: 'order', lines: [sel('done fetching'), sel("{'data': 1}")], strict: true }, r).status).toBe('passed');
     const o = evalBody({ kind: 'order', lines: [sel('done fetching'), sel('8')], strict: true }, r);
     expect(o.status).toBe('failed');
-    expect(o.message).toContain(`expected '8' right after 'done fetching' (0.00 s, line 1); the next stdout line is "{'data': 1}" (0.00 s, line 3)`);
-    expect(o.message).toContain("'8' is at 0.00 s (line 4)");
+    expect(o.message).toContain(`expected '8' right after 'done fetching' (0.00 s, trace line 1); the next stdout line is "{'data': 1}" (0.00 s, trace line 3)`);
+    expect(o.message).toContain("'8' is at 0.00 s (trace line 4)");
   });
 
   test('strict order tries every start (duplicates)', () => {
@@ -230,7 +230,7 @@ describe('scopes (Dwyer: after the first Q, before the first following R)', () =
   test('absent between Q and R ignores lines outside', () => {
     const o = evalBody({ kind: 'absent', line: sel('x'), scope }, r);
     expect(o.status).toBe('passed');
-    expect(o.message).toContain("after 'begin' (0.00 s, line 2) and before 'end' (0.00 s, line 4)");
+    expect(o.message).toContain("after 'begin' (0.00 s, trace line 2) and before 'end' (0.00 s, trace line 4)");
     expect(evalBody({ kind: 'exists', line: sel('y'), scope }, r).status).toBe('passed');
   });
 
@@ -275,9 +275,9 @@ describe('order: what came instead of a missing line', () => {
     const o = evalBody({ kind: 'order', lines: ten, strict: false }, r);
     expect(o.status).toBe('failed');
     expect(o.message).toBe(
-      "expected '1' after '0' (0.01 s, line 2); it never appears (the run was stopped at the wall-time limit after 6.01 s; " +
+      "expected '1' after '0' (0.01 s, trace line 2); it never appears (the run was stopped at the wall-time limit after 6.01 s; " +
         'raise it with run.limits.wall in the spec (wall: 60s), or grade with --time-scale 2 (which also doubles every timing tolerance)); ' +
-        "instead '0' comes again, 23 more times, from 0.26 s (line 3) to 5.75 s (line 27); 1 of 10 in order",
+        "instead '0' comes again, 23 more times, from 0.26 s (trace line 3) to 5.75 s (trace line 27); 1 of 10 in order",
     );
     expect(o.lines).toContainEqual(expect.objectContaining({ index: 2, role: 'context', note: 'came instead, 23 more times' }));
   });
@@ -286,8 +286,8 @@ describe('order: what came instead of a missing line', () => {
     const r = run(trace([[0, '0'], [250, 'oops'], [260, 'more']]), { exitCode: 1, end: 'exited' });
     const o = evalBody({ kind: 'order', lines: ten.slice(0, 2), strict: false }, r);
     expect(o.message).toBe(
-      "expected '1' after '0' (0.00 s, line 1); it never appears (the program exited with code 1 after 260 ms); " +
-        "the next stdout line is 'oops' (0.25 s, line 2), and the last is 'more' (0.26 s, line 3)",
+      "expected '1' after '0' (0.00 s, trace line 1); it never appears (the program exited with code 1 after 260 ms); " +
+        "the next stdout line is 'oops' (0.25 s, trace line 2), and the last is 'more' (0.26 s, trace line 3)",
     );
   });
 });

@@ -21,7 +21,7 @@ describe('exit_code', () => {
   test('fail cites the last stderr line (the error)', () => {
     const o = evalBody({ kind: 'exit_code', code: 0 }, crashed);
     expect(o.status).toBe('failed');
-    expect(o.message).toBe("expected exit code 0; it exited with code 1 after 60 ms; the error is 'ZeroDivisionError: division by zero' at 0.05 s (line 4, stderr)");
+    expect(o.message).toBe("expected exit code 0; it exited with code 1 after 60 ms; the error is 'ZeroDivisionError: division by zero' at 0.05 s (trace line 4, stderr)");
     expect(o.lines).toEqual([expect.objectContaining({ index: 3, role: 'context' })]);
   });
   test('the exception line, not a warning printed at shutdown after it', () => {
@@ -34,7 +34,7 @@ describe('exit_code', () => {
       { exitCode: 1, endDetail: 'exited with code 1' },
     );
     const o = evalBody({ kind: 'exit_code', code: 0 }, r);
-    expect(o.message).toBe("expected exit code 0; it exited with code 1 after 2 ms; the error is 'RuntimeError: no running event loop' at 0.00 s (line 2, stderr)");
+    expect(o.message).toBe("expected exit code 0; it exited with code 1 after 2 ms; the error is 'RuntimeError: no running event loop' at 0.00 s (trace line 2, stderr)");
     expect(o.lines).toEqual([expect.objectContaining({ index: 1, role: 'context', note: 'the error' })]);
   });
 
@@ -67,7 +67,7 @@ describe('timed_out', () => {
   test('expected false, but the run hit the limit: cites the last line', () => {
     const o = evalBody({ kind: 'timed_out', expected: false }, killed);
     expect(o.status).toBe('failed');
-    expect(o.message).toContain("its last line was 'tick' at 9.00 s (line 2)");
+    expect(o.message).toContain("its last line was 'tick' at 9.00 s (trace line 2)");
   });
   test('expected true', () => {
     expect(evalBody({ kind: 'timed_out', expected: true }, killed).status).toBe('passed');
@@ -79,8 +79,8 @@ describe('stderr clean', () => {
   test('fails listing the stderr lines, interleaved with stdout', () => {
     const o = evalBody({ kind: 'stderr_clean' }, crashed);
     expect(o.status).toBe('failed');
-    expect(o.message).toMatch(/^expected nothing on stderr; it printed 3 lines: 'Traceback \(most recent call last\):' \(0\.05 s, line 2, stderr\)/);
-    expect(o.message).toContain("; the error is 'ZeroDivisionError: division by zero' at 0.05 s (line 4, stderr)");
+    expect(o.message).toMatch(/^expected nothing on stderr; it printed 3 lines: 'Traceback \(most recent call last\):' \(0\.05 s, trace line 2, stderr\)/);
+    expect(o.message).toContain("; the error is 'ZeroDivisionError: division by zero' at 0.05 s (trace line 4, stderr)");
     expect(o.lines.map((l) => l.index)).toEqual([1, 2, 3]);
     expect(o.lines[2]!.note).toBe('the error');
   });

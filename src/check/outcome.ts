@@ -4,8 +4,8 @@ import type { CheckBody } from '../spec/types.js';
 import type { CheckOutcome, LineRef } from './types.js';
 import { failed, passed, ref, type Ctx } from './common.js';
 import { cite, fmtDuration, plural } from './format.js';
-import { listLines } from './explain/index.js';
-import { citeError } from './traceback.js';
+import { errorNote, listLines, renderError, warningNote } from './explain/index.js';
+import { crashOf } from './crash.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 
@@ -28,24 +28,14 @@ export function howItEnded(ctx: Ctx): string {
 }
 
 /**
- * A Python/Node exception line: "RuntimeError: no running event loop", "TypeError: x is not a
- * function", and a Node rejection as runtime/node/rejection.cjs prints it ("Unhandled rejection: Error: boom").
- */
-const EXCEPTION_LINE = /^(?:Unhandled rejection: .|[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$))/;
-
-/**
- * The stderr line that explains a bad exit: the last exception line (a trailing
- * "RuntimeWarning: … never awaited" printed at shutdown is not the cause), else the last stderr line.
+ * The stderr line that explains a bad exit: the run's exception (crash.ts: the last exception
+ * line, not a trailing "RuntimeWarning: … never awaited"), else the last stderr line.
  */
 function stderrEvidence(ctx: Ctx): { text: string; lines: LineRef[] } {
   const { trace } = ctx;
+  if (crashOf(ctx.run)) return errorNote(ctx);
   const err = trace.map((_, i) => i).filter((i) => trace[i]!.stream === 'stderr');
   if (err.length === 0) return { text: '', lines: [] };
-  const exc = err.filter((i) => EXCEPTION_LINE.test(trace[i]!.text.trim()));
-  if (exc.length > 0) {
-    const e = exc[exc.length - 1]!;
-    return { text: `; the error is ${citeError(trace, e)}`, lines: [ref(trace, e, 'context', 'the error')] };
-  }
   const last = err[err.length - 1]!;
   return { text: `; the last stderr line is ${cite(trace, last)}`, lines: [ref(trace, last, 'context', 'last stderr line')] };
 }
@@ -66,7 +56,8 @@ export function evalSignal(ctx: Ctx, body: Body<'signal'>): CheckOutcome {
   }
   const want = canonicalSignal(body.signal);
   if (got === want) return passed(ctx, `killed by ${want}, as expected${run.timedOut ? ' (at the wall-time limit)' : ''}`);
-  return failed(ctx, 'violated', `expected the program to be killed by ${want}; ${howItEnded(ctx)}`);
+  const ev = errorNote(ctx);
+  return failed(ctx, 'violated', `expected the program to be killed by ${want}; ${howItEnded(ctx)}${ev.text}`, 0, ev.lines);
 }
 
 export function evalTimedOut(ctx: Ctx, body: Body<'timed_out'>): CheckOutcome {
@@ -92,10 +83,10 @@ export function evalStderrClean(ctx: Ctx, _body: Body<'stderr_clean'>): CheckOut
   const lines = err.slice(0, 10).map((i) => ref(trace, i, 'offending', 'printed on stderr'));
   const last = err[err.length - 1]!;
   // Point at the exception line when there is one: it is what to read first.
-  const exc = err.filter((i) => EXCEPTION_LINE.test(trace[i]!.text.trim()));
-  const key = exc.length > 0 ? exc[exc.length - 1]! : last;
-  if (!lines.some((l) => l.index === key)) lines.push(ref(trace, key, 'offending', exc.length > 0 ? 'the error' : 'last stderr line'));
-  else if (exc.length > 0) lines.find((l) => l.index === key)!.note = 'the error';
-  const tail = exc.length > 0 && err.length > 1 ? `; the error is ${citeError(trace, key)}` : err.length > 3 ? `; the last is ${cite(trace, last)}` : '';
-  return failed(ctx, 'violated', `expected nothing on stderr; it printed ${plural(err.length, 'line')}: ${listLines(ctx, err)}${tail}`, 0, lines);
+  const crash = crashOf(ctx.run);
+  const key = crash ? crash.index : last;
+  if (!lines.some((l) => l.index === key)) lines.push(ref(trace, key, 'offending', crash ? 'the error' : 'last stderr line'));
+  else if (crash) lines.find((l) => l.index === key)!.note = 'the error';
+  const tail = crash && (err.length > 1 || crash.site) ? `; the error is ${renderError(trace, crash)}` : err.length > 3 ? `; the last is ${cite(trace, last)}` : '';
+  return failed(ctx, 'violated', `expected nothing on stderr; it printed ${plural(err.length, 'line')}: ${listLines(ctx, err)}${tail}${warningNote(ctx, err)}`, 0, lines);
 }

@@ -14,7 +14,7 @@ describe('at', () => {
   test('from the start, within tolerance', () => {
     const o = evalBody({ kind: 'at', line: sel('done fetching'), atMs: 2000, tolerance: tol(100) }, r);
     expect(o.status).toBe('passed');
-    expect(o.message).toBe("'done fetching' at 2.07 s (line 4), within 2 s ± 100 ms from the start");
+    expect(o.message).toBe("'done fetching' at 2.07 s (trace line 4), within 2 s ± 100 ms from the start");
     expect(o.windows).toEqual([{ fromMs: 1900, toMs: 2100, label: "'done fetching' expected" }]);
   });
 
@@ -22,7 +22,7 @@ describe('at', () => {
     const o = evalBody({ kind: 'at', line: sel('done fetching'), atMs: 1500, tolerance: tol(200) }, r);
     expect(o.status).toBe('failed');
     expect(o.message).toBe(
-      "expected 'done fetching' at 1.5 s ± 200 ms from the start, i.e. between 1.30 s and 1.70 s; it came at 2.07 s (line 4): 370 ms too late",
+      "expected 'done fetching' at 1.5 s ± 200 ms from the start, i.e. between 1.30 s and 1.70 s; it came at 2.07 s (trace line 4): 370 ms too late",
     );
     expect(o.lines[0]).toMatchObject({ index: 3, role: 'offending' });
   });
@@ -30,7 +30,7 @@ describe('at', () => {
   test('measured from another line', () => {
     const o = evalBody({ kind: 'at', line: sel('finished'), atMs: 1000, tolerance: tol(150), from: sel('text') }, r);
     expect(o.status).toBe('passed');
-    expect(o.message).toContain("1.08 s after 'text' (1.02 s, line 3)");
+    expect(o.message).toContain("1.08 s after 'text' (1.02 s, trace line 3)");
     expect(o.windows[0]).toEqual({ fromMs: 1870, toMs: 2170, label: "'finished' expected" });
   });
 
@@ -38,7 +38,7 @@ describe('at', () => {
     const o = evalBody({ kind: 'at', line: sel('tim'), atMs: 1000, tolerance: tol(150), from: sel('text') }, r);
     expect(o.status).toBe('failed');
     expect(o.category).toBe('violated');
-    expect(o.message).toBe("expected 'tim' at 1 s ± 150 ms after 'text' (1.02 s, line 3); it came at 0.01 s (line 2), before 'text' (1.02 s, line 3)");
+    expect(o.message).toBe("expected 'tim' at 1 s ± 150 ms after 'text' (1.02 s, trace line 3); it came at 0.01 s (trace line 2), before 'text' (1.02 s, trace line 3)");
   });
 
   test('anchor never appears → not applicable, said first', () => {
@@ -64,11 +64,11 @@ describe('delay', () => {
   test('about, passing and failing', () => {
     const ok = evalBody({ kind: 'delay', from: sel('text'), to: sel('finished'), aboutMs: 1000, tolerance: tol(200) }, r);
     expect(ok.status).toBe('passed');
-    expect(ok.message).toBe("'finished' at 2.10 s (line 5) came 1.08 s after 'text' (1.02 s, line 3) (expected about 1 s ± 200 ms)");
+    expect(ok.message).toBe("'finished' at 2.10 s (trace line 5) came 1.08 s after 'text' (1.02 s, trace line 3) (expected about 1 s ± 200 ms)");
     const bad = evalBody({ kind: 'delay', from: sel('tim'), to: sel('text'), aboutMs: 2000, tolerance: tol(200) }, r);
     expect(bad.status).toBe('failed');
     expect(bad.message).toBe(
-      "expected 'text' about 2 s ± 200 ms after 'tim' (0.01 s, line 2); it came at 1.02 s (line 3), 1.01 s later: 790 ms less than the 1.80 s required",
+      "expected 'text' about 2 s ± 200 ms after 'tim' (0.01 s, trace line 2); it came at 1.02 s (trace line 3), 1.01 s later: 790 ms less than the 1.80 s required",
     );
     expect(bad.windows).toEqual([{ fromMs: 1810, toMs: 2210, label: "'text' expected" }]);
   });
@@ -86,14 +86,14 @@ describe('delay', () => {
   test('the target came before the trigger', () => {
     const o = evalBody({ kind: 'delay', from: sel('finished'), to: sel('text'), atMostMs: 5000, tolerance: {} }, r);
     expect(o.status).toBe('failed');
-    expect(o.message).toContain('it came before it, at 1.02 s (line 3)');
+    expect(o.message).toContain('it came before it, at 1.02 s (trace line 3)');
   });
 
   test('the target never follows: the message shows what came instead', () => {
     const rr = run(trace([[0, 'done fetching'], [1, "<Task finished name='Task-2' coro=<fetch_data() done>>"], [250, '8']]));
     const o = evalBody({ kind: 'delay', from: sel('done fetching'), to: sel("{'data': 1}"), atMostMs: 150, tolerance: {} }, rr);
     expect(o.message).toBe(
-      `expected "{'data': 1}" at most 150 ms after 'done fetching' (0.00 s, line 1); it never appears; the next stdout line is "<Task finished name='Task-2' coro=<fetch_data() done>>" (0.00 s, line 2), and the last is '8' (0.25 s, line 3)`,
+      `expected "{'data': 1}" at most 150 ms after 'done fetching' (0.00 s, trace line 1); it never appears; the next stdout line is "<Task finished name='Task-2' coro=<fetch_data() done>>" (0.00 s, trace line 2), and the last is '8' (0.25 s, trace line 3)`,
     );
     const end = evalBody({ kind: 'delay', from: sel('8'), to: sel('9'), atMostMs: 300, tolerance: {} }, { ...rr, wallMs: 260 });
     expect(end.message).toContain('nothing follows on stdout (the run ended at 0.26 s)');
@@ -109,7 +109,7 @@ describe('delay', () => {
     const o = evalBody({ kind: 'delay', from: sel('req', { occurrence: 'every' }), to: sel('ok'), atMostMs: 200, tolerance: {} }, rr);
     expect(o.status).toBe('failed');
     expect(o.fraction).toBeCloseTo(2 / 3);
-    expect(o.message).toMatch(/^2 of 3 hold\. First failure: expected 'ok' at most 200 ms after 'req' \(0\.20 s, line 3\)/);
+    expect(o.message).toMatch(/^2 of 3 hold\. First failure: expected 'ok' at most 200 ms after 'req' \(0\.20 s, trace line 3\)/);
     expect(o.windows).toHaveLength(3);
   });
 });
@@ -148,7 +148,7 @@ describe('every', () => {
     expect(o.status).toBe('failed');
     expect(o.fraction).toBe(0.75);
     expect(o.message).toContain("3 of 4 gaps hold");
-    expect(o.message).toContain("'2' (0.50 s, line 3) → '3' (1.50 s, line 4): 1.00 s (650 ms too long)");
+    expect(o.message).toContain("'2' (0.50 s, trace line 3) → '3' (1.50 s, trace line 4): 1.00 s (650 ms too long)");
     expect(o.lines).toEqual([expect.objectContaining({ index: 2, role: 'anchor' }), expect.objectContaining({ index: 3, role: 'offending' })]);
   });
 
@@ -159,7 +159,7 @@ describe('every', () => {
     expect(none.message).toBe('no line matches /^\\d$/: there is no gap to measure, which passes (vacuous: true)');
     const one = evalBody(vac, ticks([100]));
     expect(one.status).toBe('passed');
-    expect(one.message).toContain("only one line matches /^\\d$/, '0' at 0.10 s (line 1)");
+    expect(one.message).toContain("only one line matches /^\\d$/, '0' at 0.10 s (trace line 1)");
     expect(evalBody(body, ticks([100])).status).toBe('failed');
     // With two lines or more the gaps are judged as usual.
     expect(evalBody(vac, ticks([0, 900])).status).toBe('failed');
@@ -181,7 +181,7 @@ describe('every', () => {
   test('hard-coded output: one statement for gaps that are all the same, one line ref per line', () => {
     const o = evalBody(body, ticks([110, 110.2, 110.4, 110.5]));
     expect(o.message).toBe(
-      "expected lines matching /^\\d$/ every 250 ms ± 100 ms; every gap is about 0.20 ms, not 250 ms (at least 150 ms allowed) — they come out all at once, without waiting, from '0' (0.11 s, line 1) to '3' (0.11 s, line 4)",
+      "expected lines matching /^\\d$/ every 250 ms ± 100 ms; every gap is about 0.20 ms, not 250 ms (at least 150 ms allowed) — they come out all at once, without waiting, from '0' (0.11 s, trace line 1) to '3' (0.11 s, trace line 4)",
     );
     expect(o.lines.map((l) => [l.index, l.role])).toEqual([[0, 'anchor'], [1, 'offending'], [2, 'offending'], [3, 'offending']]);
   });
@@ -204,7 +204,7 @@ describe('runtime', () => {
     const rr = run(trace([[4250, '9']]), { wallMs: 4520 });
     const o = evalBody({ kind: 'runtime', aboutMs: 2500, tolerance: tol(400) }, rr);
     expect(o.status).toBe('failed');
-    expect(o.message).toBe("expected the run to take about 2.5 s ± 400 ms; it took 4.52 s: 1.62 s too long. Its last line was '9' at 4.25 s (line 1)");
+    expect(o.message).toBe("expected the run to take about 2.5 s ± 400 ms; it took 4.52 s: 1.62 s too long. Its last line was '9' at 4.25 s (trace line 1)");
   });
 
   test('at least and at most together read as a range', () => {

@@ -1,14 +1,14 @@
 /**
  * Where an exception was raised in the student's own code, from the traceback (Python) or
- * stack (Node) captured on stderr: "main.py:17". Trace line numbers ("line 8, stderr") only
+ * stack (Node) captured on stderr: "main.py:17". Trace line numbers ("trace line 8, stderr") only
  * say where the message sits in the run's output; this is the line to open in the editor.
  * The submission's files are those under the run's work dir (`/work/` in bwrap, or
  * `…/tracegrade-run-XXXX/work/` outside it): the interpreter's library, tracegrade's runtime
- * (`/opt/tracegrade`, runtime/) and `node:internal` frames are never cited. PURE.
+ * (`/opt/tracegrade`, runtime/) and `node:internal` frames are never cited. Parsing only: the
+ * sentences are written in explain/crash.ts. PURE.
  */
 
 import type { TraceLine } from '../trace/types.js';
-import { cite } from './format.js';
 
 /** A path inside the work dir → its path relative to the submission; else undefined. */
 export function ownPath(path: string): string | undefined {
@@ -57,8 +57,11 @@ export function exceptionSite(trace: TraceLine[], index: number): Site | undefin
   return undefined;
 }
 
-/** A Python/Node exception line: "RuntimeError: no running event loop", "ModuleNotFoundError: No module named 'x'". */
-export const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$)/;
+/**
+ * A Python/Node exception line: "RuntimeError: no running event loop", "ModuleNotFoundError: No
+ * module named 'x'", and a Node rejection as runtime/node/rejection.cjs prints it ("Unhandled rejection: Error: boom").
+ */
+export const EXCEPTION_LINE = /^(?:Unhandled rejection: .|[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b(:|$))/;
 
 /**
  * The exception that stopped the program: the last exception line on stderr (a trailing
@@ -71,13 +74,15 @@ export function lastException(trace: TraceLine[]): number | undefined {
   return undefined;
 }
 
-/** "main.py:17 (in helper)" */
-export function describeSite(s: Site): string {
-  return `${s.file}:${s.line}${s.fn ? ` (in ${s.fn})` : ''}`;
-}
+/** Python's warning line: "/work/main.py:5: RuntimeWarning: coroutine 'foo' was never awaited". */
+const PY_WARNING = /^(?:(.+?):(\d+): )?([A-Za-z_]\w*Warning): /;
 
-/** cite() for an exception line, with where the student's code raised it: "… (line 20, stderr), raised at main.py:10 (in helper)". */
-export function citeError(trace: TraceLine[], index: number): string {
-  const site = exceptionSite(trace, index);
-  return `${cite(trace, index)}${site ? `, raised at ${describeSite(site)}` : ''}`;
+/** A warning on stderr: its category, and the student's file:line it names ("main.py:5"; none for "sys:1: …" or a library's). */
+export function warningAt(trace: TraceLine[], index: number): { category: string; site?: Site } | undefined {
+  const l = trace[index];
+  if (!l || l.stream !== 'stderr') return undefined;
+  const m = PY_WARNING.exec(l.text.trim());
+  if (!m) return undefined;
+  const file = m[1] ? ownPath(m[1]) : undefined;
+  return { category: m[3]!, ...(file ? { site: { file, line: Number(m[2]) } } : {}) };
 }

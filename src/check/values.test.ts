@@ -37,7 +37,7 @@ describe('value', () => {
     expect(evalBody(value('/total: (\\d+)/', { equals: num(45) }), r).status).toBe('passed');
     const o = evalBody(value('/total: (\\d+)/', { equals: num(46) }), r);
     expect(o.status).toBe('failed');
-    expect(o.message).toBe("read 45 from 'total: 45' (0.00 s, line 1): expected it to equal 46, got 45");
+    expect(o.message).toBe("read 45 from 'total: 45' (0.00 s, trace line 1): expected it to equal 46, got 45");
     expect(evalBody(value('/total: (\\d+)/', { atLeast: num(40), atMost: num(50) }), r).status).toBe('passed');
     expect(evalBody(value('/total: (\\d+)/', { atMost: num(40) }), r).message).toContain('expected at most 40, got 45');
   });
@@ -55,17 +55,17 @@ describe('value', () => {
     expect(o.status).toBe('passed');
     expect(o.lines).toEqual(expect.arrayContaining([expect.objectContaining({ index: 1, role: 'anchor' })]));
     const bad = evalBody(value('/count: (\\d+)/', { equals: { kind: 'capture', line: sel('/total: (\\d+)/'), group: 1 } }), r);
-    expect(bad.message).toContain("expected it to equal 45 from 'total: 45' (0.00 s, line 1), got 9");
+    expect(bad.message).toContain("expected it to equal 45 from 'total: 45' (0.00 s, trace line 1), got 9");
     const na = evalBody(value('/total: (\\d+)/', { equals: { kind: 'capture', line: sel('/sum: (\\d+)/'), group: 1 } }), r);
     expect(na.category).toBe('not-applicable');
   });
 
   test('about the measured runtime (seconds), tolerance in the same unit', () => {
     const ok = evalBody(value('/took ([\\d.]+) s/', { about: { kind: 'runtime' }, tolerance: tol(600) }), r);
-    expect(ok.message).toBe("read 2.01 from 'took 2.01 s' (2.51 s, line 3): about the measured runtime (2.52 s) ± 0.6");
+    expect(ok.message).toBe("read 2.01 from 'took 2.01 s' (2.51 s, trace line 3): about the measured runtime (2.52 s) ± 0.6");
     const o = evalBody(value('/took ([\\d.]+) s/', { about: { kind: 'runtime' }, tolerance: tol(200) }), r);
     expect(o.status).toBe('failed');
-    expect(o.message).toBe("read 2.01 from 'took 2.01 s' (2.51 s, line 3): expected about the measured runtime (2.52 s) ± 0.2, got 2.01 (off by 0.51)");
+    expect(o.message).toBe("read 2.01 from 'took 2.01 s' (2.51 s, trace line 3): expected about the measured runtime (2.52 s) ± 0.2, got 2.01 (off by 0.51)");
     // a slow grader (scale 3) widens the tolerance to 0.6
     expect(evalBody(value('/took ([\\d.]+) s/', { about: { kind: 'runtime' }, tolerance: tol(200) }), r, { timing: { tolerance: {}, scale: 3 } }).status).toBe('passed');
   });
@@ -123,7 +123,7 @@ describe('value lists', () => {
   test('descending, and the passing message lists the values', () => {
     const o = evalBody(list({ descending: true }), run(trace([[0, 'items: [3, 2, 2, 1]']])));
     expect(o.status).toBe('passed');
-    expect(o.message).toBe("read [3, 2, 2, 1] from 'items: [3, 2, 2, 1]' (0.00 s, line 1): 4 items, descending");
+    expect(o.message).toBe("read [3, 2, 2, 1] from 'items: [3, 2, 2, 1]' (0.00 s, trace line 1): 4 items, descending");
   });
 
   test('equal to another captured list', () => {
@@ -142,7 +142,7 @@ describe('value with a scope', () => {
   test('reads the value from the first matching line inside the scope, and names the scope', () => {
     const o = evalBody(value('/result (\\d+)/', { equals: num(7), scope }), r);
     expect(o.status).toBe('passed');
-    expect(o.message).toBe("read 7 from 'result 7' (0.03 s, line 4): equals 7");
+    expect(o.message).toBe("read 7 from 'result 7' (0.03 s, trace line 4): equals 7");
     expect(o.lines.map((l) => [l.index, l.role])).toEqual([[3, 'match'], [2, 'anchor'], [4, 'anchor']]);
     expect(evalBody(value('/result (\\d+)/', { equals: num(7) }), r).status).toBe('failed');
   });
@@ -151,7 +151,7 @@ describe('value with a scope', () => {
     const o = evalBody(value('/result (\\d+)/', { equals: num(7), scope: { after: sel('done') } }), r);
     expect(o.status).toBe('failed');
     expect(o.category).toBe('missing');
-    expect(o.message).toContain("expected a line matching /result (\\d+)/ after 'done' (0.04 s, line 5) to read a value from");
+    expect(o.message).toContain("expected a line matching /result (\\d+)/ after 'done' (0.04 s, trace line 5) to read a value from");
     const na = evalBody(value('/result (\\d+)/', { equals: num(7), scope: { after: sel('call 9') } }), r);
     expect(na.category).toBe('not-applicable');
   });

@@ -57,7 +57,7 @@ function testOutput(s: SubmissionResult, c: CheckResult): string {
   if ((c.status === 'failed' || c.status === 'unstable') && c.hint) parts.push(`Hint: ${c.hint}`);
   const run = runOf(s, c);
   const of = c.runName !== undefined ? ` in run '${c.runName}'` : '';
-  if (c.status !== 'passed' && run && c.lines.length) parts.push(`What your program printed${of} (trace line, time │ text):\n${excerptText(run, c.lines, { width: 200 })}`);
+  if (c.status !== 'passed' && run && c.lines.length) parts.push(`What your program printed${of}:\n${excerptText(run, c.lines, { width: 200 })}`);
   return cap(visible(parts.join('\n\n'), true));
 }
 

@@ -82,8 +82,8 @@ function traceTable(r: RunRecord, highlights: Highlight[], opts: Required<HtmlOp
   const cut = ` Lines longer than ${formatCount(opts.maxLineChars)} characters are cut; control characters are shown as \\xNN.`;
   return (
     `<table class="trace"><caption>${esc(caption)}.${note}${cut}</caption>` +
-    // "#" is the trace line number that explanations cite ("line 8, stderr").
-    `<thead><tr><th scope="col" class="num">#</th><th scope="col" class="num">time (s)</th><th scope="col">stream</th><th scope="col">line</th><th scope="col">about</th></tr></thead>` +
+    // The trace line number that explanations cite ("trace line 8, stderr").
+    `<thead><tr><th scope="col" class="num">trace line</th><th scope="col" class="num">time (s)</th><th scope="col">stream</th><th scope="col">line</th><th scope="col">about</th></tr></thead>` +
     `<tbody>${rows.join('\n') || '<tr><td colspan="5" class="muted">The program printed nothing.</td></tr>'}</tbody></table>`
   );
 }

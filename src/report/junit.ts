@@ -47,7 +47,7 @@ export function xmlAttr(s: string): string {
     .join('');
 }
 
-/** The trace, one numbered line each: explanations cite "line 21" of this trace, and the number finds it. */
+/** The trace, one numbered line each: explanations cite "trace line 21" of this trace, and the number finds it. */
 function traceText(run: RunRecord): string {
   const out: string[] = run.trace.length ? ['trace line, time, stream │ text'] : [];
   let size = 0;

@@ -19,6 +19,8 @@ import {
   secsProse,
   showLine,
   traceExcerpt,
+  EXCERPT_HEAD,
+  excerptMargin,
   visible,
 } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
@@ -95,13 +97,14 @@ function renderExcerpt(s: SubmissionResult, c: CheckResult, p: Palette, width: n
   const textWidth = Math.max(30, width - 40);
   const lines: string[] = [];
   if (s.runs.length > 1) lines.push(p.dim(`      run ${c.runName !== undefined ? `'${visible(c.runName)}' (${(c.run ?? 0) + 1} of ${s.runs.length})` : `${(c.run ?? 0) + 1} of ${s.runs.length}`}:`));
+  lines.push(`  ${p.dim(`${EXCERPT_HEAD} │`)}`);
   for (const row of rows) {
     if (row.index < 0) {
-      lines.push(p.dim('                ⋮'));
+      lines.push(p.dim('                  ⋮'));
       continue;
     }
-    // The trace line number first: explanations cite lines as "line 8" of this trace.
-    const margin = `${String(row.index + 1).padStart(5)} ${secs(row.tMs).padStart(8)}`;
+    // The trace line number first: explanations cite lines as "trace line 8" of this trace.
+    const margin = excerptMargin(row.index, row.tMs);
     const err = row.stream === 'stderr' ? p.yellow('[stderr] ') : '';
     const bad = row.refs.some((r) => r.role === 'offending');
     const near = row.refs.some((r) => r.role === 'near-miss');

@@ -161,17 +161,26 @@ export function refLabel(r: LineRef): string {
 export function excerptText(run: RunRecord, refs: LineRef[], opts: { width?: number; maxRows?: number } = {}): string {
   const width = opts.width ?? 160;
   const rows = traceExcerpt(run, refs, { maxRows: opts.maxRows });
-  return rows
+  const body = rows
     .map((row) => {
-      if (row.index < 0) return '              ⋮';
-      // Trace line number, then time: explanations cite lines as "line 8" of this trace.
-      const t = `${String(row.index + 1).padStart(5)} ${secs(row.tMs).padStart(8)}`;
+      if (row.index < 0) return '                ⋮';
+      // Trace line number, then time: explanations cite lines as "trace line 8" of this trace.
+      const t = excerptMargin(row.index, row.tMs);
       const err = row.stream === 'stderr' ? '[stderr] ' : '';
       const label = row.refs.map(refLabel).filter(Boolean).join('; ');
       // These bodies (JUnit, Gradescope) end up printed in CI logs by other tools: defuse commands.
       return defuseLine(`${t} │ ${err}${showLine(row.text, width)}${label ? `   ← ${visible(label)}` : ''}`);
     })
     .join('\n');
+  return `${EXCERPT_HEAD} │ text\n${body}`;
+}
+
+/** The excerpts' column heads: the number is the "trace line 8" explanations cite. */
+export const EXCERPT_HEAD = 'trace line, time';
+
+/** "      8    2.57s": the trace line number and time, as wide as EXCERPT_HEAD so the columns line up. */
+export function excerptMargin(index: number, tMs: number): string {
+  return `${String(index + 1).padStart(7)} ${secs(tMs).padStart(8)}`;
 }
 
 /** Filesystem- and anchor-safe id: "late-done", "alice_2". */

@@ -263,7 +263,8 @@ export function timelineSvg(input: TimelineInput): string {
     const ordered = [...marks].sort((a, b) => Number(roleOf(a) !== 'plain') - Number(roleOf(b) !== 'plain'));
     for (const m of ordered) {
       const role = roleOf(m);
-      const t = `${secsProse(m.line.tMs, 3)} ${m.line.stream}: ${visible(truncate(m.line.text, 200))}${m.refs.length ? ` — ${roleText(m.refs)}` : ''}`;
+      // The trace line number first, as explanations cite it and the trace table numbers it.
+      const t = `trace line ${m.index + 1}, ${secsProse(m.line.tMs, 3)} ${m.line.stream}: ${visible(truncate(m.line.text, 200))}${m.refs.length ? ` — ${roleText(m.refs)}` : ''}`;
       const cls = role === 'plain' ? 'mark' : `mark hl ${role}`;
       let s = `<g class="${cls}" data-index="${m.index}"><title>${esc(t)}</title>`;
       if (m.row >= 0) {

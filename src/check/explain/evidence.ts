@@ -5,6 +5,25 @@
  * cause is worded once and named from the evidence, never guessed from a symptom.
  */
 
+import type { Site } from '../traceback.js';
+
+/**
+ * The exception that stopped (or marred) a run, found once per run (crash.ts): its stderr line
+ * in the trace, its text, and the student's own frame that raised it when the traceback shows one.
+ */
+export interface Crash {
+  index: number;
+  text: string;
+  site?: Site;
+}
+
+/** A Python warning on stderr that names the student's file:line ("main.py:5: RuntimeWarning: …"). */
+export interface WarningRef {
+  index: number;
+  category: string;
+  site: Site;
+}
+
 /** A task as a message names it: "fetch_data (Task-2)". */
 export interface TaskRef {
   name: string;
@@ -54,10 +73,10 @@ export interface Block {
 export type NoTaskCause =
   | { kind: 'not-run'; error: string }
   | { kind: 'timeout'; wallMs: number; detail?: string; used: string }
-  | { kind: 'stopped'; how: string; wallMs: number; extra: string; used: string; error?: { text: string; cite: string; sited?: boolean } }
+  | { kind: 'stopped'; how: string; wallMs: number; extra: string; used: string; error?: Crash }
   | { kind: 'without-loop'; used: string; threads: boolean }
   /** It exited normally, but printed an exception it had caught (or its traceback). */
-  | { kind: 'caught'; loopRan: boolean; used: string; error: { text: string; cite: string; sited: boolean } }
+  | { kind: 'caught'; loopRan: boolean; used: string; error: Crash }
   | { kind: 'no-loop' }
   | { kind: 'silent'; wallMs: number }
   | { kind: 'at-once'; lines: number; spanMs: number }

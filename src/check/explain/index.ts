@@ -3,7 +3,8 @@
  * write the sentences, so a cause is worded in one place.
  */
 export type * from './evidence.js';
-export { capitalize, cutShort, listLines, subjectOf, whyMissing } from './missing.js';
+export { capitalize, listLines, stopClause, stopNote, subjectOf, whyMissing } from './missing.js';
+export { errorNote, errorNoteFor, renderError, renderSite, renderWarnings, warningNote } from './crash.js';
 export { renderNoTasks } from './no-tasks.js';
 export {
   renderBlock,

@@ -27,7 +27,7 @@ test('a crash before the line cites the exception and where the student code rai
   const o = evalBody({ kind: 'exists', line: sel("<class '_asyncio.Task'>") }, importCrash);
   expect(o.message).toBe(
     `expected "<class '_asyncio.Task'>"; it never appears (stdout is empty; the program exited with code 1 after 40 ms, ` +
-      "stopped by \"ModuleNotFoundError: No module named '3-tasks'\" at 0.00 s (line 5, stderr), raised at 3-main.py:3)",
+      "stopped by \"ModuleNotFoundError: No module named '3-tasks'\" at 0.00 s (trace line 5, stderr), raised at 3-main.py:3)",
   );
 });
 
@@ -37,7 +37,7 @@ test('after some output, the exception is still the cause cited (not only the ex
     wallMs: 510,
   });
   const o = evalBody({ kind: 'order', lines: [sel('0.5'), sel('0.7')], strict: false }, r);
-  expect(o.message).toContain("(the program exited with code 1 after 510 ms, stopped by 'TypeError: boom' at 0.50 s (line 4, stderr), raised at 1-main.py:5)");
+  expect(o.message).toContain("(the program exited with code 1 after 510 ms, stopped by 'TypeError: boom' at 0.50 s (trace line 4, stderr), raised at 1-main.py:5)");
 });
 
 test('a run stopped at the wall-time limit names the limit, its value and how to raise it', () => {

@@ -9,7 +9,8 @@ import type { LineRef } from '../types.js';
 import { ref, streamIndices, type Ctx } from '../common.js';
 import { citeShort, describe, fmtDuration, fmtSpecDuration, fmtTime, plural, quote, streamName, where } from '../format.js';
 import { findAll, findNearMiss, occurrenceWord, type Range } from '../match.js';
-import { citeError, lastException } from '../traceback.js';
+import { crashOf } from '../crash.js';
+import { renderError } from './crash.js';
 import { appliedValue, limitHit, limitNoun, raiseHint } from '../../trace/limit-hint.js';
 
 /** Up to `max` short citations, "and N more" after. */
@@ -31,11 +32,13 @@ export function whyMissing(
   after?: number,
 ): { text: string; lines: LineRef[] } {
   const { trace } = ctx;
+  const stop = stopClause(ctx);
+  const cut = stop.text ? ` (${stop.text})` : '';
   const inRange = findAll(sel, trace, range);
   if (typeof sel.occurrence === 'number' && inRange.length > 0 && inRange.length < sel.occurrence) {
     return {
-      text: `there is no ${occurrenceWord(sel)} match, only ${plural(inRange.length, 'line')} (${listLines(ctx, inRange)})`,
-      lines: inRange.map((i) => ref(trace, i, 'context', 'a match, but too few')),
+      text: `there is no ${occurrenceWord(sel)} match, only ${plural(inRange.length, 'line')} (${listLines(ctx, inRange)})${stop.text ? `; ${stop.text}` : ''}`,
+      lines: [...inRange.map((i) => ref(trace, i, 'context', 'a match, but too few')), ...stop.lines],
     };
   }
   const anywhere = findAll(sel, trace);
@@ -48,17 +51,16 @@ export function whyMissing(
       };
     }
   }
-  const cut = cutShort(ctx);
   const near = findNearMiss(sel, trace, exclude);
   if (near) {
     return {
       text: `it never appears${cut}; possible intended match: ${near.message}`,
-      lines: [ref(trace, near.index, 'near-miss', near.note)],
+      lines: [ref(trace, near.index, 'near-miss', near.note), ...stop.lines],
     };
   }
   const lines = streamIndices(trace, sel.stream);
   if (lines.length === 0) {
-    return { text: `it never appears (${streamName(sel.stream)} is empty${cut ? `; ${cut.slice(2, -1)}` : ''})`, lines: [] };
+    return { text: `it never appears (${streamName(sel.stream)} is empty${stop.text ? `; ${stop.text}` : ''})`, lines: stop.lines };
   }
   if (after !== undefined) {
     // What came instead, where the line was expected: often the whole story (a task printed
@@ -66,7 +68,7 @@ export function whyMissing(
     const rest = lines.filter((i) => i > after);
     const sname = sel.stream === 'any' ? 'line' : `${sel.stream} line`;
     if (rest.length === 0) {
-      if (cut !== '') return { text: `it never appears${cut}`, lines: [] };
+      if (stop.text) return { text: `it never appears${cut}`, lines: stop.lines };
       return { text: `it never appears; nothing follows on ${streamName(sel.stream)} (the run ended at ${fmtTime(ctx.run.wallMs)})`, lines: [] };
     }
     const next = rest[0]!;
@@ -77,38 +79,55 @@ export function whyMissing(
       const lastAgain = again[again.length - 1]!;
       return {
         text: `it never appears${cut}; instead ${quote(trace[after]!.text)} comes again, ${again.length} more times, from ${fmtTime(trace[again[0]!]!.tMs)} (${where(trace, again[0]!)}) to ${fmtTime(trace[lastAgain]!.tMs)} (${where(trace, lastAgain)})`,
-        lines: [ref(trace, again[0]!, 'context', `came instead, ${again.length} more times`), ref(trace, lastAgain, 'context')],
+        lines: [ref(trace, again[0]!, 'context', `came instead, ${again.length} more times`), ref(trace, lastAgain, 'context'), ...stop.lines],
       };
     }
     const tail = rest.length > 1 ? `, and the last is ${citeShort(trace, last)}` : '';
     return {
       text: `it never appears${cut}; the next ${sname} is ${citeShort(trace, next)}${tail}`,
-      lines: [ref(trace, next, 'context', 'came instead')],
+      lines: [ref(trace, next, 'context', 'came instead'), ...stop.lines],
     };
   }
-  return { text: `it never appears${cut}`, lines: [] };
+  return { text: `it never appears${cut}`, lines: stop.lines };
 }
 
 /**
- * Why the run may have stopped before printing a line, in parentheses, or '' when it ended
- * normally: a crash or a time-out is more actionable than the absence alone. A crash names the
- * exception and the student's file:line; a limit names itself, its value and how to raise it.
+ * Why the run may have stopped before printing a line (the shared "cut short" evidence), as a
+ * clause callers put in parentheses or after a semicolon, with the error line to show in the
+ * excerpt: a crash or a time-out is more actionable than the absence alone. A crash names the
+ * exception and the student's file:line ("the program exited with code 1 after 200 ms, stopped
+ * by 'RuntimeError: boom' at 0.20 s (trace line 22, stderr), raised at main.py:10 (in helper)");
+ * a limit names itself, its value and how to raise it. A program that printed an exception and
+ * still exited 0 (a driver's traceback.print_exc) may be cut short too: that exception is cited.
+ * '' when nothing stopped it.
  */
-export function cutShort(ctx: Ctx): string {
+export function stopClause(ctx: Ctx): { text: string; lines: LineRef[] } {
   const { run, trace } = ctx;
   const t = fmtDuration(run.wallMs);
   const limit = limitHit(run);
   const hint = limit ? `; ${raiseHint(limit)}` : '';
   const value = limit ? appliedValue(run, limit) : undefined;
   const named = limit ? `the ${value !== undefined && limit === 'wall' ? `${fmtSpecDuration(value)} ` : ''}${limitNoun(limit)}` : '';
-  if (run.timedOut) return ` (the run was stopped at ${named || 'the wall-time limit'} after ${t}${hint})`;
-  if (run.truncated) return ` (the output was cut off at the size limit, so later lines were not recorded${hint})`;
-  const e = lastException(trace);
-  const by = e !== undefined ? `, stopped by ${citeError(trace, e)}` : '';
+  if (run.timedOut) return { text: `the run was stopped at ${named || 'the wall-time limit'} after ${t}${hint}`, lines: [] };
+  if (run.truncated) return { text: `the output was cut off at the size limit, so later lines were not recorded${hint}`, lines: [] };
+  const crash = crashOf(run);
+  const lines = crash ? [ref(trace, crash.index, 'context', 'the error')] : [];
+  const by = crash ? `, stopped by ${renderError(trace, crash)}` : '';
   const at = limit ? ` at ${named}` : '';
-  if (run.signal) return ` (the program was killed by ${run.signal} after ${t}${at}${by}${hint})`;
-  if (run.exitCode !== null && run.exitCode !== 0) return ` (the program exited with code ${run.exitCode} after ${t}${at}${by}${hint})`;
-  return '';
+  if (run.signal) return { text: `the program was killed by ${run.signal} after ${t}${at}${by}${hint}`, lines };
+  if (run.exitCode !== null && run.exitCode !== 0) return { text: `the program exited with code ${run.exitCode} after ${t}${at}${by}${hint}`, lines };
+  if (crash) return { text: `the program printed the error ${renderError(trace, crash)}, and still exited with code 0`, lines };
+  return { text: '', lines: [] };
+}
+
+/**
+ * "; the program exited with code 1 …, stopped by …, raised at main.py:10 (in helper)": the
+ * stop clause for a check whose lines were found, fewer or worse than expected, because the run
+ * stopped early. '' when it ended normally.
+ */
+export function stopNote(ctx: Ctx): { text: string; lines: LineRef[] } {
+  const s = stopClause(ctx);
+  return s.text ? { text: `; ${s.text}`, lines: s.lines } : s;
 }
 
 /** "'start fetching' never appears" from "it never appears": the sentence with its subject named. */

@@ -1,6 +1,8 @@
 /** The sentences for "no asyncio task ran", one per cause (evidence from tasks/no-tasks.ts). */
 
+import type { TraceLine } from '../../trace/types.js';
 import type { NoTaskCause } from './evidence.js';
+import { renderError } from './crash.js';
 import { fmtDuration } from '../format.js';
 import { raiseHint } from '../../trace/limit-hint.js';
 
@@ -9,7 +11,7 @@ const HOW_TO =
   'write the work as coroutines (async def), start them as tasks with asyncio.create_task inside main(), ' +
   'run main() with asyncio.run(main()), and wait with await asyncio.sleep(…)';
 
-export function renderNoTasks(c: NoTaskCause): string {
+export function renderNoTasks(c: NoTaskCause, trace: TraceLine[]): string {
   switch (c.kind) {
     case 'not-run':
       return `no asyncio task ran: the submission could not be run (${c.error}).`;
@@ -25,13 +27,13 @@ export function renderNoTasks(c: NoTaskCause): string {
       const tip = /no running event loop/.test(c.error.text)
         ? ' asyncio.create_task only works while the event loop runs: call it inside main(), which asyncio.run(main()) starts — not at module level or in a plain def.'
         : '';
-      return `${head}, stopped by ${c.error.cite}, before any task started.${before(c.used)} Fix that error first${c.error.sited ? '' : ' (its traceback on stderr names the line)'}.${tip}`;
+      return `${head}, stopped by ${renderError(trace, c.error)}, before any task started.${before(c.used)} Fix that error first${c.error.site ? '' : ' (its traceback on stderr names the line)'}.${tip}`;
     }
     case 'caught':
       return (
-        `no asyncio task ran: the program printed an error, ${c.error.cite}, and still exited normally, so the exception was caught ` +
+        `no asyncio task ran: the program printed an error, ${renderError(trace, c.error)}, and still exited normally, so the exception was caught ` +
         `(by the program or the driver that imports your code) and what should have followed it never ran${c.loopRan ? '' : ', nor did any event loop'}.${before(c.used)} ` +
-        `Fix that error first${c.error.sited ? '' : ' (run the program yourself to see where it is raised)'}.`
+        `Fix that error first${c.error.site ? '' : ' (run the program yourself to see where it is raised)'}.`
       );
     case 'without-loop':
       return (

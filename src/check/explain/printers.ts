@@ -1,6 +1,6 @@
 /**
  * The sentence for a line that has the right text but was printed by someone other than the
- * coroutine a `by:` selector names ("'7' at 1.75 s (line 9) was printed by thread 1, not by
+ * coroutine a `by:` selector names ("'7' at 1.75 s (trace line 9) was printed by thread 1, not by
  * print_numbers"): FileCheck's "possible intended match", with the cause from the tracer's record.
  */
 

@@ -5,7 +5,7 @@ import type { CheckOutcome, LineRef } from '../types.js';
 import { failed, passed, ref, streamIndices, type Ctx } from '../common.js';
 import { cite, describe, plural, streamName } from '../format.js';
 import { findAll, findFrom, findNearMiss } from '../match.js';
-import { capitalize, cutShort, subjectOf, whyMissing } from '../explain/index.js';
+import { capitalize, stopClause, subjectOf, whyMissing } from '../explain/index.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 
@@ -17,8 +17,9 @@ function evalEdge(ctx: Ctx, sel: LineSelector, which: 'first' | 'last'): CheckOu
   if (onStream.length === 0) {
     const near = findNearMiss(sel, trace);
     const tail = near ? `; possible intended match: ${near.message}` : '';
-    return failed(ctx, 'missing', `expected the ${label} to be ${describe(sel)}; ${sname} is empty${cutShort(ctx)}${tail}`, 0,
-      near ? [ref(trace, near.index, 'near-miss', near.note)] : []);
+    const stop = stopClause(ctx);
+    return failed(ctx, 'missing', `expected the ${label} to be ${describe(sel)}; ${sname} is empty${stop.text ? ` (${stop.text})` : ''}${tail}`, 0,
+      [...(near ? [ref(trace, near.index, 'near-miss', near.note)] : []), ...stop.lines]);
   }
   const edge = which === 'first' ? onStream[0]! : onStream[onStream.length - 1]!;
   if (matchesAt(sel, ctx, edge)) {

@@ -3,7 +3,7 @@
 import type { CheckBody } from '../../spec/types.js';
 import type { CheckOutcome, LineRef } from '../types.js';
 import { failed, passed, ref, resolveScope, type Ctx } from '../common.js';
-import { cite, citeShort, describe, streamName } from '../format.js';
+import { cite, citeShort, describe, streamName, traceLine } from '../format.js';
 import { findAll } from '../match.js';
 import { subjectOf, whyMissing } from '../explain/index.js';
 import { fmtAt } from './edges.js';
@@ -54,7 +54,7 @@ export function evalOrder(ctx: Ctx, body: Body<'order'>): CheckOutcome {
     if (elsewhere.length > 0) {
       const after = elsewhere.find((i) => i > prev) ?? elsewhere[elsewhere.length - 1]!;
       tail = `; ${describe(sel)} is at ${fmtAt(ctx, after)}`;
-      lines.push(ref(trace, after, 'context', `expected right after line ${prev + 1}`));
+      lines.push(ref(trace, after, 'context', `expected right after ${traceLine(prev)}`));
     } else {
       const why = whyMissing(ctx, sel, sc.range, used);
       tail = `; ${subjectOf(sel, why.text)}`;
@@ -93,7 +93,7 @@ export function evalOrder(ctx: Ctx, body: Body<'order'>): CheckOutcome {
       'violated',
       `expected ${describe(sel)} ${parts.join(' and ')}${sc.phrase}; it came at ${fmtAt(ctx, q)}, before ${citeShort(trace, prev)}${progress}`,
       fraction,
-      [ref(trace, q, 'offending', `expected after line ${prev + 1}`), ref(trace, prev, 'anchor', `${describe(sels[0]!)} is here`), ...sc.lines],
+      [ref(trace, q, 'offending', `expected after ${traceLine(prev)}`), ref(trace, prev, 'anchor', `${describe(sels[0]!)} is here`), ...sc.lines],
     );
   }
   const late = sels[j - 1]!;
@@ -114,7 +114,7 @@ export function evalOrder(ctx: Ctx, body: Body<'order'>): CheckOutcome {
   else evidence = `after ${citeShort(trace, q)}`;
   const lines: LineRef[] = [
     ...matchRefs.slice(0, j - 1),
-    ref(trace, prev, 'offending', `expected before line ${q + 1}`),
+    ref(trace, prev, 'offending', `expected before ${traceLine(q)}`),
     ref(trace, q, 'anchor', `${describe(sel)} is here`),
   ];
   if (justBefore >= 0 && justBefore !== q && justBefore !== m[j - 2]) lines.push(ref(trace, justBefore, 'context'));

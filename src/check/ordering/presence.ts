@@ -5,7 +5,7 @@ import type { CheckOutcome, LineRef } from '../types.js';
 import { failed, passed, ref, resolveScope, type Ctx } from '../common.js';
 import { cite, citeShort, describe, plural } from '../format.js';
 import { findAll, occurrenceWord, pickOccurrence } from '../match.js';
-import { listLines, whyMissing } from '../explain/index.js';
+import { errorNoteFor, listLines, stopNote, warningNote, whyMissing } from '../explain/index.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
 
@@ -34,12 +34,15 @@ export function evalAbsent(ctx: Ctx, body: Body<'absent'>): CheckOutcome {
     return passed(ctx, `no ${occ}line matches ${describe(body.line)}${sc.phrase}${trunc}`, sc.lines);
   }
   const shown = typeof body.line.occurrence === 'number' ? bad : all;
+  // A traceback's lines on stderr: say which exception, raised where; a warning: the line it names.
+  const err = errorNoteFor(ctx, shown);
+  const offending = shown.slice(0, 10).map((i) => ref(ctx.trace, i, 'offending', 'should not be here'));
   return failed(
     ctx,
     'violated',
-    `expected no ${occ}line matching ${describe(body.line)}${sc.phrase}; found ${plural(shown.length, 'such line')}: ${listLines(ctx, shown)}`,
+    `expected no ${occ}line matching ${describe(body.line)}${sc.phrase}; found ${plural(shown.length, 'such line')}: ${listLines(ctx, shown)}${err.text}${warningNote(ctx, shown)}`,
     0,
-    [...shown.slice(0, 10).map((i) => ref(ctx.trace, i, 'offending', 'should not be here')), ...sc.lines],
+    [...offending, ...err.lines.filter((l) => !offending.some((o) => o.index === l.index)), ...sc.lines],
   );
 }
 
@@ -85,6 +88,13 @@ export function evalCount(ctx: Ctx, body: Body<'count'>): CheckOutcome {
     extraLines = why.lines;
   } else {
     detail = `found ${n}: ${listLines(ctx, all)}`;
+    const need = body.atLeast ?? body.exactly;
+    if (need !== undefined && n < need) {
+      // Too few because the run stopped early: say what stopped it (and where it was raised).
+      const stop = stopNote(ctx);
+      detail += stop.text;
+      extraLines = stop.lines;
+    }
     const limit = body.atMost ?? body.exactly;
     if (limit !== undefined && n > limit) {
       const extra = all.slice(limit);

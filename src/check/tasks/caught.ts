@@ -8,8 +8,8 @@
  */
 
 import type { TraceLine } from '../../trace/types.js';
-import { cite } from '../format.js';
-import { citeError, EXCEPTION_LINE, exceptionSite } from '../traceback.js';
+import type { Crash } from '../explain/evidence.js';
+import { EXCEPTION_LINE, exceptionSite } from '../traceback.js';
 
 /** Messages of errors a driver catches and prints with print(e), without the exception's name. */
 const BARE_MESSAGES = [
@@ -20,14 +20,8 @@ const BARE_MESSAGES = [
   /^(cannot import name|module '[^']+' has no attribute) /,
 ];
 
-export interface Caught {
-  index: number;
-  cite: string;
-  sited: boolean;
-}
-
-/** The last caught-and-printed exception in the trace, if one shows. */
-export function caughtError(trace: TraceLine[]): Caught | undefined {
+/** The last caught-and-printed exception in the trace, if one shows (its site only from a traceback on stderr). */
+export function caughtError(trace: TraceLine[]): Crash | undefined {
   let found: number | undefined;
   trace.forEach((l, i) => {
     const t = l.text.trim();
@@ -35,6 +29,6 @@ export function caughtError(trace: TraceLine[]): Caught | undefined {
   });
   if (found === undefined) return undefined;
   const l = trace[found]!;
-  const sited = exceptionSite(trace, found) !== undefined;
-  return { index: found, cite: l.stream === 'stderr' ? citeError(trace, found) : cite(trace, found), sited };
+  const site = l.stream === 'stderr' ? exceptionSite(trace, found) : undefined;
+  return { index: found, text: l.text, ...(site ? { site } : {}) };
 }

@@ -24,7 +24,7 @@ export { progressWhileSuspended } from './overlap.js';
 /** Why no asyncio task ran, in words (and the line that shows it). */
 export function whyNoTasks(run: RunRecord): { text: string; lines: CheckOutcome['lines'] } {
   const { cause, lines } = noTaskCause(run);
-  return { text: renderNoTasks(cause), lines };
+  return { text: renderNoTasks(cause, run.trace), lines };
 }
 
 function expectation(rule: TaskRule): string | undefined {

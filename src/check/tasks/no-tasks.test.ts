@@ -54,7 +54,7 @@ describe('why no asyncio task ran', () => {
     const msgs = messages(r);
     const why = whyNoTasks(r);
     expect(why.text).toBe(
-      "no asyncio task ran: the program exited with code 1 after 175 ms, stopped by 'RuntimeError: no running event loop' at 0.15 s (line 3, stderr), " +
+      "no asyncio task ran: the program exited with code 1 after 175 ms, stopped by 'RuntimeError: no running event loop' at 0.15 s (trace line 3, stderr), " +
         'raised at main.py:17, before any task started. Fix that error first. ' +
         'asyncio.create_task only works while the event loop runs: call it inside main(), which asyncio.run(main()) starts — not at module level or in a plain def.',
     );
@@ -66,7 +66,7 @@ describe('why no asyncio task ran', () => {
   test('crash with another exception: no create_task advice', () => {
     const r = noTaskRun({ trace: trace([[5, "NameError: name 'asyncio' is not defined", 'stderr']]), exitCode: 1, wallMs: 9 });
     const t = whyNoTasks(r).text;
-    expect(t).toMatch(/exited with code 1 after 9 ms, stopped by "NameError: name 'asyncio' is not defined" at 0\.01 s \(line 1, stderr\)/);
+    expect(t).toMatch(/exited with code 1 after 9 ms, stopped by "NameError: name 'asyncio' is not defined" at 0\.01 s \(trace line 1, stderr\)/);
     expect(t).not.toMatch(/create_task only works/);
   });
 
@@ -155,7 +155,7 @@ describe('a driver that caught an exception and exited 0 (issue 14)', () => {
     const r = noTaskRun({ trace: trace([[0, "No module named '3-tasks'"]]), wallMs: 30, activity: asyncioNoLoop });
     const t = whyNoTasks(r).text;
     expect(t).toBe(
-      `no asyncio task ran: the program printed an error, "No module named '3-tasks'" at 0.00 s (line 1), and still exited normally, so the exception was caught ` +
+      `no asyncio task ran: the program printed an error, "No module named '3-tasks'" at 0.00 s (trace line 1), and still exited normally, so the exception was caught ` +
         '(by the program or the driver that imports your code) and what should have followed it never ran, nor did any event loop. ' +
         'Fix that error first (run the program yourself to see where it is raised).',
     );
@@ -171,7 +171,7 @@ describe('a driver that caught an exception and exited 0 (issue 14)', () => {
       [0, "NameError: name 'wait_random' is not defined", 'stderr'],
     ]);
     const t = whyNoTasks(noTaskRun({ trace: tb, wallMs: 30, activity: asyncioNoLoop })).text;
-    expect(t).toMatch(/printed an error, "NameError: name 'wait_random' is not defined" at 0\.00 s \(line 4, stderr\), raised at 1-concurrent_coroutines\.py:9 \(in wait_n\), and still exited normally/);
+    expect(t).toMatch(/printed an error, "NameError: name 'wait_random' is not defined" at 0\.00 s \(trace line 4, stderr\), raised at 1-concurrent_coroutines\.py:9 \(in wait_n\), and still exited normally/);
     expect(t).toMatch(/Fix that error first\.$/);
     const refused = whyNoTasks(noTaskRun({ trace: trace([[0, 'a coroutine was expected, got [0.5, 1.2]']]), wallMs: 30, activity: asyncioNoLoop })).text;
     expect(refused).toMatch(/printed an error, 'a coroutine was expected, got \[0\.5, 1\.2\]'/);

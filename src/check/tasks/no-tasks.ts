@@ -5,7 +5,7 @@
  * killed before its end record) only the trace and the exit are used.
  */
 
-import { citeError, exceptionSite, EXCEPTION_LINE } from '../traceback.js';
+import { crashOf } from '../crash.js';
 import { caughtError } from './caught.js';
 import type { RunRecord } from '../../trace/types.js';
 import type { LineRef } from '../types.js';
@@ -32,12 +32,12 @@ export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRe
     }
     const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.exitCode ?? '?'}`;
     const extra = run.endDetail && run.end !== 'exited' && run.end !== 'signalled' ? ` (${run.endDetail})` : '';
-    const err = trace.map((_, i) => i).filter((i) => trace[i]!.stream === 'stderr' && EXCEPTION_LINE.test(trace[i]!.text.trim()));
-    if (err.length > 0) {
-      const e = err[err.length - 1]!;
+    const crash = crashOf(run);
+    if (crash) {
+      const e = crash.index;
       const l = trace[e]!;
       return {
-        cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used, error: { text: l.text, cite: citeError(trace, e), sited: exceptionSite(trace, e) !== undefined } },
+        cause: { kind: 'stopped', how, wallMs: run.wallMs, extra, used, error: crash },
         lines: [{ index: e, tMs: l.tMs, text: l.text, stream: 'stderr', role: 'context', note: 'the error that stopped the program' }],
       };
     }
@@ -49,7 +49,7 @@ export function noTaskCause(run: RunRecord): { cause: NoTaskCause; lines: LineRe
   if (caught) {
     const l = trace[caught.index]!;
     return {
-      cause: { kind: 'caught', loopRan: !!act?.loopRan, used, error: { text: l.text, cite: caught.cite, sited: caught.sited } },
+      cause: { kind: 'caught', loopRan: !!act?.loopRan, used, error: caught },
       lines: [{ index: caught.index, tMs: l.tMs, text: l.text, stream: l.stream, role: 'context', note: 'the error the program caught' }],
     };
   }

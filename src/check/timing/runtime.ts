@@ -8,7 +8,7 @@ import type { CheckBody } from '../../spec/types.js';
 import type { CheckOutcome, LineRef } from '../types.js';
 import { failed, passed, ref, type Ctx } from '../common.js';
 import { cite, fmtDuration } from '../format.js';
-import { capitalize } from '../explain/index.js';
+import { capitalize, stopClause } from '../explain/index.js';
 import { bounds, offBy, resolveExprBounds, windowOf } from './bounds.js';
 
 type Body<K extends CheckBody['kind']> = Extract<CheckBody, { kind: K }>;
@@ -34,12 +34,19 @@ export function evalRuntime(ctx: Ctx, written: Body<'runtime'>): CheckOutcome {
   }
   const extra: string[] = [];
   const lines: LineRef[] = [...rb.lines];
+  const stop = took < b.lo ? stopClause(ctx) : { text: '', lines: [] };
   if (run.timedOut) extra.push('it was stopped at the wall-time limit');
-  if (trace.length > 0) {
+  else if (stop.text) {
+    // Too short because it crashed: the exception, raised where, says why.
+    extra.push(stop.text);
+    lines.push(...stop.lines);
+  }
+  if (trace.length === 0) extra.push('it printed nothing');
+  else if (!stop.lines.some((l) => l.index === trace.length - 1)) {
     const last = trace.length - 1;
     extra.push(`its last line was ${cite(trace, last)}`);
     lines.push(ref(trace, last, 'context', 'last line printed'));
-  } else extra.push('it printed nothing');
+  }
   return failed(
     ctx,
     'violated',

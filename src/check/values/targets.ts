@@ -19,7 +19,7 @@ export interface Target {
   num?: number;
   str?: string;
   list?: number[];
-  /** How to say it: "9", "the measured runtime (2.51 s)", "the value of /total: (\d+)/ (45, line 12)". */
+  /** How to say it: "9", "the measured runtime (2.51 s)", "the value of /total: (\d+)/ (45, trace line 12)". */
   text: string;
   line?: number;
   /** Every line an expression read. */

@@ -45,6 +45,20 @@ function differences(row: ExpectedRow, r: SubmissionResult): string[] {
   return out;
 }
 
+/**
+ * The course assignment runs five drivers a submission: between the oldest and the newest
+ * Python, only the programs whose verdict depends on the version (a row pinned to a range of
+ * versions: list[float] on 3.8) and the reference run; its other mistakes are pure asyncio
+ * semantics, the same on every version, and run on the oldest and the newest (issue 13: the
+ * version matrix on the smallest program that shows each difference).
+ */
+function everyVersion(row: ExpectedRow, minor: number): boolean {
+  if (!specs.get(row.spec)?.runs) return true;
+  const ends = [PY[0]!.minor, PY[PY.length - 1]!.minor];
+  const pinned = rows.some((r) => r.spec === row.spec && r.submission === row.submission && r.maxPython);
+  return ends.includes(minor) || row.submission === 'reference' || pinned;
+}
+
 test('finds Python versions to test and the whole table', () => {
   expect(PY.length).toBeGreaterThan(0);
   expect(rows.length).toBeGreaterThanOrEqual(40);
@@ -56,7 +70,7 @@ for (const minor of PYTHON_MINORS) needs(`python3.${minor}`).test(
   async () => {
     const py = PY.find((p) => p.minor === minor)!;
     // Python programs only: the Node lesson (Python '–') has no virtual clock.
-    const mine = rows.filter((r) => forPython(r, [3, py.minor]));
+    const mine = rows.filter((r) => forPython(r, [3, py.minor]) && everyVersion(r, py.minor));
     const sandbox = await levelFor(py.exe);
     const results = await pool(
       mine.map((row) => async () => {

@@ -40,7 +40,8 @@ d('hostile corpus under bwrap', () => {
     expect(r.end).toBe('timeout');
     expect(r.timedOut).toBe(true);
     expect(r.endDetail).toMatch(/killed after the 1\.5 s wall-time limit/);
-    expect(r.signal).toBe('SIGTERM');
+    // SIGTERM first; SIGKILL when the sandbox has not wound down 300 ms later (a busy machine).
+    expect(['SIGTERM', 'SIGKILL']).toContain(r.signal);
     expect(r.wallMs + (r.startupMs ?? 0)).toBeGreaterThanOrEqual(1500); // the limit counts from spawn, wallMs from the program's start
     expect(lines[0]).toBe('start');
     expect(left).toEqual([]);

@@ -6,8 +6,13 @@
  */
 
 import type { LineRef, TimeWindow } from '../check/types.js';
-import type { RunRecord, TaskEvent, TraceLine } from '../trace/types.js';
+import type { RunRecord } from '../trace/types.js';
 import { secsProse, truncate, visible } from './text.js';
+import { taskLanes } from './timeline-lanes.js';
+import { clip, markShape, placeLabels, roleOf, roleText, type Mark } from './timeline-marks.js';
+import { CHAR, COLORS, FONT, HALO, LABEL_CHARS, LEFT, RIGHT, ROW, W } from './timeline-style.js';
+
+export { TIMELINE_CSS } from './timeline-style.js';
 
 /** Escape text for HTML/SVG content and attributes (program text is made visible first). */
 export function esc(s: string): string {
@@ -35,38 +40,6 @@ export interface TimelineInput {
   maxMarks?: number;
 }
 
-const W = 1000;
-const LEFT = 132;
-const RIGHT = 24;
-const ROW = 15;
-const CHAR = 6.6; // width of one 11px monospace character
-const LABEL_CHARS = 22;
-const MAX_ROWS = 5;
-/** A white halo under label text, so labels stay readable over hatching and leader lines. */
-const HALO = 'class="tl-halo"';
-const FONT = 'class="tl-mono"';
-/** Styles of the classes above; the page's stylesheet includes it once (see html-assets.ts). */
-export const TIMELINE_CSS = `
-svg.timeline .tl-mono, svg.timeline .tl-label { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
-svg.timeline .tl-halo, svg.timeline .tl-label { stroke: #fff; stroke-width: 3px; stroke-linejoin: round; paint-order: stroke; }
-`;
-
-const COLORS = {
-  text: '#1f2328',
-  muted: '#59636e',
-  grid: '#d1d9e0',
-  lane: '#f6f8fa',
-  mark: '#3d4a57',
-  offending: '#b42318',
-  near: '#8a4b00',
-  anchor: '#0b57d0',
-  windowFail: '#b42318',
-  windowPass: '#1a7f37',
-  task: '#57606a',
-  running: '#3d5a80',
-  blocking: '#b42318',
-};
-
 /** Tick step in ms giving at most ~10 ticks. */
 function tickStep(spanMs: number): number {
   const steps = [50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
@@ -79,112 +52,6 @@ function fmtTick(ms: number, step: number): string {
 }
 
 /** Cut for a label: a bare ellipsis, since the full line is in the mark's tooltip and the table. */
-function clip(s: string, n: number): string {
-  const v = visible(s.length > n * 4 ? s.slice(0, n * 4) : s);
-  if (v.length <= n) return v;
-  const cut = /[\uD800-\uDBFF]/.test(v[n - 2] ?? '') ? n - 2 : n - 1; // never split a surrogate pair
-  return `${v.slice(0, cut)}…`;
-}
-
-interface Mark {
-  x: number;
-  line: TraceLine;
-  index: number;
-  refs: Highlight[];
-  label: string;
-  row: number; // -1: no room for a label
-  /** Label to the left of the mark (near the right edge). */
-  left?: boolean;
-}
-
-const RANK = { offending: 3, 'near-miss': 2, anchor: 1, plain: 0 } as const;
-
-/**
- * Greedy label rows: offending lines first, then near misses, anchors, the rest; within a rank,
- * lines more failed checks point at first (a crash's error line, cited by the exit-code check
- * too, before the traceback's first lines), then in time order. A mark with no room keeps its dot only.
- */
-function placeLabels(marks: Mark[]): number {
-  const order = [...marks].sort((a, b) => RANK[roleOf(b)] - RANK[roleOf(a)] || b.refs.length - a.refs.length || a.x - b.x);
-  const taken: Array<Array<[number, number]>> = [];
-  let used = 0;
-  for (const m of order) {
-    const w = m.label.length * CHAR + 10;
-    m.left = m.x + w > W - RIGHT + 16;
-    const span: [number, number] = m.left ? [m.x - w, m.x + 2] : [m.x - 2, m.x + w];
-    for (let r = 0; r < MAX_ROWS; r++) {
-      taken[r] ??= [];
-      if (taken[r]!.every(([a, b]) => span[1] <= a || span[0] >= b)) {
-        taken[r]!.push(span);
-        m.row = r;
-        used = Math.max(used, r + 1);
-        break;
-      }
-    }
-  }
-  return used;
-}
-
-function roleOf(m: Mark): 'offending' | 'near-miss' | 'anchor' | 'plain' {
-  if (m.refs.some((r) => r.role === 'offending')) return 'offending';
-  if (m.refs.some((r) => r.role === 'near-miss')) return 'near-miss';
-  if (m.refs.some((r) => r.role === 'anchor' || r.role === 'match')) return 'anchor';
-  return 'plain';
-}
-
-function markShape(role: ReturnType<typeof roleOf>, x: number, y: number): string {
-  switch (role) {
-    case 'offending': // a diamond, larger: shape, not colour alone
-      return `<path d="M${x} ${y - 7}L${x + 7} ${y}L${x} ${y + 7}L${x - 7} ${y}Z" fill="${COLORS.offending}" stroke="#fff" stroke-width="1.5"/>`;
-    case 'near-miss': // a triangle
-      return `<path d="M${x} ${y - 7}L${x + 6.5} ${y + 5}L${x - 6.5} ${y + 5}Z" fill="${COLORS.near}" stroke="#fff" stroke-width="1.2"/>`;
-    case 'anchor': // a ring
-      return `<circle cx="${x}" cy="${y}" r="5" fill="#fff" stroke="${COLORS.anchor}" stroke-width="2.2"/>`;
-    default:
-      return `<circle cx="${x}" cy="${y}" r="3.2" fill="${COLORS.mark}"/>`;
-  }
-}
-
-function roleText(refs: Highlight[]): string {
-  return refs.map((r) => `${r.role}${r.note ? `: ${r.note}` : ''} (${r.checkTitle})`).join('; ');
-}
-
-interface TaskLane {
-  task: number;
-  name: string;
-  start: number;
-  end: number;
-  running: Array<[number, number]>;
-  blocking: Array<{ t: number; d: number; detail?: string }>;
-}
-
-function taskLanes(events: TaskEvent[], endMs: number): TaskLane[] {
-  const lanes = new Map<number, TaskLane>();
-  const runningSince = new Map<number, number>();
-  const get = (e: TaskEvent) => {
-    let l = lanes.get(e.task);
-    if (!l) {
-      l = { task: e.task, name: e.name ?? `task ${e.task}`, start: e.tMs, end: endMs, running: [], blocking: [] };
-      lanes.set(e.task, l);
-    }
-    return l;
-  };
-  for (const e of [...events].sort((a, b) => a.tMs - b.tMs)) {
-    const l = get(e);
-    if (e.kind === 'created' && e.name) l.name = e.name;
-    if (e.kind === 'started' || e.kind === 'resumed') runningSince.set(e.task, e.tMs);
-    if (e.kind === 'suspended' || e.kind === 'done' || e.kind === 'cancelled') {
-      const since = runningSince.get(e.task);
-      if (since !== undefined) l.running.push([since, e.tMs]);
-      runningSince.delete(e.task);
-      if (e.kind !== 'suspended') l.end = e.tMs;
-    }
-    if (e.kind === 'blocking') l.blocking.push({ t: e.tMs, d: e.durationMs ?? 0, ...(e.detail ? { detail: e.detail } : {}) });
-  }
-  for (const [task, since] of runningSince) lanes.get(task)!.running.push([since, lanes.get(task)!.end]);
-  return [...lanes.values()].slice(0, 12);
-}
-
 /** The timeline figure's SVG markup. */
 export function timelineSvg(input: TimelineInput): string {
   const { run, idPrefix } = input;

@@ -12,18 +12,16 @@ import sys
 import weakref
 import _thread
 
-from . import clock as _clock
-from .runqueue import waited_s
+from .blocking import Blocking
 from .coros import Inflight, UserCode
 from .joins import hide_done_callback, patch_joins
 from .loop import LoopHooks
 from .waiting import describe_waiting
 
 CO_COROUTINE = 0x80
-CPU_BLOCKING_MS = 100  # a task step longer than this (real time, not sleeping) is reported
 
 
-class TaskTracer:
+class TaskTracer(Blocking):
     def __init__(self, state):
         self.state = state
         self.clock = state.clock
@@ -203,9 +201,7 @@ class TaskTracer:
         else:
             self.emit("resumed", tid)
         r.resumed_in = self.inflight.innermost(tid) or r.name
-        r.step_real = _clock.real_monotonic()
-        r.step_waited = waited_s()
-        self.step_sleep = 0.0
+        self.step_started(r)
         return (t, r)
 
     def step_end(self, token):
@@ -225,17 +221,7 @@ class TaskTracer:
             self.inflight.update(r.tid, self.inflight.chain(t))
             self.emit("suspended", r.tid)
             self._nested(t, r)
-        # Real time of the step, less its sleeps and the time it waited for a CPU (load).
-        ran = (_clock.real_monotonic() - r.step_real - self.step_sleep - (waited_s() - r.step_waited)) * 1000
-        if ran > CPU_BLOCKING_MS:
-            self.emit(
-                "blocking",
-                r.tid,
-                d=int(ran * 1000),
-                name=r.resumed_in,
-                detail="a step of %s() ran %d ms of real time without awaiting (CPU work or a blocking call)" % (r.resumed_in, ran),
-                real=True,
-            )
+        self.step_ended(r)
 
     # ---- lines ---------------------------------------------------------------------
     def attribute(self, frame):
@@ -277,16 +263,6 @@ class TaskTracer:
                     self.emit("awaited", r.tid, by=r.tid, name=info, detail="coroutine")
             c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
 
-    # ---- blocking sleeps on the loop thread ----------------------------------------
-    def blocking_sleep(self, secs, us):
-        tid = self.current_id()
-        st = self.inflight.stack(sys._getframe(2))
-        name = st[-1][1] if st else None
-        self.emit("blocking", tid if tid is not None else 0, d=us, name=name, detail="time.sleep(%s)" % _fmt(secs))
-
-    def note_real_sleep(self, seconds):
-        self.step_sleep += seconds
-
     # ---- end -------------------------------------------------------------------------
     def flush(self):
         pass
@@ -306,13 +282,3 @@ class Root:
         self.step_real = 0.0
         self.step_waited = 0.0
         self.resumed_in = None
-
-
-def _fmt(secs):
-    try:
-        f = float(secs)
-        return ("%d" % f) if f == int(f) else repr(f)
-    except Exception:
-        return repr(secs)
-
-

@@ -12,7 +12,10 @@ export const EXIT_CODES = `Exit codes:
   2  bad usage, invalid spec, or a setup that cannot run what was asked
      (python3 missing, --require-sandbox not available)
   3  internal error in tracegrade (set TRACEGRADE_DEBUG=1 for the stack trace)
-  130 interrupted (Ctrl-C); grade keeps what finished: rerun with --resume`;
+  4  grade, report, merge: graded, but some results or reports could not be written
+     (each named on stderr; nothing graded is lost)
+  130 interrupted (Ctrl-C); grade keeps what finished: rerun with --resume
+  143 stopped by SIGTERM (a cancelled CI job); the same as Ctrl-C`;
 
 export const MAIN_HELP = `tracegrade — grade asynchronous programs by the order and timing of what they print
 

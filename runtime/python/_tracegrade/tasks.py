@@ -174,7 +174,9 @@ class TaskTracer(Blocking):
         if task.cancelled():
             self.emit("cancelled", tid, at=v)
         else:
-            exc = task.exception()
+            # _exception, not exception(): calling exception() counts as "retrieved", and asyncio
+            # would no longer log "Task exception was never retrieved" for a task nobody awaited.
+            exc = getattr(task, "_exception", None)
             self.emit("done", tid, at=v, detail=("raised " + type(exc).__name__) if exc is not None else None)
 
     def _awaited(self, task):
@@ -212,8 +214,8 @@ class TaskTracer(Blocking):
             try:
                 if t.cancelled():
                     detail = "cancelled"
-                elif t.exception() is not None:
-                    detail = "raised " + type(t.exception()).__name__
+                elif getattr(t, "_exception", None) is not None:  # not exception(): see _done
+                    detail = "raised " + type(t._exception).__name__
             except Exception:
                 pass
             self.inflight.finish(r.tid, detail)

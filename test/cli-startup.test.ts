@@ -6,7 +6,7 @@
  */
 
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,22 @@ describe('the code cache', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(path).mtimeMs).not.toBe(mtime);
   }, 90_000);
+
+  test("a project's tracegrade.config.mjs is imported from the bundle, with and without a cache", async () => {
+    const cache = join(tmp, 'mjs');
+    const dir = join(tmp, 'project');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'tracegrade.config.mjs'), "export default { clock: 'sometimes' };\n");
+    for (let i = 0; i < 2; i++) {
+      const r = await execa(process.execPath, [BIN, 'check', REFERENCE, '--spec', join(ROOT, 'specs', 'fetch-and-count.yaml')], {
+        cwd: dir,
+        reject: false,
+        env: { NO_COLOR: '1', TRACEGRADE_CACHE_DIR: cache },
+      });
+      // The config was imported and judged: its value is named (not "cannot load").
+      expect([r.exitCode, String(r.stderr)]).toEqual([2, expect.stringMatching(/tracegrade\.config\.mjs: error: 'clock' must be one of real, virtual/)]);
+    }
+  }, 60_000);
 
   test('TRACEGRADE_CACHE_DIR=off: nothing is written anywhere', async () => {
     const xdg = join(tmp, 'xdg');

@@ -54,14 +54,13 @@ export function loadBundle<T>(bundle: string, command: string | undefined): Load
     /* no stat: no cache */
   }
   const cachedData = where ? readCache(where.file) : undefined;
-  // The wrapper adds no line, so stack traces keep the bundle's line numbers.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // The wrapper adds no line, so stack traces keep the bundle's line numbers. The bundle's
+  // import() calls left to run time (a user's .mjs config) were renamed __tgImport by the build:
+  // a vm.Script's own import() needs an experimental flag on Node 20.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __tgImport) {${source}\n})`, { filename: bundle, cachedData });
   const module = { exports: {} as T };
-  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  const esmImport = (specifier: string): Promise<unknown> => import(specifier);
+  (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle), esmImport);
   return {
     exports: module.exports,
     save() {

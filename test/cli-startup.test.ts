@@ -91,6 +91,17 @@ describe('the code cache', () => {
   }, 60_000);
 });
 
+test("check loads the spec once: a spec's warning is printed once", async () => {
+  const dir = join(tmp, 'warned');
+  mkdirSync(dir);
+  const spec = readFileSync(join(ROOT, 'specs', 'fetch-and-count.yaml'), 'utf8').replace(/^run:\n/m, 'run:\n  policy: best\n');
+  expect(spec).toContain('  policy: best\n');
+  writeFileSync(join(dir, 'spec.yaml'), spec);
+  const r = await tg(['check', REFERENCE, '--spec', join(dir, 'spec.yaml'), '--clock', 'virtual'], { TRACEGRADE_CACHE_DIR: join(tmp, 'warned-cache') });
+  expect(r.code).toBe(0);
+  expect(r.stderr.match(/warning: policy has no effect with a single run/g)).toHaveLength(1);
+}, 60_000);
+
 needs('bwrap').describe('the sandbox probe in the probe cache', () => {
   test('a success is kept; a bwrap that fails is probed, refused and not kept, even with a success on file', async () => {
     const cache = join(tmp, 'probe');

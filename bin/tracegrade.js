@@ -14,11 +14,14 @@ if (!existsSync(bundle) || !existsSync(loader)) {
   );
   process.exit(2);
 }
-const { loadBundle } = await import(loader.href);
 const argv = process.argv.slice(2);
-const cli = loadBundle(fileURLToPath(bundle), argv[0]);
-
-cli.exports.main(argv).then((code) => {
-  process.exitCode = code;
+// Help and version do no work: the handful of tsc modules they need load faster than the bundle.
+if (argv.length === 0 || ['-h', '--help', 'help', '-V', '--version', 'version'].includes(argv[0])) {
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main(argv);
+} else {
+  const { loadBundle } = await import(loader.href);
+  const cli = loadBundle(fileURLToPath(bundle), argv[0]);
+  process.exitCode = await cli.exports.main(argv);
   cli.save();
-});
+}

@@ -54,7 +54,7 @@ afterAll(async () => {
 const PKG = (): string => join(app, 'node_modules', 'tracegrade');
 
 test('the packed package holds the build, the docs --help names and the schema the specs point to', async () => {
-  expect(existsSync(join(PKG(), 'dist', 'cli', 'main.js'))).toBe(true);
+  expect(existsSync(join(PKG(), 'dist', 'bundle', 'cli.cjs'))).toBe(true);
   const help = (await tg(['--help'])).stdout;
   for (const doc of help.match(/docs\/[\w-]+\.md/g) ?? []) expect(existsSync(join(PKG(), doc))).toBe(true);
   expect(help).toMatch(/docs\/cli\.md/);

@@ -42,7 +42,7 @@ const GOOD = `print(0)\nprint(1)\nprint(2)\nprint('done')\n`;
 const BAD = `print('done')\nprint(0)\nprint(1)\nprint(2)\n`;
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'))) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   dir = await mkdtemp(join(tmpdir(), 'tracegrade-qa-'));
   await mkdir(join(dir, 'specs'));
   await writeFile(join(dir, 'specs', 'counts.yaml'), spec('counts'));

@@ -94,7 +94,7 @@ checks:
 `;
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'))) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   dir = await mkdtemp(join(tmpdir(), 'tracegrade-cli-'));
   await mkdir(join(dir, 'specs'));
   await writeFile(join(dir, 'specs', 'ticks.yaml'), SPEC);

@@ -105,8 +105,8 @@ export function forPython(row: ExpectedRow, v: [number, number]): boolean {
 
 /** Throws a clear error when the CLI has not been compiled (npm test builds it first). */
 export function requireBuild(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-    throw new Error('dist/cli/main.js is missing: run `npm run build` first (npm test does it)');
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'cli.cjs'))) {
+    throw new Error('dist/bundle/cli.cjs is missing: run `npm run build` first (npm test does it)');
   }
 }
 

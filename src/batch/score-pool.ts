@@ -6,7 +6,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { Worker } from 'node:worker_threads';
 import type { Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
@@ -16,8 +16,8 @@ import type { ScoreMeta } from './engine.js';
 import { specFingerprint, type ScoreJob, type ScoreReply } from './score-job.js';
 import type { StoreKey } from './store.js';
 
-/** The compiled entry, from src/batch (ts-jest) and dist/batch alike: a plain Worker cannot load .ts. */
-export const WORKER_ENTRY = fileURLToPath(new URL('../../dist/batch/score-worker.js', import.meta.url));
+/** The bundled entry (scripts/bundle-cli.mjs), from src/ (ts-jest), dist/ and the CLI's bundle alike: a plain Worker cannot load .ts. */
+export const WORKER_ENTRY = packagePath('dist/bundle/score-worker.js');
 
 export interface Scored {
   result: SubmissionResult;

@@ -1,7 +1,8 @@
 /**
- * The CLI's seam to the modules below it (spec loading, running, batch, reports): everything
- * the commands call from other modules goes through here, so a change in one of their
- * signatures is absorbed in one place.
+ * The CLI's seam to the modules below it (spec loading, running, one submission, the terminal
+ * report): everything the commands call from other modules goes through here or, for the batch
+ * commands, deps-batch.ts, so a change in one of their signatures is absorbed in one place.
+ * Two seams so that `check` and `record` do not load the batch engine and every reporter.
  */
 
 import type { Diagnostic } from '../spec/types.js';
@@ -20,21 +21,6 @@ export { runSubmission, type RunOptions } from '../run/runner.js';
 /** One submission, `repeat` runs, scored (check). */
 export { gradeOne } from '../batch/grade-one.js';
 
-/** The batch engine's pool/resume/shard driver. */
-export { gradeAll } from '../batch/grade-all.js';
-export { createProgress } from '../batch/progress.js';
-export { acquireLock, LockError } from '../batch/lock.js';
-
-/** Reports: the registry, and the one entry point that writes them. */
-export {
-  writeReports,
-  reporters,
-  DEFAULT_REPORTERS,
-  renderSubmission,
-  renderSummaryLine,
-  stopCommands,
-  readResultsFile,
-  terminalWidth,
-  useColor,
-  ReportWriteError,
-} from '../report/index.js';
+/** The terminal report (check, and grade's summary line). */
+export { renderSubmission, renderSummaryLine, terminalWidth, useColor } from '../report/terminal.js';
+export { stopCommands } from '../report/ci-log.js';

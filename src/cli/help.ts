@@ -1,9 +1,9 @@
 /** Help texts: one per command, each with an example (kept in step with docs/cli.md). */
 
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 
 /** The installed docs folder (beside dist/ or src/), so `--help` names files that exist wherever tracegrade is installed. */
-export const DOCS_DIR = fileURLToPath(new URL('../../docs/', import.meta.url));
+export const DOCS_DIR = packagePath('docs/');
 const doc = (name: string): string => `${DOCS_DIR}${name}`;
 
 export const EXIT_CODES = `Exit codes:

@@ -5,8 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { didYouMean } from '../spec/suggest.js';
 import { toolVersion } from '../batch/version.js';
 import { CliError, EXIT } from './errors.js';
@@ -28,8 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 /** Where to report a bug: package.json `bugs` (or `repository`) when the package declares one. */
 function reportAt(): string {
   try {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const pkg = JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {
       bugs?: string | { url?: string };
       repository?: string | { url?: string };
     };

@@ -4,7 +4,7 @@
  */
 
 import { mkdir } from 'node:fs/promises';
-import { acquireLock, LockError } from './deps.js';
+import { acquireLock, LockError } from './deps-batch.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 import { shown } from './commands/validate.js';

@@ -44,7 +44,7 @@ function fileOf(kind: string): string | null {
 }
 
 /** Our own file only: another user's (or a world-writable) cache could name any program. */
-function trusted(file: string): boolean {
+export function trusted(file: string): boolean {
   try {
     const s = lstatSync(file);
     const uid = process.getuid?.() ?? s.uid;

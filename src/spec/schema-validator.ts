@@ -12,11 +12,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, Options } from 'ajv';
+import { packageUrl } from '../package-root.js';
 
-/** Absolute path of the shipped schema (src/spec and dist/spec are both two levels below the package root). */
-export const SCHEMA_URL = new URL('../../schema/spec.schema.json', import.meta.url);
-/** Where the build writes the standalone validator (the same place from src/ and dist/). */
-export const STANDALONE_URL = new URL('../../dist/spec/spec-validator.cjs', import.meta.url);
+/** Absolute path of the shipped schema. */
+export const SCHEMA_URL = packageUrl('schema/spec.schema.json');
+/** Where the build writes the standalone validator (the same place from src/, dist/ and the CLI's bundle). */
+export const STANDALONE_URL = packageUrl('dist/spec/spec-validator.cjs');
 
 /** The one set of ajv options: the build script compiles with these too. */
 export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true };

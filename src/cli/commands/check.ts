@@ -25,8 +25,14 @@ export interface CheckTarget {
   specFile: string;
   opts: GradeOptions;
   pattern?: string;
-  /** `say`: print the -t selection line (once per run: not when the spec is first loaded to set up). */
-  load(say?: boolean): Promise<{ spec: Spec; hiddenCount: number }>;
+  load(): Promise<LoadedSpec>;
+}
+
+/** The visible (and -t selected) checks; `selection`: the -t line to print when they are run. */
+export interface LoadedSpec {
+  spec: Spec;
+  hiddenCount: number;
+  selection?: string;
 }
 
 export interface CheckRun {
@@ -63,22 +69,20 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     specFile,
     opts,
     ...(pattern !== undefined ? { pattern } : {}),
-    async load(say = true) {
+    async load() {
       const [full] = await loadSpecsOrFail([specFile], io);
-      let spec = visibleSpec(full!);
+      const spec = visibleSpec(full!);
       const hiddenCount = full!.checks.length - spec.checks.length;
-      if (match) {
-        const f = filterChecks(spec, match);
-        if (f.selected.length === 0) {
-          throw new CliError(`no visible check's id or title matches '${pattern}'`, EXIT.usage, `The visible checks are ${spec.checks.map((c) => c.id).join(', ')}.`);
-        }
-        if (say) io.stderr.write(`${describeFilter(pattern!, f)}\n`);
-        spec = f.spec;
+      if (!match) return { spec, hiddenCount };
+      const f = filterChecks(spec, match);
+      if (f.selected.length === 0) {
+        throw new CliError(`no visible check's id or title matches '${pattern}'`, EXIT.usage, `The visible checks are ${spec.checks.map((c) => c.id).join(', ')}.`);
       }
-      return { spec, hiddenCount };
+      return { spec: f.spec, hiddenCount, selection: describeFilter(pattern!, f) };
     },
   };
-  const { spec } = await target.load(false);
+  const loaded = await target.load();
+  const { spec } = loaded;
   await ensureSetup([spec], opts, io, { interpreterOrigin: interpreterOrigin(p) });
   const ext = extname(submission).toLowerCase();
   if (st.isFile() && spec.run.runtime === 'python' && ext !== '.py') {
@@ -87,12 +91,14 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`warning: ${shown(io, submission)} is not a .js file; running it with Node anyway\n`);
   }
   if (bool(p, 'watch')) return (await import('./check-watch.js')).watchCheck(target, io);
-  return (await checkOnce(target, io)).code;
+  // One check: the spec just loaded serves the run (parsing it again cost ~25 ms of every start).
+  return (await checkOnce(target, io, loaded)).code;
 }
 
-/** One check of the submission: the report on stdout, exit 0 (all visible pass) or 1. */
-export async function checkOnce(target: CheckTarget, io: Io): Promise<CheckRun> {
-  const { spec, hiddenCount } = await target.load();
+/** One check of the submission: the report on stdout, exit 0 (all visible pass) or 1. `loaded`: the spec as just loaded, else it is loaded now. */
+export async function checkOnce(target: CheckTarget, io: Io, loaded?: LoadedSpec): Promise<CheckRun> {
+  const { spec, hiddenCount, selection } = loaded ?? (await target.load());
+  if (selection !== undefined) io.stderr.write(`${selection}\n`);
   io.stderr.write(`Checking ${shown(io, target.submission)} against ${shown(io, target.specFile)}…\n`);
   // Ctrl-C or a cancelled CI job: the run is killed and its temp folder removed, not orphaned.
   const signals = cancelOnSignals();

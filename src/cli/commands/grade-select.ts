@@ -13,7 +13,7 @@ import { submissionCredit } from '../../score/credit.js';
 import type { GradeResults, SubmissionResult } from '../../score/types.js';
 import type { Spec } from '../../spec/types.js';
 import { checkMatcher, describeFilter, filterChecks } from '../check-filter.js';
-import { readResultsFile } from '../deps.js';
+import { readResultsFile } from '../deps-batch.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { shown } from './validate.js';

@@ -3,7 +3,7 @@
 import { parseWithConfig } from '../config.js';
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../package-root.js';
 import { effectiveSpec } from '../../batch/grade-one.js';
 import { draftSpec } from '../../spec/draft.js';
 import type { RuntimeKind, Spec } from '../../spec/types.js';
@@ -18,8 +18,8 @@ import { shown } from './validate.js';
 
 const DEFAULT_RUNS = 3;
 
-/** This package's JSON Schema (dist/cli/commands/ → schema/), wherever it is installed. */
-const SCHEMA = fileURLToPath(new URL('../../../schema/spec.schema.json', import.meta.url));
+/** This package's JSON Schema, wherever it is installed. */
+const SCHEMA = packagePath('schema/spec.schema.json');
 
 /**
  * The draft's `$schema=` hint, relative to the folder the spec will live in: --out's folder,

@@ -8,7 +8,7 @@ import { didYouMean } from '../../spec/suggest.js';
 import type { GradeResults } from '../../score/types.js';
 import type { ReportContext } from '../../report/types.js';
 import { bool, onePositional, str } from '../args.js';
-import { DEFAULT_REPORTERS, readResultsFile, reporters, ReportWriteError, writeReports } from '../deps.js';
+import { DEFAULT_REPORTERS, readResultsFile, reporters, ReportWriteError, writeReports } from '../deps-batch.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { shown } from './validate.js';

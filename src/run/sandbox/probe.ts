@@ -1,4 +1,4 @@
-/** Whether a level works here, probed once per process with the exact flags a run uses; level choice. */
+/** Whether a level works here, probed with the exact flags a run uses (once per process, a success kept on disk); level choice. */
 
 import { execa } from 'execa';
 import { constants as fsc } from 'node:fs';
@@ -6,7 +6,9 @@ import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SandboxLevel } from '../../trace/types.js';
+import { cachedProbe } from '../probe-cache.js';
 import { disposePlan, planLaunch } from './plan.js';
+import { sandboxProbeKey } from './probe-key.js';
 import { tools, resetTools } from './tools.js';
 import { LEVELS, SandboxUnavailableError, type LaunchPlan, type SandboxChoice } from './types.js';
 
@@ -54,16 +56,31 @@ async function probeUncached(level: SandboxLevel): Promise<ProbeResult> {
       env: { LANG: 'C.UTF-8' },
       limits: { wallMs: 10_000, cpuMs: 5_000, memoryBytes: 512 * 1048576, processes: 64, outputBytes: 1 << 20, fileSizeBytes: 1 << 24, openFiles: 256 },
     });
-    const r = await execa(plan.file, plan.args, { env: plan.env, extendEnv: false, cwd: plan.cwd, reject: false, timeout: 15_000, stdin: 'ignore', all: true });
-    if (r.exitCode === 0) return { level, ok: true };
-    const msg = String(r.all ?? '').trim().split('\n')[0] || `exit ${r.exitCode ?? r.signal}`;
-    return { level, ok: false, reason: `${level} probe failed: ${msg}${level === 'bwrap' ? hint(msg) : ''}` };
+    // A level that worked with this exact plan on this kernel, as this user, is not launched again
+    // on every start (probe-key.ts: what the answer depends on); a failure is never kept.
+    const launched = plan;
+    let failed: ProbeResult | undefined;
+    const ok = await cachedProbe('sandbox', sandboxProbeKey(plan, dir, t), async () => {
+      const r = await launch(level, launched);
+      if (r.ok) return true;
+      failed = r;
+      return null;
+    }, () => true);
+    return ok ? { level, ok: true } : (failed ?? { level, ok: false, reason: `${level} probe failed` });
   } catch (e) {
     return { level, ok: false, reason: `${level} probe failed: ${(e as Error).message.split('\n')[0]}` };
   } finally {
     if (plan) await disposePlan(plan);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Run the probe's plan: the program must find its copy in the sandbox and exit 0. */
+async function launch(level: SandboxLevel, plan: LaunchPlan): Promise<ProbeResult> {
+  const r = await execa(plan.file, plan.args, { env: plan.env, extendEnv: false, cwd: plan.cwd, reject: false, timeout: 15_000, stdin: 'ignore', all: true });
+  if (r.exitCode === 0) return { level, ok: true };
+  const msg = String(r.all ?? '').trim().split('\n')[0] || `exit ${r.exitCode ?? r.signal}`;
+  return { level, ok: false, reason: `${level} probe failed: ${msg}${level === 'bwrap' ? hint(msg) : ''}` };
 }
 
 function hint(msg: string): string {

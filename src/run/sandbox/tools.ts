@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { constants as fsc } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { cachedProbe, fileStamp } from '../probe-cache.js';
 
 export interface Tools {
   bwrap: string | null;
@@ -39,10 +40,15 @@ export function tools(): Promise<Tools> {
   return toolsCache;
 }
 
+async function askVersion(bwrap: string): Promise<number[] | null> {
+  const r = await execa(bwrap, ['--version'], { reject: false, timeout: 10_000 });
+  const v = (String(r.stdout).match(/(\d+)\.(\d+)(?:\.(\d+))?/) ?? []).slice(1).map((x) => Number(x ?? 0));
+  return r.exitCode === 0 && v.length ? v : null;
+}
+
+/** bwrap's version (which flags it has), asked once per bwrap binary: kept in the probe cache under its file stamp. */
 export async function bwrapVersion(bwrap: string): Promise<number[]> {
-  bwrapVersionCache ??= execa(bwrap, ['--version'], { reject: false, timeout: 10_000 }).then((r) =>
-    (String(r.stdout).match(/(\d+)\.(\d+)(?:\.(\d+))?/) ?? []).slice(1).map((x) => Number(x ?? 0)),
-  );
+  bwrapVersionCache ??= cachedProbe('bwrap-version', { bwrap, stamp: fileStamp(bwrap) }, () => askVersion(bwrap), () => true).then((v) => v ?? []);
   return bwrapVersionCache;
 }
 

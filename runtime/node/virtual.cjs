@@ -10,6 +10,8 @@ require('./rejection.cjs');
 (function boot() {
   if (process.env.TRACEGRADE_CLOCK !== 'virtual') return;
   const wallMs = Number(process.env.TRACEGRADE_WALL_MS) || 0;
+  const structure = !!process.env.TRACEGRADE_STRUCTURE;
+  delete process.env.TRACEGRADE_STRUCTURE;
   delete process.env.TRACEGRADE_CLOCK;
   delete process.env.TRACEGRADE_WALL_MS;
   const hr = process.hrtime.bigint;
@@ -41,6 +43,8 @@ require('./rejection.cjs');
     };
     driver = createDriver({ clock, channel, out, wallUs: wallMs * 1000, realMs, onTimeout });
     Object.assign(d, driver);
+    // The structure tracer after the clock: it wraps the fake Date.now (steps.cjs).
+    if (structure) require('./structure/index.cjs').installStructure(channel);
     // ESM code imports node:timers/promises through the builtin's ESM facade: refresh it.
     require('module').syncBuiltinESMExports();
   } catch (e) {

@@ -188,10 +188,10 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
     );
   }
 
-  // `by:` reads the task tracer's attribution of lines, which only Python runs have.
-  if (run.runtime !== 'python') {
+  // `by:` reads the tracer's attribution of lines, which Python and Node runs have.
+  if (run.runtime === 'command') {
     for (const n of ctx.byNodes!) {
-      sink.error(n, `'by' needs the Python task tracer, which says which coroutine printed each line; this spec runs '${run.runtime}'`, 'remove by:, or grade a Python program (run.runtime: python)');
+      sink.error(n, `'by' needs the task tracer, which says which coroutine printed each line; this spec runs '${run.runtime}'`, 'remove by:, or grade a Python or Node program (run.runtime: python or node)');
     }
   }
 

@@ -1,0 +1,103 @@
+// Genuine V8 call sites for the structure tracer (index.cjs), whatever the program does later.
+// The tracer reads the stack where a promise is made (is it an async function's own promise, an
+// `await`, a `.then`?) through Error.captureStackTrace and a prepareStackTrace that returns the
+// CallSite objects. A program could feed it invented frames by setting its own
+// Error.prepareStackTrace, or replacing the global Error, so both are locked at preload time:
+// Error.prepareStackTrace becomes an accessor (the program's function is kept and used for its
+// own errors; the tracer's is used only while it captures), and `Error` cannot be reassigned.
+// Every CallSite method is taken from the prototype now and called on the frames with
+// Reflect.apply, so patching CallSite.prototype later changes nothing either.
+'use strict';
+const apply = Reflect.apply;
+const defineProperty = Object.defineProperty;
+const captureStackTrace = Error.captureStackTrace;
+const ErrorCtor = Error;
+
+let capturing = false;
+let userPrepare = Error.prepareStackTrace;
+const ours = (_e, cs) => cs;
+
+function lock() {
+  try {
+    defineProperty(ErrorCtor, 'prepareStackTrace', {
+      configurable: false,
+      enumerable: false,
+      get: () => (capturing ? ours : userPrepare),
+      set: (v) => {
+        userPrepare = v;
+      },
+    });
+    defineProperty(globalThis, 'Error', { value: ErrorCtor, writable: false, configurable: false, enumerable: false });
+  } catch (e) {
+    /* already locked (a second install): nothing to do */
+  }
+}
+
+// The CallSite methods, taken from a real frame before the program runs.
+function methods() {
+  capturing = true;
+  const o = {};
+  try {
+    captureStackTrace(o);
+    const site = o.stack[0];
+    const proto = Object.getPrototypeOf(site);
+    const m = {};
+    for (const k of ['getFileName', 'getFunctionName', 'getLineNumber', 'getColumnNumber', 'getEnclosingLineNumber', 'getEnclosingColumnNumber', 'isAsync', 'isConstructor', 'getTypeName', 'getMethodName']) m[k] = proto[k];
+    return m;
+  } finally {
+    capturing = false;
+  }
+}
+
+lock();
+const M = methods();
+const call = (name, site) => {
+  try {
+    return apply(M[name], site, []);
+  } catch (e) {
+    return null; // not a real CallSite: treated as no frame at all
+  }
+};
+
+/** Up to `limit` frames (plain objects) below `skip`, the innermost first; [] if none. */
+function frames(skip, limit) {
+  const o = {};
+  const before = ErrorCtor.stackTraceLimit;
+  capturing = true;
+  try {
+    try {
+      ErrorCtor.stackTraceLimit = limit;
+    } catch (e) {
+      /* the program made it read-only: capture with its limit */
+    }
+    captureStackTrace(o, skip);
+    const cs = o.stack;
+    const out = [];
+    if (!Array.isArray(cs)) return out;
+    for (let i = 0; i < cs.length; i++) {
+      const s = cs[i];
+      if (call('isAsync', s)) break; // async frames: who awaits, not who runs
+      out.push({
+        file: call('getFileName', s),
+        fn: call('getFunctionName', s),
+        type: call('getTypeName', s),
+        method: call('getMethodName', s),
+        line: call('getLineNumber', s),
+        col: call('getColumnNumber', s),
+        encLine: call('getEnclosingLineNumber', s),
+        encCol: call('getEnclosingColumnNumber', s),
+        ctor: call('isConstructor', s),
+      });
+    }
+    return out;
+  } finally {
+    capturing = false;
+    try {
+      ErrorCtor.stackTraceLimit = before;
+    } catch (e) {
+      /* read-only */
+    }
+  }
+}
+
+module.exports = { frames };

@@ -1,0 +1,56 @@
+// tracegrade's structure tracer for Node programs (issue 16): which async function calls ran
+// at the same time, what blocked the event loop and for how long, and which call printed each
+// line. Installed by the preload (start.cjs under the real clock, virtual.cjs under the
+// virtual one) before the program's first line, when the spec has a `tasks` check or a `by:`
+// selector. It sends the Python tracer's record kinds on the signed channel (units.cjs,
+// steps.cjs, lines.cjs), so src/check/tasks judges both runtimes alike. Everything it uses is
+// taken now, before the program can patch anything (callsites.cjs, guard.cjs).
+'use strict';
+const path = require('path');
+const { lockDown } = require('./guard.cjs');
+const { createUnits } = require('./units.cjs');
+const { tapLines } = require('./lines.cjs');
+
+function installStructure(channel) {
+  const hr = process.hrtime.bigint;
+  const t0 = hr();
+  const now = () => Number(hr() - t0) / 1000; // real µs
+  const here = path.resolve(__dirname, '..') + path.sep;
+  const cwd = process.cwd() + path.sep;
+  const isUser = (file) => !file.startsWith('node:') && !file.startsWith(here) && !file.startsWith('internal/') && file.includes('/');
+  const siteOf = (f) => {
+    let file = String(f.file).replace(/^file:\/\//, '');
+    file = file.startsWith(cwd) ? file.slice(cwd.length) : path.basename(file);
+    return `${file}:${f.line}`;
+  };
+  const emit = (rec) => channel.send(rec);
+  const units = createUnits({ emit, isUser, siteOf, now });
+  tapLines({ send: emit, current: units.current });
+  watchClockReads(units.steps);
+  lockDown();
+}
+
+/** Date.now and performance.now report each read (a busy-wait's location, steps.cjs). */
+function watchClockReads(steps) {
+  const dateNow = Date.now;
+  const wrapped = function now() {
+    steps.touch(wrapped);
+    return Reflect.apply(dateNow, this, []);
+  };
+  Date.now = wrapped;
+  const perf = globalThis.performance;
+  if (perf && typeof perf.now === 'function') {
+    const perfNow = perf.now;
+    const pw = function now() {
+      steps.touch(pw);
+      return Reflect.apply(perfNow, this, []);
+    };
+    try {
+      perf.now = pw;
+    } catch (e) {
+      /* read-only in this Node: the unit's own site is said instead */
+    }
+  }
+}
+
+module.exports = { installStructure };

@@ -1,0 +1,54 @@
+// What blocked the event loop: a step of a unit (from its start or resumption to its next
+// await, its end, or a call into another async function) that ran longer than BLOCKING_MS of
+// real time. The record names the unit and where in the submission it was stuck: the frame
+// that last read the clock during the step (a busy-wait on Date.now / performance.now, the
+// usual "sleep" that never yields) or, without one, the unit's own function.
+// Times are real (process.hrtime, captured at preload), under either clock: under the virtual
+// clock a busy-wait makes virtual time creep, but the step's real length is what blocked.
+'use strict';
+
+const BLOCKING_MS = 50;
+const READS_PER_LOOK = 64;
+
+function createTimer({ emit, now, frames, isUser, siteOf }) {
+  let cur = null; // { u, t0, site, reads }
+
+  function begin(u) {
+    cur = { u, t0: now(), site: null, reads: 0 };
+  }
+
+  function end(u) {
+    if (!cur || cur.u !== u) return;
+    const us = now() - cur.t0;
+    const c = cur;
+    cur = null;
+    if (us <= BLOCKING_MS * 1000) return;
+    const where = c.site || u.site;
+    const what = c.site ? 'a loop on the clock that never awaits' : 'synchronous code that never awaits';
+    emit({
+      k: 'task',
+      e: 'blocking',
+      id: u.id,
+      d: Math.round(us),
+      name: u.name,
+      site: where,
+      detail: `${u.name} blocked the event loop for ${(us / 1e6).toFixed(1)} s at ${where} (${what})`,
+    });
+  }
+
+  /** A read of the clock by the program: where a long step is stuck, found once per step. */
+  function touch(skip) {
+    if (!cur || cur.site || ++cur.reads % READS_PER_LOOK !== 0) return;
+    if (now() - cur.t0 <= BLOCKING_MS * 1000) return;
+    for (const f of frames(skip, 12)) {
+      if (f.file && isUser(f.file)) {
+        cur.site = siteOf(f);
+        return;
+      }
+    }
+  }
+
+  return { begin, end, touch };
+}
+
+module.exports = { createTimer, BLOCKING_MS };

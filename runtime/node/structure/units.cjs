@@ -1,0 +1,108 @@
+// Async function calls as units, from V8's promise hooks (v8.promiseHooks): each hook sees the
+// promise being made and its parent, and the stack (callsites.cjs) says who made it:
+// - an async function's own promise: made on entry, with the function itself as the innermost
+//   frame and no parent. A unit is created and starts running at once (a call runs
+//   synchronously up to its first await), inside its caller's step;
+// - an `await` in a unit: the throwaway promise V8 makes there, innermost frame the unit's
+//   function, parent the awaited promise. The unit is suspended; its caller, if it is still
+//   running synchronously, resumes. If the awaited promise is another unit's, that is a join;
+// - `.then`, Promise.all/allSettled/race/any on a unit's promise (a builtin innermost): a join;
+// - `before` of an await's throwaway: the unit resumes; `settled` of its own promise: done.
+// Why promise hooks and not async_hooks: the same events without Node's async-id bookkeeping,
+// with the parent promise itself (async_hooks' triggerAsyncId falls back to the current id when
+// there is no parent, which makes `new Promise` and `await` indistinguishable). Records are the
+// Python tracer's kinds (created/started/suspended/resumed/done/awaited/blocking), so the rules
+// in src/check/tasks read them unchanged.
+'use strict';
+const { promiseHooks } = require('v8');
+const { frames } = require('./callsites.cjs');
+const { createTimer } = require('./steps.cjs');
+
+function createUnits({ emit, isUser, siteOf, now }) {
+  const units = new WeakMap(); // an async function's promise -> its unit
+  const awaits = new WeakMap(); // an await's throwaway promise -> the unit that awaits
+  const running = []; // units running synchronously now, innermost last
+  const names = new Map(); // name -> calls so far (labels: fetchData, fetchData #2)
+  let next = 1;
+  const steps = createTimer({ emit, now, frames, isUser, siteOf });
+
+  const top = () => running[running.length - 1];
+  const key = (f) => `${f.file}:${f.encLine}:${f.encCol}`;
+
+  function begin(u, kind) {
+    emit({ k: 'task', e: kind, id: u.id });
+    running.push(u);
+    steps.begin(u);
+  }
+  function end(u, kind) {
+    const wasRunning = top() === u;
+    if (wasRunning) {
+      steps.end(u);
+      running.pop();
+    }
+    emit({ k: 'task', e: kind, id: u.id });
+    const caller = top();
+    // The caller's synchronous code goes on where the call returned: a step of its own.
+    if (caller && wasRunning) {
+      emit({ k: 'task', e: 'resumed', id: caller.id });
+      steps.begin(caller);
+    }
+  }
+
+  function init(promise, parent) {
+    const fs = frames(init, 6);
+    const f = fs[0];
+    if (!f) return;
+    if (f.file && isUser(f.file)) {
+      const cur = top();
+      if (parent === undefined) {
+        const name = f.fn || f.method || '<anonymous>';
+        const n = (names.get(name) || 0) + 1;
+        names.set(name, n);
+        const u = { id: next++, name, key: key(f), site: siteOf(f), open: true };
+        units.set(promise, u);
+        const label = n === 1 ? name : `${name} #${n}`;
+        emit({ k: 'task', e: 'created', id: u.id, name, via: 'call', detail: label, ...(cur ? { by: cur.id } : {}) });
+        if (cur) steps.end(cur);
+        begin(u, 'started');
+        return;
+      }
+      if (cur && cur.key === key(f)) {
+        awaits.set(promise, cur);
+        const target = units.get(parent);
+        if (target && target !== cur) emit({ k: 'task', e: 'awaited', id: target.id, by: cur.id });
+        end(cur, 'suspended');
+      }
+      return;
+    }
+    // A builtin made it (.then, Promise.all …) on a unit's promise: the running unit joins it.
+    const target = parent !== undefined ? units.get(parent) : undefined;
+    const cur = top();
+    if (target && cur && target !== cur && !f.file) emit({ k: 'task', e: 'awaited', id: target.id, by: cur.id });
+  }
+
+  function before(promise) {
+    const u = awaits.get(promise);
+    if (u && u.open) begin(u, 'resumed');
+  }
+
+  function after(promise) {
+    const u = awaits.get(promise);
+    if (u && top() === u) {
+      steps.end(u);
+      running.pop();
+    }
+  }
+
+  function settled(promise) {
+    const u = units.get(promise);
+    if (!u || !u.open) return;
+    u.open = false;
+    end(u, 'done'); // when not running: it returned a promise that settled later
+  }
+
+  const stop = promiseHooks.createHook({ init, before, after, settled });
+  return { stop, current: top, steps };
+}
+
+module.exports = { createUnits };

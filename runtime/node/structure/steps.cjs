@@ -32,7 +32,7 @@ function createTimer({ emit, now, frames, isUser, siteOf }) {
       d: Math.round(us),
       name: u.name,
       site: where,
-      detail: `${u.name} blocked the event loop for ${(us / 1e6).toFixed(1)} s at ${where} (${what})`,
+      detail: what,
     });
   }
 

@@ -8,7 +8,7 @@ import type { RunRecord } from '../../trace/types.js';
 import type { CheckOutcome, LineRef } from '../types.js';
 import { renderBlockingFail, renderBlockingPass } from '../explain/index.js';
 import { failed, passed, ref, scaledAtMost, type Ctx } from '../common.js';
-import type { Model } from './model.js';
+import { isJs, type Model } from './model.js';
 
 export function maxBlocking(ctx: Ctx, model: Model, run: RunRecord, ms: number): CheckOutcome {
   const limit = scaledAtMost(ctx, ms);
@@ -20,8 +20,8 @@ export function maxBlocking(ctx: Ctx, model: Model, run: RunRecord, ms: number):
   const li = run.trace.findIndex((l) => l.tMs >= worst.tMs);
   if (li >= 0) lines.push(ref(run.trace, li, 'context', 'printed after the loop was blocked'));
   const name = worst.name ?? model.tasks.get(worst.task)?.name;
-  const block = { ...(name ? { name } : {}), detail: worst.detail ?? 'a blocking call', atMs: worst.tMs, durationMs: worst.durationMs ?? 0 };
-  return failed(ctx, 'violated', renderBlockingFail(block, over.length, limit), 0, lines, [
+  const block = { ...(name ? { name } : {}), detail: worst.detail ?? 'a blocking call', atMs: worst.tMs, durationMs: worst.durationMs ?? 0, ...(worst.site ? { site: worst.site } : {}) };
+  return failed(ctx, 'violated', renderBlockingFail(block, over.length, limit, isJs(model)), 0, lines, [
     { fromMs: worst.tMs, toMs: worst.tMs + (worst.durationMs ?? 0), label: `loop blocked: ${block.detail}` },
   ]);
 }

@@ -133,6 +133,12 @@ export function span(t: TaskNode, model: Model): { from: number; to: number } | 
   return first ? { from: first.from, to: t.end ?? model.events.length } : undefined;
 }
 
+/** Whether the units are JavaScript async function calls (Node's tracer creates them 'call'). */
+export function isJs(model: Model): boolean {
+  for (const t of model.tasks.values()) if (t.via === 'call') return true;
+  return false;
+}
+
 export function who(t: TaskNode): string {
   return `${t.name} (${t.label})`;
 }

@@ -67,12 +67,15 @@ describe('the spec language', () => {
     expect(load('checks:\n  - { id: a, exists: "0" }\n').run.traceTasks).toBeUndefined();
   });
 
-  test('by: outside Python, or naming no coroutine, is a positioned error', () => {
-    const r = parseSpec('run: { runtime: node }\nchecks:\n  - { id: a, exists: { text: "0", by: printNumbers } }\n', 'specs/x.yaml');
+  test('by: on a command run, or naming no coroutine, is a positioned error; on Node it turns the tracer on', () => {
+    const r = parseSpec('run: { runtime: command, command: [echo, "0"] }\nchecks:\n  - { id: a, exists: { text: "0", by: printNumbers } }\n', 'specs/x.yaml');
     expect(r.spec).toBeUndefined();
-    expect(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
-      "3:39 'by' needs the Python task tracer, which says which coroutine printed each line; this spec runs 'node'",
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "'by' needs the task tracer, which says which coroutine printed each line; this spec runs 'command'",
     ]);
+    const node = parseSpec('run: { runtime: node }\nchecks:\n  - { id: a, exists: { text: "0", by: printNumbers } }\n', 'specs/x.yaml');
+    expect(node.diagnostics).toEqual([]);
+    expect(node.spec!.run.traceTasks).toBe(true);
     const bad = parseSpec('checks:\n  - { id: a, exists: { text: "0", by: "print numbers" } }\n', 'specs/x.yaml');
     expect(bad.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(["2:39 by: 'print numbers' is not a coroutine name"]);
   });

@@ -55,6 +55,8 @@ function createUnits({ emit, isUser, siteOf, now }) {
     if (!f) return;
     if (f.file && isUser(f.file)) {
       const cur = top();
+      // An ES module's body with top-level await runs as an async function too: not a call.
+      if (parent === undefined && !f.fn && f.encLine === 1 && f.encCol === 1) return;
       if (parent === undefined) {
         const name = f.fn || f.method || '<anonymous>';
         const n = (names.get(name) || 0) + 1;
@@ -72,13 +74,17 @@ function createUnits({ emit, isUser, siteOf, now }) {
         const target = units.get(parent);
         if (target && target !== cur) emit({ k: 'task', e: 'awaited', id: target.id, by: cur.id });
         end(cur, 'suspended');
+      } else if (!cur && units.get(parent)) {
+        // Top-level await in an ES module on a call's promise: collected outside any call.
+        emit({ k: 'task', e: 'awaited', id: units.get(parent).id, by: 0 });
       }
       return;
     }
-    // A builtin made it (.then, Promise.all …) on a unit's promise: the running unit joins it.
+    // A builtin made it (.then, Promise.all …) on a unit's promise: the running unit joins it
+    // (by 0: the program's top-level code or a callback, outside any call).
     const target = parent !== undefined ? units.get(parent) : undefined;
     const cur = top();
-    if (target && cur && target !== cur && !f.file) emit({ k: 'task', e: 'awaited', id: target.id, by: cur.id });
+    if (target && target !== cur && !f.file) emit({ k: 'task', e: 'awaited', id: target.id, by: cur ? cur.id : 0 });
   }
 
   function before(promise) {

@@ -42,7 +42,7 @@ function methods() {
     const site = o.stack[0];
     const proto = Object.getPrototypeOf(site);
     const m = {};
-    for (const k of ['getFileName', 'getFunctionName', 'getLineNumber', 'getColumnNumber', 'getEnclosingLineNumber', 'getEnclosingColumnNumber', 'isAsync', 'isConstructor', 'getTypeName', 'getMethodName']) m[k] = proto[k];
+    for (const k of ['getFileName', 'getFunctionName', 'getLineNumber', 'getEnclosingLineNumber', 'getEnclosingColumnNumber', 'isAsync', 'getMethodName']) m[k] = proto[k];
     return m;
   } finally {
     capturing = false;
@@ -59,8 +59,7 @@ const call = (name, site) => {
   }
 };
 
-/** Up to `limit` frames (plain objects) below `skip`, the innermost first; [] if none. */
-function frames(skip, limit) {
+function capture(skip, limit) {
   const o = {};
   const before = ErrorCtor.stackTraceLimit;
   capturing = true;
@@ -72,24 +71,7 @@ function frames(skip, limit) {
     }
     captureStackTrace(o, skip);
     const cs = o.stack;
-    const out = [];
-    if (!Array.isArray(cs)) return out;
-    for (let i = 0; i < cs.length; i++) {
-      const s = cs[i];
-      if (call('isAsync', s)) break; // async frames: who awaits, not who runs
-      out.push({
-        file: call('getFileName', s),
-        fn: call('getFunctionName', s),
-        type: call('getTypeName', s),
-        method: call('getMethodName', s),
-        line: call('getLineNumber', s),
-        col: call('getColumnNumber', s),
-        encLine: call('getEnclosingLineNumber', s),
-        encCol: call('getEnclosingColumnNumber', s),
-        ctor: call('isConstructor', s),
-      });
-    }
-    return out;
+    return Array.isArray(cs) ? cs : [];
   } finally {
     capturing = false;
     try {
@@ -100,4 +82,37 @@ function frames(skip, limit) {
   }
 }
 
-module.exports = { frames };
+function describe(s) {
+  return {
+    file: call('getFileName', s),
+    fn: call('getFunctionName', s),
+    method: call('getMethodName', s),
+    line: call('getLineNumber', s),
+    encLine: call('getEnclosingLineNumber', s),
+    encCol: call('getEnclosingColumnNumber', s),
+  };
+}
+
+/**
+ * The innermost frame below `skip`: { file } for a builtin or Node's own code (file null or
+ * not the program's), every field for the program's own (`isUser(file)`). null: no frame.
+ */
+function topFrame(skip, isUser) {
+  const s = capture(skip, 1)[0];
+  if (s === undefined) return null;
+  const file = call('getFileName', s);
+  return file && isUser(file) ? describe(s) : { file: null };
+}
+
+/** The innermost frames below `skip` that are the program's own, up to `limit` deep. */
+function userFrames(skip, limit, isUser) {
+  const out = [];
+  for (const s of capture(skip, limit)) {
+    if (call('isAsync', s)) break; // async frames: who awaits, not who runs
+    const file = call('getFileName', s);
+    if (file && isUser(file)) out.push(describe(s));
+  }
+  return out;
+}
+
+module.exports = { topFrame, userFrames };

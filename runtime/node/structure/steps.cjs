@@ -10,7 +10,7 @@
 const BLOCKING_MS = 50;
 const READS_PER_LOOK = 64;
 
-function createTimer({ emit, now, frames, isUser, siteOf }) {
+function createTimer({ emit, now, frames, siteOf }) {
   let cur = null; // { u, t0, site, reads }
 
   function begin(u) {
@@ -40,12 +40,8 @@ function createTimer({ emit, now, frames, isUser, siteOf }) {
   function touch(skip) {
     if (!cur || cur.site || ++cur.reads % READS_PER_LOOK !== 0) return;
     if (now() - cur.t0 <= BLOCKING_MS * 1000) return;
-    for (const f of frames(skip, 12)) {
-      if (f.file && isUser(f.file)) {
-        cur.site = siteOf(f);
-        return;
-      }
-    }
+    const f = frames(skip, 12)[0];
+    if (f) cur.site = siteOf(f);
   }
 
   return { begin, end, touch };

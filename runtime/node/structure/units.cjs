@@ -4,7 +4,8 @@
 //   frame and no parent. A unit is created and starts running at once (a call runs
 //   synchronously up to its first await), inside its caller's step;
 // - an `await` in a unit: the throwaway promise V8 makes there, innermost frame the unit's
-//   function, parent the awaited promise. The unit is suspended; its caller, if it is still
+//   function, parent the awaited promise (for `await value`, a promise wrapping the value,
+//   whose own parent is the unit's promise, comes first). The unit is suspended; its caller, if it is still
 //   running synchronously, resumes. If the awaited promise is another unit's, that is a join;
 // - `.then`, Promise.all/allSettled/race/any on a unit's promise (a builtin innermost): a join;
 // - `before` of an await's throwaway: the unit resumes; `settled` of its own promise: done.
@@ -15,7 +16,7 @@
 // in src/check/tasks read them unchanged.
 'use strict';
 const { promiseHooks } = require('v8');
-const { frames } = require('./callsites.cjs');
+const { topFrame, userFrames } = require('./callsites.cjs');
 const { createTimer } = require('./steps.cjs');
 
 function createUnits({ emit, isUser, siteOf, now }) {
@@ -24,7 +25,7 @@ function createUnits({ emit, isUser, siteOf, now }) {
   const running = []; // units running synchronously now, innermost last
   const names = new Map(); // name -> calls so far (labels: fetchData, fetchData #2)
   let next = 1;
-  const steps = createTimer({ emit, now, frames, isUser, siteOf });
+  const steps = createTimer({ emit, now, frames: (skip, limit) => userFrames(skip, limit, isUser), siteOf });
 
   const top = () => running[running.length - 1];
   const key = (f) => `${f.file}:${f.encLine}:${f.encCol}`;
@@ -50,18 +51,22 @@ function createUnits({ emit, isUser, siteOf, now }) {
   }
 
   function init(promise, parent) {
-    const fs = frames(init, 6);
-    const f = fs[0];
+    const cur = top();
+    // Fast paths, no stack needed: a promise of no interest to anyone running.
+    if (parent !== undefined && !cur && !units.has(parent)) return;
+    // `await value` (not a promise) first wraps the value in a promise whose parent is the
+    // unit's own; the throwaway that follows is the await.
+    if (cur && parent === cur.promise) return;
+    const f = topFrame(init, isUser);
     if (!f) return;
-    if (f.file && isUser(f.file)) {
-      const cur = top();
+    if (f.file) {
       // An ES module's body with top-level await runs as an async function too: not a call.
       if (parent === undefined && !f.fn && f.encLine === 1 && f.encCol === 1) return;
       if (parent === undefined) {
         const name = f.fn || f.method || '<anonymous>';
         const n = (names.get(name) || 0) + 1;
         names.set(name, n);
-        const u = { id: next++, name, key: key(f), site: siteOf(f), open: true };
+        const u = { id: next++, name, key: key(f), site: siteOf(f), open: true, promise };
         units.set(promise, u);
         const label = n === 1 ? name : `${name} #${n}`;
         emit({ k: 'task', e: 'created', id: u.id, name, via: 'call', detail: label, ...(cur ? { by: cur.id } : {}) });
@@ -83,8 +88,7 @@ function createUnits({ emit, isUser, siteOf, now }) {
     // A builtin made it (.then, Promise.all …) on a unit's promise: the running unit joins it
     // (by 0: the program's top-level code or a callback, outside any call).
     const target = parent !== undefined ? units.get(parent) : undefined;
-    const cur = top();
-    if (target && target !== cur && !f.file) emit({ k: 'task', e: 'awaited', id: target.id, by: cur ? cur.id : 0 });
+    if (target && target !== cur) emit({ k: 'task', e: 'awaited', id: target.id, by: cur ? cur.id : 0 });
   }
 
   function before(promise) {

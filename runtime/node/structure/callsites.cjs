@@ -13,6 +13,8 @@ const defineProperty = Object.defineProperty;
 const captureStackTrace = Error.captureStackTrace;
 const ErrorCtor = Error;
 
+const HOOK_DISPATCH = /^node:internal\/(promise_hooks|async_hooks)/;
+
 let capturing = false;
 let userPrepare = Error.prepareStackTrace;
 const ours = (_e, cs) => cs;
@@ -98,10 +100,14 @@ function describe(s) {
  * not the program's), every field for the program's own (`isUser(file)`). null: no frame.
  */
 function topFrame(skip, isUser) {
-  const s = capture(skip, 1)[0];
-  if (s === undefined) return null;
-  const file = call('getFileName', s);
-  return file && isUser(file) ? describe(s) : { file: null };
+  // Node calls several promise hooks through its own dispatcher (when the program, or
+  // AsyncLocalStorage, adds one): its frames sit between ours and the promise's maker.
+  for (const s of capture(skip, 4)) {
+    const file = call('getFileName', s);
+    if (file && HOOK_DISPATCH.test(file)) continue;
+    return file && isUser(file) ? describe(s) : { file: null };
+  }
+  return null;
 }
 
 /** The innermost frames below `skip` that are the program's own, up to `limit` deep. */

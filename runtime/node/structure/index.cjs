@@ -10,6 +10,8 @@ const path = require('path');
 const { lockDown } = require('./guard.cjs');
 const { createUnits } = require('./units.cjs');
 const { tapLines } = require('./lines.cjs');
+const { watchCallbacks } = require('./callbacks.cjs');
+const { userFrames } = require('./callsites.cjs');
 
 function installStructure(channel) {
   const hr = process.hrtime.bigint;
@@ -24,17 +26,23 @@ function installStructure(channel) {
     return `${file}:${f.line}`;
   };
   const emit = (rec) => channel.send(rec);
-  const units = createUnits({ emit, isUser, siteOf, now });
+  const waited = () => channel.waitedUs || 0;
+  const units = createUnits({ emit, isUser, siteOf, now, waited });
   tapLines({ send: emit, current: units.current });
-  watchClockReads(units.steps);
+  const frames = (skip, limit) => userFrames(skip, limit, isUser);
+  const loop = watchCallbacks({ emit, now, frames, siteOf, busy: () => !!units.current(), unitUs: () => units.steps.total() + waited() });
+  watchClockReads((skip) => {
+    units.steps.touch(skip);
+    loop.touch(skip);
+  });
   lockDown();
 }
 
 /** Date.now and performance.now report each read (a busy-wait's location, steps.cjs). */
-function watchClockReads(steps) {
+function watchClockReads(touch) {
   const dateNow = Date.now;
   const wrapped = function now() {
-    steps.touch(wrapped);
+    touch(wrapped);
     return Reflect.apply(dateNow, this, []);
   };
   Date.now = wrapped;
@@ -42,7 +50,7 @@ function watchClockReads(steps) {
   if (perf && typeof perf.now === 'function') {
     const perfNow = perf.now;
     const pw = function now() {
-      steps.touch(pw);
+      touch(pw);
       return Reflect.apply(perfNow, this, []);
     };
     try {

@@ -4,22 +4,25 @@
 // that last read the clock during the step (a busy-wait on Date.now / performance.now, the
 // usual "sleep" that never yields) or, without one, the unit's own function.
 // Times are real (process.hrtime, captured at preload), under either clock: under the virtual
-// clock a busy-wait makes virtual time creep, but the step's real length is what blocked.
+// clock a busy-wait makes virtual time creep, but the step's real length is what blocked (less
+// the time the child waited for the parent's answers, which is the harness's, not the program's).
 'use strict';
 
 const BLOCKING_MS = 50;
 const READS_PER_LOOK = 64;
 
-function createTimer({ emit, now, frames, siteOf }) {
+function createTimer({ emit, now, frames, siteOf, waited }) {
   let cur = null; // { u, t0, site, reads }
+  let total = 0; // µs of all steps so far (callbacks.cjs subtracts them from a callback's time)
 
   function begin(u) {
-    cur = { u, t0: now(), site: null, reads: 0 };
+    cur = { u, t0: now(), w0: waited(), site: null, reads: 0 };
   }
 
   function end(u) {
     if (!cur || cur.u !== u) return;
-    const us = now() - cur.t0;
+    const us = now() - cur.t0 - (waited() - cur.w0); // not the parent's time (virtual clock)
+    total += us;
     const c = cur;
     cur = null;
     if (us <= BLOCKING_MS * 1000) return;
@@ -44,7 +47,7 @@ function createTimer({ emit, now, frames, siteOf }) {
     if (f) cur.site = siteOf(f);
   }
 
-  return { begin, end, touch };
+  return { begin, end, touch, total: () => total };
 }
 
 module.exports = { createTimer, BLOCKING_MS };

@@ -31,6 +31,8 @@ class Channel {
     const k = bufferFrom(key || '', 'utf8');
     this.sign = (body) => sign(k, body);
     this.n = 0;
+    /** Real µs spent waiting for the parent's replies (the structure tracer does not count them as the program's). */
+    this.waitedUs = 0;
     this.broken = fd === null;
     /** () => [v, r]: the record's virtual µs (the parent's last grant) and real µs since start. */
     this.stamp = stamp;
@@ -60,6 +62,16 @@ class Channel {
   /** Sends a record and waits for the parent's reply line; null when there is no parent. */
   request(rec) {
     if (this.broken) return null;
+    const t0 = process.hrtime();
+    try {
+      return this.ask(rec);
+    } finally {
+      const [s, ns] = process.hrtime(t0);
+      this.waitedUs += s * 1e6 + ns / 1e3;
+    }
+  }
+
+  ask(rec) {
     try {
       this.write(rec);
       const buf = bufferAlloc(REPLY_MAX);

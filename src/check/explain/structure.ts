@@ -33,7 +33,8 @@ export function renderThreads(ts: ThreadPrint[]): string {
 /** "time.sleep(2) in fetch_data at 0.05 s blocked the loop for 2.00 s". */
 export function renderBlock(b: Block): string {
   // Node's tracer says where the step was stuck: "printNumbers blocked the event loop for 2.50 s at main.js:8 (…)".
-  if (b.site) return `${b.name ?? 'synchronous code'} blocked the event loop for ${fmtDuration(b.durationMs)} at ${b.site} (${b.detail})`;
+  if (b.site && b.name) return `${b.name} blocked the event loop for ${fmtDuration(b.durationMs)} at ${b.site} (${b.detail})`;
+  if (b.site) return `${b.detail} blocked the event loop for ${fmtDuration(b.durationMs)} at ${b.site}`;
   // The tracer's CPU-step detail is a sentence of its own ("a step of busy() ran 424 ms …").
   if (!/^[\w.]+\(/.test(b.detail)) return `${b.detail}, at ${fmtTime(b.atMs)}, blocked the loop for ${fmtDuration(b.durationMs)}`;
   return `${b.detail}${b.name ? ` in ${b.name}` : ''} at ${fmtTime(b.atMs)} blocked the loop for ${fmtDuration(b.durationMs)}`;

@@ -5,7 +5,7 @@
 // task 0 (no call), with where it was stuck when the program read the clock meanwhile. Which
 // kind of callback is not said: under the virtual clock a timer's callback runs from the
 // clock's own setImmediate, and the words must not differ between the clocks.
-// `unitUs()` counts the steps' time and the time spent waiting for the parent (virtual clock).
+// `unitUs()` counts the steps' own time, which is theirs, not the callback's.
 // Promise reactions are not callbacks here: their code is a unit's step, or a .then callback,
 // which is measured as part of nothing (rarely long: it is the tail of some other work).
 'use strict';
@@ -14,16 +14,21 @@ const { BLOCKING_MS } = require('./steps.cjs');
 
 const READS_PER_LOOK = 64;
 
-function watchCallbacks({ emit, now, frames, siteOf, busy, unitUs }) {
+function watchCallbacks({ emit, watch, frames, siteOf, busy, unitUs }) {
   let depth = 0;
-  // The top-level code runs first, from here to the first callback.
-  let seg = { t0: now(), u0: unitUs(), what: "the program's top-level code", site: null, reads: 0 };
+  // The top-level code runs first, from here to the end of the main script's synchronous run
+  // (the first nextTick queued at preload time runs then; an ES module's body runs later, in
+  // promise reactions, which are not timed here).
+  let seg = { m: watch.mark(), u0: unitUs(), what: "the program's top-level code", site: null, reads: 0 };
+  process.nextTick(() => {
+    if (depth === 0) close();
+  });
 
   function close() {
     const s = seg;
     seg = null;
     if (!s) return;
-    const us = now() - s.t0 - (unitUs() - s.u0);
+    const us = watch.own(s.m) - (unitUs() - s.u0);
     if (us <= BLOCKING_MS * 1000) return;
     emit({
       k: 'task',
@@ -41,7 +46,7 @@ function watchCallbacks({ emit, now, frames, siteOf, busy, unitUs }) {
       close();
       const res = executionAsyncResource();
       if (busy() || res instanceof Promise) return;
-      seg = { t0: now(), u0: unitUs(), what: 'a callback', site: null, reads: 0 };
+      seg = { m: watch.mark(), u0: unitUs(), what: 'a callback', site: null, reads: 0 };
     },
     after() {
       if (--depth > 0) return;
@@ -54,7 +59,7 @@ function watchCallbacks({ emit, now, frames, siteOf, busy, unitUs }) {
     /** A read of the clock outside any call: where a long callback is stuck. */
     touch(skip) {
       if (!seg || seg.site || busy() || ++seg.reads % READS_PER_LOOK !== 0) return;
-      if (now() - seg.t0 <= BLOCKING_MS * 1000) return;
+      if (watch.own(seg.m) <= BLOCKING_MS * 1000) return;
       const f = frames(skip, 12)[0];
       if (f) seg.site = siteOf(f);
     },

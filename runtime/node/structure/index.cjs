@@ -13,10 +13,20 @@ const { tapLines } = require('./lines.cjs');
 const { watchCallbacks } = require('./callbacks.cjs');
 const { userFrames } = require('./callsites.cjs');
 
-function installStructure(channel) {
-  const hr = process.hrtime.bigint;
+// Real time, taken when this file loads: virtual.cjs loads it before the clock fakes hrtime.
+const hr = process.hrtime.bigint;
+
+/** `crept()`: virtual µs a busy-wait made the clock creep so far (virtual clock; 0 in real time). */
+function installStructure(channel, { crept = () => 0 } = {}) {
   const t0 = hr();
   const now = () => Number(hr() - t0) / 1000; // real µs
+  // A stretch's own length: its real time less the child's waits for the parent's answers, or
+  // the virtual time its busy-wait made pass, whichever is more (2.5 s under both clocks).
+  const waited = () => channel.waitedUs || 0;
+  const watch = {
+    mark: () => [now(), waited(), crept()],
+    own: (m) => Math.max(now() - m[0] - (waited() - m[1]), crept() - m[2]),
+  };
   const here = path.resolve(__dirname, '..') + path.sep;
   const cwd = process.cwd() + path.sep;
   const isUser = (file) => !file.startsWith('node:') && !file.startsWith(here) && !file.startsWith('internal/') && file.includes('/');
@@ -26,11 +36,10 @@ function installStructure(channel) {
     return `${file}:${f.line}`;
   };
   const emit = (rec) => channel.send(rec);
-  const waited = () => channel.waitedUs || 0;
-  const units = createUnits({ emit, isUser, siteOf, now, waited });
+  const units = createUnits({ emit, isUser, siteOf, watch });
   tapLines({ send: emit, current: units.current });
   const frames = (skip, limit) => userFrames(skip, limit, isUser);
-  const loop = watchCallbacks({ emit, now, frames, siteOf, busy: () => !!units.current(), unitUs: () => units.steps.total() + waited() });
+  const loop = watchCallbacks({ emit, watch, frames, siteOf, busy: () => !!units.current(), unitUs: units.steps.total });
   watchClockReads((skip) => {
     units.steps.touch(skip);
     loop.touch(skip);

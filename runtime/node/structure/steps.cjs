@@ -3,25 +3,25 @@
 // real time. The record names the unit and where in the submission it was stuck: the frame
 // that last read the clock during the step (a busy-wait on Date.now / performance.now, the
 // usual "sleep" that never yields) or, without one, the unit's own function.
-// Times are real (process.hrtime, captured at preload), under either clock: under the virtual
-// clock a busy-wait makes virtual time creep, but the step's real length is what blocked (less
-// the time the child waited for the parent's answers, which is the harness's, not the program's).
+// A step's length is its own time (index.cjs, `watch`): real time less the child's waits for the
+// parent's answers, or the virtual time its busy-wait made creep, whichever is more — so a
+// 2.5 s busy-wait reads 2.5 s under both clocks.
 'use strict';
 
 const BLOCKING_MS = 50;
 const READS_PER_LOOK = 64;
 
-function createTimer({ emit, now, frames, siteOf, waited }) {
-  let cur = null; // { u, t0, site, reads }
+function createTimer({ emit, watch, frames, siteOf }) {
+  let cur = null; // { u, m (watch.mark()), site, reads }
   let total = 0; // µs of all steps so far (callbacks.cjs subtracts them from a callback's time)
 
   function begin(u) {
-    cur = { u, t0: now(), w0: waited(), site: null, reads: 0 };
+    cur = { u, m: watch.mark(), site: null, reads: 0 };
   }
 
   function end(u) {
     if (!cur || cur.u !== u) return;
-    const us = now() - cur.t0 - (waited() - cur.w0); // not the parent's time (virtual clock)
+    const us = watch.own(cur.m);
     total += us;
     const c = cur;
     cur = null;
@@ -42,7 +42,7 @@ function createTimer({ emit, now, frames, siteOf, waited }) {
   /** A read of the clock by the program: where a long step is stuck, found once per step. */
   function touch(skip) {
     if (!cur || cur.site || ++cur.reads % READS_PER_LOOK !== 0) return;
-    if (now() - cur.t0 <= BLOCKING_MS * 1000) return;
+    if (watch.own(cur.m) <= BLOCKING_MS * 1000) return;
     const f = frames(skip, 12)[0];
     if (f) cur.site = siteOf(f);
   }

@@ -19,13 +19,13 @@ const { promiseHooks } = require('v8');
 const { topFrame, userFrames } = require('./callsites.cjs');
 const { createTimer } = require('./steps.cjs');
 
-function createUnits({ emit, isUser, siteOf, now, waited }) {
+function createUnits({ emit, isUser, siteOf, watch }) {
   const units = new WeakMap(); // an async function's promise -> its unit
   const awaits = new WeakMap(); // an await's throwaway promise -> the unit that awaits
   const running = []; // units running synchronously now, innermost last
   const names = new Map(); // name -> calls so far (labels: fetchData, fetchData #2)
   let next = 1;
-  const steps = createTimer({ emit, now, frames: (skip, limit) => userFrames(skip, limit, isUser), siteOf, waited });
+  const steps = createTimer({ emit, watch, frames: (skip, limit) => userFrames(skip, limit, isUser), siteOf });
 
   const top = () => running[running.length - 1];
   const key = (f) => `${f.file}:${f.encLine}:${f.encCol}`;

@@ -17,6 +17,7 @@ const stringify = JSON.stringify;
 const apply = Reflect.apply;
 const bufferFrom = Buffer.from;
 const bufferAlloc = Buffer.alloc;
+const hrtime = process.hrtime; // the real one: the virtual clock fakes process.hrtime later
 const HmacProto = Object.getPrototypeOf(createHmac('sha256', 'x'));
 const hmacUpdate = HmacProto.update;
 const hmacDigest = HmacProto.digest;
@@ -62,11 +63,11 @@ class Channel {
   /** Sends a record and waits for the parent's reply line; null when there is no parent. */
   request(rec) {
     if (this.broken) return null;
-    const t0 = process.hrtime();
+    const t0 = hrtime();
     try {
       return this.ask(rec);
     } finally {
-      const [s, ns] = process.hrtime(t0);
+      const [s, ns] = hrtime(t0);
       this.waitedUs += s * 1e6 + ns / 1e3;
     }
   }

@@ -101,7 +101,7 @@ describe('matching', () => {
     const spec = load('run: { runtime: python }\nchecks:\n  - { id: a, exists: { text: "7", by: print_numbers } }\n');
     const at = (l: Partial<TraceLine>) => evaluateChecks(spec, mkRun([{ tMs: 5, stream: 'stdout', text: '7', ...l }], { tasks: TASKS }))[0]!.message;
     expect(at({})).toMatch(/'7' at .* was written where the task tracer does not see it \(os\.write, a replaced sys\.stdout, another process\), so not by print_numbers/);
-    expect(at({ thread: 0 })).toMatch(/was printed outside any coroutine \(plain code or a loop callback\), not by print_numbers/);
+    expect(at({ thread: 0 })).toMatch(/was printed outside any coroutine or async function call \(plain code, or a callback: the loop's, a timer's, a \.then's\), not by print_numbers/);
     expect(at({ thread: 0, task: 2, coro: 'fetch_data' })).toMatch(/never appears; possible intended match: '7' at .* was printed by fetch_data \(task 2\), not by print_numbers/);
     expect(at({ thread: 0, task: 1, coro: 'helper' })).toMatch(/was printed by helper \(in main's task, task 1\), not by print_numbers/);
     expect(at({ thread: 0, task: 3, coro: 'show' })).toBe("found '7' at 0.01 s (trace line 1)");

@@ -25,7 +25,8 @@ function tapLines({ send, current }) {
         const line = buf + text.slice(from, i);
         if (!long && line.length <= MAX) {
           const u = current();
-          send(u ? { k: 'line', s, x: line, task: u.id, coro: u.name } : { k: 'line', s, x: line });
+          // th 0: the main thread (JavaScript's one; a worker's writes never pass here).
+          send(u ? { k: 'line', s, x: line, task: u.id, coro: u.name, th: 0 } : { k: 'line', s, x: line, th: 0 });
         }
         buf = '';
         long = false;

@@ -121,3 +121,15 @@ test('a call whose promise only the top level collects (by 0) was awaited; one n
   expect(lost.status).toBe('failed');
   expect(lost.message).toMatch(/^fetchData\(\) was called but nothing awaited the promise it returned: it finished/);
 });
+
+test("a Node program in which no call ran: Node's words and advice, not asyncio's", async () => {
+  const { parseSpec } = await import('../../spec/load.js');
+  const { evaluateChecks } = await import('../index.js');
+  const { run, trace } = await import('../testkit.js');
+  const spec = parseSpec('run: { runtime: node }\nchecks:\n  - { id: o, tasks: { overlap: [fetchData, printNumbers] } }\n', 'x.yaml').spec!;
+  const lines = trace([[0, 'start fetching'], [250, '0'], [500, '1']]).map((l) => ({ ...l, thread: 0 }));
+  const [o] = evaluateChecks(spec, { ...run(lines), tasks: [] });
+  expect(o!.status).toBe('failed');
+  expect(o!.message).toMatch(/no async function call ran: the program printed its lines from plain code and callbacks \(timers, \.then\), never from inside an async function/);
+  expect(o!.message).not.toMatch(/asyncio|coroutine/);
+});

@@ -6,6 +6,7 @@
  * - the sequential-await and busy-wait mistakes lose the structure checks, and the explanation
  *   names the cause (both calls; the function, file:line and duration of the blocking loop);
  * - each line is credited to the call that printed it;
+ * - node-promise-all's `max_blocking` catches downloads that busy-wait;
  * - no Node forgery (test/forgery/node-*) gets full marks, and the ones that write to the
  *   channel themselves are flagged as tampered.
  */
@@ -30,6 +31,8 @@ const FORGERY = path.join(ROOT, 'test', 'forgery');
 const CLOCKS = ['real', 'virtual'] as const;
 const STRUCTURE = ['calls-overlap', 'two-at-once', 'loop-never-blocked'];
 
+const PROMISE_ALL = (await loadSpecFile(path.join(ROOT, 'specs', 'node-promise-all.yaml'))).spec as Spec;
+const PROMISE_ALL_BUSY = path.join(ROOT, 'test', 'fixtures', 'node-structure-mistakes', 'promise-all-busy');
 const variants = readdirSync(VARIANTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const forgeries = readdirSync(FORGERY).filter((n) => n.startsWith('node-')).sort();
 const sandbox = (await probeSandbox('bwrap')).ok ? 'bwrap' : 'none';
@@ -41,8 +44,9 @@ const check = (r: SubmissionResult, id: string) => r.checks.find((c) => c.id ===
 
 beforeAll(async () => {
   const dirs = [...variants.map((v) => path.join(VARIANTS, v)), ...['reference', 'sequential', 'busy-wait'].map((s) => path.join(LESSON, s)), ...forgeries.map((f) => path.join(FORGERY, f))];
+  const spec = (dir: string) => (dir === PROMISE_ALL_BUSY ? PROMISE_ALL : dir.endsWith('node-worker-fd') ? ROOMY : SPEC);
   await pool(
-    dirs.flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(dir.endsWith('node-worker-fd') ? ROOMY : SPEC, dir, { sandbox, clock })))),
+    [...dirs, PROMISE_ALL_BUSY].flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(spec(dir), dir, { sandbox, clock })))),
     2,
   );
 }, 300_000);
@@ -82,6 +86,12 @@ describe.each(CLOCKS)('%s clock', (clock) => {
     expect(check(r, 'calls-overlap').message).toMatch(why);
     expect(check(r, 'calls-overlap').message).toContain('so fetchData could not run meanwhile');
     expect(check(r, 'loop-never-blocked').message).toMatch(why);
+  });
+
+  test('node-promise-all: downloads that wait in a loop on the clock block main, named with file:line', () => {
+    const r = get(PROMISE_ALL_BUSY, clock);
+    expect(check(r, 'loop-never-blocked').status).toBe('failed');
+    expect(check(r, 'loop-never-blocked').message).toMatch(/^main blocked the event loop for 1\.[56]\d s at main\.js:6 \(a loop on the clock that never awaits\)/);
   });
 
   test.each(forgeries)('the forgery %s does not get full marks', (f) => {

@@ -28,7 +28,7 @@ function watchCallbacks({ emit, watch, frames, siteOf, busy, unitUs }) {
     const s = seg;
     seg = null;
     if (!s) return;
-    const us = watch.own(s.m) - (unitUs() - s.u0);
+    const us = watch.own(s.m, !!s.site) - (unitUs() - s.u0);
     if (us <= BLOCKING_MS * 1000) return;
     emit({
       k: 'task',

@@ -12,6 +12,8 @@ const { createUnits } = require('./units.cjs');
 const { tapLines } = require('./lines.cjs');
 const { watchCallbacks } = require('./callbacks.cjs');
 const { userFrames } = require('./callsites.cjs');
+const { openRunQueue } = require('./runqueue.cjs');
+const { BLOCKING_MS } = require('./steps.cjs');
 
 // Real time, taken when this file loads: virtual.cjs loads it before the clock fakes hrtime.
 const hr = process.hrtime.bigint;
@@ -22,10 +24,17 @@ function installStructure(channel, { crept = () => 0 } = {}) {
   const now = () => Number(hr() - t0) / 1000; // real µs
   // A stretch's own length: its real time less the child's waits for the parent's answers, or
   // the virtual time its busy-wait made pass, whichever is more (2.5 s under both clocks).
+  // Less, too, the time the thread waited for a CPU (runqueue.cjs), read only for a long stretch —
+  // but not for a loop on the clock (`onClock`): it lasts as long as the clock says, loaded or not.
   const waited = () => channel.waitedUs || 0;
+  const rq = openRunQueue(now);
   const watch = {
-    mark: () => [now(), waited(), crept()],
-    own: (m) => Math.max(now() - m[0] - (waited() - m[1]), crept() - m[2]),
+    mark: () => [now(), waited(), crept(), rq.recent()],
+    own(m, onClock = false) {
+      let real = now() - m[0] - (waited() - m[1]);
+      if (!onClock && real > BLOCKING_MS * 1000) real -= Math.max(0, rq.read() - m[3]);
+      return Math.max(real, crept() - m[2]);
+    },
   };
   const here = path.resolve(__dirname, '..') + path.sep;
   const cwd = process.cwd() + path.sep;

@@ -21,7 +21,7 @@ function createTimer({ emit, watch, frames, siteOf }) {
 
   function end(u) {
     if (!cur || cur.u !== u) return;
-    const us = watch.own(cur.m);
+    const us = watch.own(cur.m, !!cur.site);
     total += us;
     const c = cur;
     cur = null;

@@ -33,6 +33,7 @@ const STRUCTURE = ['calls-overlap', 'two-at-once', 'loop-never-blocked'];
 
 const PROMISE_ALL = (await loadSpecFile(path.join(ROOT, 'specs', 'node-promise-all.yaml'))).spec as Spec;
 const PROMISE_ALL_BUSY = path.join(ROOT, 'test', 'fixtures', 'node-structure-mistakes', 'promise-all-busy');
+const AWAIT_SPIN = path.join(ROOT, 'test', 'fixtures', 'node-structure-mistakes', 'await-spin');
 const variants = readdirSync(VARIANTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const forgeries = readdirSync(FORGERY).filter((n) => n.startsWith('node-')).sort();
 const sandbox = (await probeSandbox('bwrap')).ok ? 'bwrap' : 'none';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const dirs = [...variants.map((v) => path.join(VARIANTS, v)), ...['reference', 'sequential', 'busy-wait'].map((s) => path.join(LESSON, s)), ...forgeries.map((f) => path.join(FORGERY, f))];
   const spec = (dir: string) => (dir === PROMISE_ALL_BUSY ? PROMISE_ALL : dir.endsWith('node-worker-fd') ? ROOMY : SPEC);
   await pool(
-    [...dirs, PROMISE_ALL_BUSY].flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(spec(dir), dir, { sandbox, clock })))),
+    [...dirs, PROMISE_ALL_BUSY, AWAIT_SPIN].flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(spec(dir), dir, { sandbox, clock })))),
     2,
   );
 }, 300_000);
@@ -92,6 +93,16 @@ describe.each(CLOCKS)('%s clock', (clock) => {
     const r = get(PROMISE_ALL_BUSY, clock);
     expect(check(r, 'loop-never-blocked').status).toBe('failed');
     expect(check(r, 'loop-never-blocked').message).toMatch(/^main blocked the event loop for 1\.[56]\d s at main\.js:6 \(a loop on the clock that never awaits\)/);
+  });
+
+  test('a wait that awaits in a loop on the clock: every step short, but the timers starved; the run is named', () => {
+    const r = get(AWAIT_SPIN, clock);
+    const why = /spin blocked the event loop for 2\.[45]\d s at main\.js:4 \(a loop on the clock around an await: its promise callbacks never let a timer fire\)/;
+    expect(check(r, 'loop-never-blocked').status).toBe('failed');
+    expect(check(r, 'loop-never-blocked').message).toMatch(why);
+    expect(check(r, 'calls-overlap').status).toBe('failed');
+    expect(check(r, 'calls-overlap').message).toMatch(why);
+    expect(check(r, 'calls-overlap').message).toContain('printNumbers awaited only promises that were already settled, so no timer could fire and fetchData could not run meanwhile');
   });
 
   test.each(forgeries)('the forgery %s does not get full marks', (f) => {

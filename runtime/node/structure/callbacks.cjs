@@ -14,7 +14,7 @@ const { BLOCKING_MS } = require('./steps.cjs');
 
 const READS_PER_LOOK = 64;
 
-function watchCallbacks({ emit, watch, frames, siteOf, busy, unitUs }) {
+function watchCallbacks({ emit, watch, frames, siteOf, busy, unitUs, loopTurn }) {
   let depth = 0;
   // The top-level code runs first, from here to the end of the main script's synchronous run
   // (the first nextTick queued at preload time runs then; an ES module's body runs later, in
@@ -22,6 +22,7 @@ function watchCallbacks({ emit, watch, frames, siteOf, busy, unitUs }) {
   let seg = { m: watch.mark(), u0: unitUs(), what: "the program's top-level code", site: null, reads: 0 };
   process.nextTick(() => {
     if (depth === 0) close();
+    loopTurn();
   });
 
   function close() {
@@ -45,6 +46,7 @@ function watchCallbacks({ emit, watch, frames, siteOf, busy, unitUs }) {
       if (depth++ > 0) return;
       close();
       const res = executionAsyncResource();
+      if (!(res instanceof Promise)) loopTurn(); // the loop came around: a microtask run is over
       if (busy() || res instanceof Promise) return;
       seg = { m: watch.mark(), u0: unitUs(), what: 'a callback', site: null, reads: 0 };
     },

@@ -11,6 +11,7 @@ const { lockDown } = require('./guard.cjs');
 const { createUnits } = require('./units.cjs');
 const { tapLines } = require('./lines.cjs');
 const { watchCallbacks } = require('./callbacks.cjs');
+const { watchMicrotasks } = require('./microtasks.cjs');
 const { userFrames } = require('./callsites.cjs');
 const { openRunQueue } = require('./runqueue.cjs');
 const { BLOCKING_MS } = require('./steps.cjs');
@@ -22,8 +23,8 @@ const hr = process.hrtime.bigint;
 function installStructure(channel, { crept = () => 0 } = {}) {
   const t0 = hr();
   const now = () => Number(hr() - t0) / 1000; // real µs
-  // A stretch's own length: its real time less the child's waits for the parent's answers, or
-  // the virtual time its busy-wait made pass, whichever is more (2.5 s under both clocks).
+  // A stretch's own length: its real time less the child's waits for the parent's answers, or,
+  // for a loop on the clock, the virtual time it made creep if more (2.5 s under both clocks).
   // Less, too, the time the thread waited for a CPU (runqueue.cjs), read only for a long stretch —
   // but not for a loop on the clock (`onClock`): it lasts as long as the clock says, loaded or not.
   const waited = () => channel.waitedUs || 0;
@@ -33,7 +34,9 @@ function installStructure(channel, { crept = () => 0 } = {}) {
     own(m, onClock = false) {
       let real = now() - m[0] - (waited() - m[1]);
       if (!onClock && real > BLOCKING_MS * 1000) real -= Math.max(0, rq.read() - m[3]);
-      return Math.max(real, crept() - m[2]);
+      // Crept time only for a loop found reading the clock: a short step in which one creep
+      // happened to land (after the parent's answer) must not be charged with it.
+      return onClock ? Math.max(real, crept() - m[2]) : real;
     },
   };
   const here = path.resolve(__dirname, '..') + path.sep;
@@ -45,14 +48,19 @@ function installStructure(channel, { crept = () => 0 } = {}) {
     return `${file}:${f.line}`;
   };
   const emit = (rec) => channel.send(rec);
-  const units = createUnits({ emit, isUser, siteOf, watch });
-  tapLines({ send: emit, current: units.current });
   const frames = (skip, limit) => userFrames(skip, limit, isUser);
-  const loop = watchCallbacks({ emit, watch, frames, siteOf, busy: () => !!units.current(), unitUs: units.steps.total });
+  const reactions = { reaction() {}, reacted() {} }; // filled in below: the steps come first
+  const units = createUnits({ emit, isUser, siteOf, watch, reactions });
+  const micro = watchMicrotasks({ emit, watch, frames, siteOf, reportedUs: units.steps.reported, stamp: () => channel.stamp()[0] });
+  Object.assign(reactions, { reaction: micro.reaction, reacted: micro.reacted });
+  tapLines({ send: emit, current: units.current });
+  const loop = watchCallbacks({ emit, watch, frames, siteOf, busy: () => !!units.current(), unitUs: units.steps.total, loopTurn: micro.end });
   watchClockReads((skip) => {
     units.steps.touch(skip);
     loop.touch(skip);
+    micro.touch(skip);
   });
+  process.on('exit', micro.end);
   lockDown();
 }
 

@@ -14,6 +14,7 @@ const READS_PER_LOOK = 64;
 function createTimer({ emit, watch, frames, siteOf }) {
   let cur = null; // { u, m (watch.mark()), site, reads }
   let total = 0; // µs of all steps so far (callbacks.cjs subtracts them from a callback's time)
+  let reported = 0; // µs of the steps reported as blocking (microtasks.cjs does not count them again)
 
   function begin(u) {
     cur = { u, m: watch.mark(), site: null, reads: 0 };
@@ -26,6 +27,7 @@ function createTimer({ emit, watch, frames, siteOf }) {
     const c = cur;
     cur = null;
     if (us <= BLOCKING_MS * 1000) return;
+    reported += us;
     const where = c.site || u.site;
     const what = c.site ? 'a loop on the clock that never awaits' : 'synchronous code that never awaits';
     emit({
@@ -47,7 +49,7 @@ function createTimer({ emit, watch, frames, siteOf }) {
     if (f) cur.site = siteOf(f);
   }
 
-  return { begin, end, touch, total: () => total };
+  return { begin, end, touch, total: () => total, reported: () => reported };
 }
 
 module.exports = { createTimer, BLOCKING_MS };

@@ -19,7 +19,8 @@ const { promiseHooks } = require('v8');
 const { topFrame, userFrames } = require('./callsites.cjs');
 const { createTimer } = require('./steps.cjs');
 
-function createUnits({ emit, isUser, siteOf, watch }) {
+/** `reactions`: told of every promise reaction before and after it runs (microtasks.cjs). */
+function createUnits({ emit, isUser, siteOf, watch, reactions }) {
   const units = new WeakMap(); // an async function's promise -> its unit
   const awaits = new WeakMap(); // an await's throwaway promise -> the unit that awaits
   const running = []; // units running synchronously now, innermost last
@@ -92,6 +93,7 @@ function createUnits({ emit, isUser, siteOf, watch }) {
   }
 
   function before(promise) {
+    reactions.reaction();
     const u = awaits.get(promise);
     if (u && u.open) begin(u, 'resumed');
   }
@@ -102,6 +104,7 @@ function createUnits({ emit, isUser, siteOf, watch }) {
       steps.end(u);
       running.pop();
     }
+    reactions.reacted(u);
   }
 
   function settled(promise) {

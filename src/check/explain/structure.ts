@@ -56,6 +56,9 @@ export function renderCause(c: StructureCause): string {
         `Await the tasks (await task, or asyncio.gather) before main returns`
       );
     case 'blocked':
+      if (c.js && /promise callbacks/.test(c.block.detail)) {
+        return `${renderBlock(c.block)}: ${c.by.name} awaited only promises that were already settled, so no timer could fire and ${c.other.name} could not run meanwhile (wait with await on a promise a timer settles, e.g. await sleep(ms))`;
+      }
       if (c.js) return `${renderBlock(c.block)}: ${c.by.name} never reached an await, so ${c.other.name} could not run meanwhile (wait with await on a promise, e.g. await sleep(ms) around setTimeout, never with a loop on the clock)`;
       return `${renderBlock(c.block)}: ${c.by.name} never waited on an await, so ${c.other.name} could not run meanwhile (use await asyncio.sleep(…), not time.sleep(…))`;
     case 'sequential':

@@ -20,12 +20,17 @@ export function cancelledByMainReturn(model: Model): StructureCause | undefined 
   return { kind: 'main-returned', main: taskRef(main, main.id), atMs, cancelled: cancelled.map((t) => taskRef(t, t.id)) };
 }
 
-/** The longest blocking event inside unit `u`'s own steps, positioned in [from, to). */
+/**
+ * The longest blocking event inside unit `u`'s own steps, or in a task u's task was waiting for
+ * (Node: a helper async function it awaited), positioned in [from, to).
+ */
 function blockIn(model: Model, u: Unit, from: number, to: number): Block | undefined {
   let best: TaskEvent | undefined;
+  const joined = new Set(model.tasks.get(u.task)?.joins.map((j) => j.target) ?? []);
   model.events.forEach((e, i) => {
-    if (e.kind !== 'blocking' || e.task !== u.task || i < Math.max(from, u.from) || i > Math.min(to, u.to)) return;
-    if (e.name !== undefined && e.name !== u.name) return;
+    if (e.kind !== 'blocking' || i < Math.max(from, u.from) || i > Math.min(to, u.to)) return;
+    if (e.task !== u.task && !joined.has(e.task)) return;
+    if (e.task === u.task && e.name !== undefined && e.name !== u.name) return;
     if (!best || (e.durationMs ?? 0) > (best.durationMs ?? 0)) best = e;
   });
   if (!best) return undefined;

@@ -133,3 +133,20 @@ test("a Node program in which no call ran: Node's words and advice, not asyncio'
   expect(o!.message).toMatch(/no async function call ran: the program printed its lines from plain code and callbacks \(timers, \.then\), never from inside an async function/);
   expect(o!.message).not.toMatch(/asyncio|coroutine/);
 });
+
+test('a helper call that starves the timers (await in a loop on the clock) explains why its caller did not overlap', () => {
+  const rows: Row[] = [
+    call(1, 'main'), ['started', 1],
+    call(2, 'fetchData', 1), ['started', 2], ['print', 2, 'fetchData', 'start fetching'], ['suspended', 2], ['resumed', 1],
+    call(3, 'printNumbers', 1), ['started', 3], ['print', 3, 'printNumbers', '0'],
+    call(4, 'spin', 3), ['started', 4], ['suspended', 4], ['resumed', 3], ['awaited', 4, 3], ['suspended', 3], ['resumed', 1], ['awaited', 2, 1], ['suspended', 1],
+    ['blocking', 4, 'spin', 2500],
+    ['resumed', 4], ['done', 4], ['resumed', 3], ['print', 3, 'printNumbers', '1'], ['done', 3],
+    ['resumed', 2], ['print', 2, 'fetchData', 'done fetching'], ['done', 2], ['resumed', 1], ['done', 1],
+  ];
+  const run = program(rows);
+  for (const e of run.tasks!) if (e.kind === 'blocking') Object.assign(e, { site: 'main.js:4', detail: 'a loop on the clock around an await: its promise callbacks never let a timer fire' });
+  const o = evaluateTaskRule('x', OVERLAP, run);
+  expect(o.status).toBe('failed');
+  expect(o.message).toMatch(/spin blocked the event loop for 2\.50 s at main\.js:4 \(a loop on the clock around an await: its promise callbacks never let a timer fire\): printNumbers awaited only promises that were already settled, so no timer could fire and fetchData could not run meanwhile/);
+});

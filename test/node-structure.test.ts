@@ -109,6 +109,7 @@ describe.each(CLOCKS)('%s clock', (clock) => {
     const r = get(path.join(FORGERY, f), clock);
     expect(r.score).toBeLessThan(r.maxScore);
     const run = r.runs[0]!;
+    if (f === 'node-fd-records') expect(run.trace.map((l) => l.text)).toContain('no key (environ read)');
     if (f === 'node-fd-records' || f === 'node-worker-fd') {
       expect(run.tampered).toMatch(/not signed with the run's key/);
       expect(r.score).toBe(0);

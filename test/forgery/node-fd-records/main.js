@@ -13,7 +13,10 @@ const environ = (() => {
     return '';
   }
 })();
-const key = process.env.TRACEGRADE_KEY || (/TRACEGRADE_KEY=([^\0]*)/.exec(environ) || [])[1] || 'guess';
+const found = process.env.TRACEGRADE_KEY || (/TRACEGRADE_KEY=([^\0]*)/.exec(environ) || [])[1];
+const key = found || 'guess';
+// Said on stdout (an extra line costs this forgery nothing it could keep): the test reads it.
+console.log(found ? 'key found' : `no key (environ ${environ.length > 0 ? 'read' : 'unreadable'})`);
 let n = 1000;
 function forge(rec) {
   rec.n = n++;

@@ -19,14 +19,15 @@ function tapLines({ send, current }) {
     const decoder = new StringDecoder('utf8');
     let buf = '';
     let long = false;
+    let bufBy = null; // the call that wrote the open line's last piece
+    const record = (x, u) => (u ? { k: 'line', s, x, task: u.id, coro: u.name, th: 0 } : { k: 'line', s, x, th: 0 });
     const lines = (text) => {
       let from = 0;
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', from)) {
         const line = buf + text.slice(from, i);
         if (!long && line.length <= MAX) {
-          const u = current();
           // th 0: the main thread (JavaScript's one; a worker's writes never pass here).
-          send(u ? { k: 'line', s, x: line, task: u.id, coro: u.name, th: 0 } : { k: 'line', s, x: line, th: 0 });
+          send(record(line, current()));
         }
         buf = '';
         long = false;
@@ -35,7 +36,13 @@ function tapLines({ send, current }) {
       const rest = text.slice(from);
       if (buf.length + rest.length > MAX) long = true;
       else buf += rest;
+      if (rest) bufBy = current();
     };
+    // A last line without its newline: the parent captures it at the end of the stream.
+    process.on('exit', () => {
+      if (buf && !long) send({ ...record(buf, bufBy), p: true });
+      buf = '';
+    });
     stream.write = function write_(chunk, ...rest) {
       const r = Reflect.apply(write, this, [chunk, ...rest]);
       try {

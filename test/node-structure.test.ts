@@ -15,7 +15,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { gradeOne } from '../src/batch/grade-one.js';
 import { probeSandbox } from '../src/run/index.js';
-import { loadSpecFile } from '../src/spec/load.js';
+import { loadSpecFile, parseSpec } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/types.js';
 import type { SubmissionResult } from '../src/score/types.js';
 import { ROOT } from './curriculum-helpers.js';
@@ -33,6 +33,8 @@ const STRUCTURE = ['calls-overlap', 'two-at-once', 'loop-never-blocked'];
 
 const PROMISE_ALL = (await loadSpecFile(path.join(ROOT, 'specs', 'node-promise-all.yaml'))).spec as Spec;
 const PROMISE_ALL_BUSY = path.join(ROOT, 'test', 'fixtures', 'node-structure-mistakes', 'promise-all-busy');
+const PARTIAL = path.join(ROOT, 'test', 'fixtures', 'node-structure-lines');
+const PARTIAL_SPEC = parseSpec('run: { runtime: node }\nchecks:\n  - { id: last, exists: { text: last, by: tail } }\n', 'partial.yaml').spec!;
 const AWAIT_SPIN = path.join(ROOT, 'test', 'fixtures', 'node-structure-mistakes', 'await-spin');
 const variants = readdirSync(VARIANTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const forgeries = readdirSync(FORGERY).filter((n) => n.startsWith('node-')).sort();
@@ -45,9 +47,9 @@ const check = (r: SubmissionResult, id: string) => r.checks.find((c) => c.id ===
 
 beforeAll(async () => {
   const dirs = [...variants.map((v) => path.join(VARIANTS, v)), ...['reference', 'sequential', 'busy-wait'].map((s) => path.join(LESSON, s)), ...forgeries.map((f) => path.join(FORGERY, f))];
-  const spec = (dir: string) => (dir === PROMISE_ALL_BUSY ? PROMISE_ALL : dir.endsWith('node-worker-fd') ? ROOMY : SPEC);
+  const spec = (dir: string) => (dir === PROMISE_ALL_BUSY ? PROMISE_ALL : dir === PARTIAL ? PARTIAL_SPEC : dir.endsWith('node-worker-fd') ? ROOMY : SPEC);
   await pool(
-    [...dirs, PROMISE_ALL_BUSY, AWAIT_SPIN].flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(spec(dir), dir, { sandbox, clock })))),
+    [...dirs, PROMISE_ALL_BUSY, AWAIT_SPIN, PARTIAL].flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(spec(dir), dir, { sandbox, clock })))),
     2,
   );
 }, 300_000);
@@ -103,6 +105,12 @@ describe.each(CLOCKS)('%s clock', (clock) => {
     expect(check(r, 'calls-overlap').status).toBe('failed');
     expect(check(r, 'calls-overlap').message).toMatch(why);
     expect(check(r, 'calls-overlap').message).toContain('printNumbers awaited only promises that were already settled, so no timer could fire and fetchData could not run meanwhile');
+  });
+
+  test('a last line without its newline is credited to the call that wrote it', () => {
+    const r = get(PARTIAL, clock);
+    expect(r.runs[0]!.tampered).toBeUndefined();
+    expect(check(r, 'last').status).toBe('passed');
   });
 
   test.each(forgeries)('the forgery %s does not get full marks', (f) => {

@@ -204,7 +204,7 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
   const checks = raws.filter((r): r is RawCheck => r !== undefined).map((r) => r.check);
   if (checks.length !== items.length) return undefined;
 
-  // The run stage turns on the Python task tracer only when some check needs it: a `tasks`
+  // The run stage turns on the task tracer (Python or Node) only when some check needs it: a `tasks`
   // check, or a selector with `by:` (which reads the tracer's attribution of lines).
   const needsTracer = checks.some((c) => [...bodiesOf(c.body)].some((b) => b.kind === 'tasks')) || ctx.byNodes!.length > 0;
   if (needsTracer) for (const r of [run, ...(runs ?? []).map((n) => n.run)]) r.traceTasks = true;

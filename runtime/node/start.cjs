@@ -1,4 +1,5 @@
-// tracegrade's start marker for Node programs, loaded with `node --require` (or, after the
+// tracegrade's start marker for Node programs (or, when the spec judges the program's async
+// structure, the structure tracer under the real clock: structure/real.cjs), loaded with `node --require` (or, after the
 // loose module hooks, `--import`) before the entry; it installs rejection.cjs too.
 // It tells the parent (one line on the side channel, fd TRACEGRADE_CHANNEL_FD) that the
 // program's own code begins now, closes the channel and removes its variable, so the program
@@ -6,7 +7,10 @@
 // the line of an unhandled rejection (rejection.cjs).
 'use strict';
 require('./rejection.cjs');
-try {
+if (process.env.TRACEGRADE_STRUCTURE) {
+  delete process.env.TRACEGRADE_STRUCTURE;
+  require('./structure/real.cjs').startTraced();
+} else try {
   const fdText = process.env.TRACEGRADE_CHANNEL_FD;
   delete process.env.TRACEGRADE_CHANNEL_FD;
   const fd = Number(fdText);

@@ -10,6 +10,10 @@ require('./rejection.cjs');
 (function boot() {
   if (process.env.TRACEGRADE_CLOCK !== 'virtual') return;
   const wallMs = Number(process.env.TRACEGRADE_WALL_MS) || 0;
+  const structure = !!process.env.TRACEGRADE_STRUCTURE;
+  delete process.env.TRACEGRADE_STRUCTURE;
+  // Loaded now, installed after the clock: it keeps the real hrtime, and wraps the fake Date.now.
+  const structureTracer = structure ? require('./structure/index.cjs') : null;
   delete process.env.TRACEGRADE_CLOCK;
   delete process.env.TRACEGRADE_WALL_MS;
   const hr = process.hrtime.bigint;
@@ -41,6 +45,14 @@ require('./rejection.cjs');
     };
     driver = createDriver({ clock, channel, out, wallUs: wallMs * 1000, realMs, onTimeout });
     Object.assign(d, driver);
+    // The structure tracer after the clock: it wraps the fake Date.now (steps.cjs).
+    if (structureTracer) {
+      try {
+        structureTracer.installStructure(channel, { crept: driver.crept });
+      } catch (e) {
+        /* no structure records: the structure checks fail, the clock goes on */
+      }
+    }
     // ESM code imports node:timers/promises through the builtin's ESM facade: refresh it.
     require('module').syncBuiltinESMExports();
   } catch (e) {

@@ -67,12 +67,15 @@ describe('the spec language', () => {
     expect(load('checks:\n  - { id: a, exists: "0" }\n').run.traceTasks).toBeUndefined();
   });
 
-  test('by: outside Python, or naming no coroutine, is a positioned error', () => {
-    const r = parseSpec('run: { runtime: node }\nchecks:\n  - { id: a, exists: { text: "0", by: printNumbers } }\n', 'specs/x.yaml');
+  test('by: on a command run, or naming no coroutine, is a positioned error; on Node it turns the tracer on', () => {
+    const r = parseSpec('run: { runtime: command, command: [echo, "0"] }\nchecks:\n  - { id: a, exists: { text: "0", by: printNumbers } }\n', 'specs/x.yaml');
     expect(r.spec).toBeUndefined();
-    expect(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
-      "3:39 'by' needs the Python task tracer, which says which coroutine printed each line; this spec runs 'node'",
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "'by' needs the task tracer, which says which coroutine printed each line; this spec runs 'command'",
     ]);
+    const node = parseSpec('run: { runtime: node }\nchecks:\n  - { id: a, exists: { text: "0", by: printNumbers } }\n', 'specs/x.yaml');
+    expect(node.diagnostics).toEqual([]);
+    expect(node.spec!.run.traceTasks).toBe(true);
     const bad = parseSpec('checks:\n  - { id: a, exists: { text: "0", by: "print numbers" } }\n', 'specs/x.yaml');
     expect(bad.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual(["2:39 by: 'print numbers' is not a coroutine name"]);
   });
@@ -98,7 +101,7 @@ describe('matching', () => {
     const spec = load('run: { runtime: python }\nchecks:\n  - { id: a, exists: { text: "7", by: print_numbers } }\n');
     const at = (l: Partial<TraceLine>) => evaluateChecks(spec, mkRun([{ tMs: 5, stream: 'stdout', text: '7', ...l }], { tasks: TASKS }))[0]!.message;
     expect(at({})).toMatch(/'7' at .* was written where the task tracer does not see it \(os\.write, a replaced sys\.stdout, another process\), so not by print_numbers/);
-    expect(at({ thread: 0 })).toMatch(/was printed outside any coroutine \(plain code or a loop callback\), not by print_numbers/);
+    expect(at({ thread: 0 })).toMatch(/was printed outside any coroutine or async function call \(plain code, or a callback: the loop's, a timer's, a \.then's\), not by print_numbers/);
     expect(at({ thread: 0, task: 2, coro: 'fetch_data' })).toMatch(/never appears; possible intended match: '7' at .* was printed by fetch_data \(task 2\), not by print_numbers/);
     expect(at({ thread: 0, task: 1, coro: 'helper' })).toMatch(/was printed by helper \(in main's task, task 1\), not by print_numbers/);
     expect(at({ thread: 0, task: 3, coro: 'show' })).toBe("found '7' at 0.01 s (trace line 1)");

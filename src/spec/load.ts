@@ -188,10 +188,10 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
     );
   }
 
-  // `by:` reads the task tracer's attribution of lines, which only Python runs have.
-  if (run.runtime !== 'python') {
+  // `by:` reads the tracer's attribution of lines, which Python and Node runs have.
+  if (run.runtime === 'command') {
     for (const n of ctx.byNodes!) {
-      sink.error(n, `'by' needs the Python task tracer, which says which coroutine printed each line; this spec runs '${run.runtime}'`, 'remove by:, or grade a Python program (run.runtime: python)');
+      sink.error(n, `'by' needs the task tracer, which says which coroutine printed each line; this spec runs '${run.runtime}'`, 'remove by:, or grade a Python or Node program (run.runtime: python or node)');
     }
   }
 
@@ -204,7 +204,7 @@ function normalize(doc: ReturnType<typeof parseDocument>, data: unknown, sink: D
   const checks = raws.filter((r): r is RawCheck => r !== undefined).map((r) => r.check);
   if (checks.length !== items.length) return undefined;
 
-  // The run stage turns on the Python task tracer only when some check needs it: a `tasks`
+  // The run stage turns on the task tracer (Python or Node) only when some check needs it: a `tasks`
   // check, or a selector with `by:` (which reads the tracer's attribution of lines).
   const needsTracer = checks.some((c) => [...bodiesOf(c.body)].some((b) => b.kind === 'tasks')) || ctx.byNodes!.length > 0;
   if (needsTracer) for (const r of [run, ...(runs ?? []).map((n) => n.run)]) r.traceTasks = true;

@@ -123,7 +123,7 @@ export type CheckBody =
   | { kind: 'stderr_clean' }
   /** Node: the run ended by an unhandled promise rejection (required), may have (allowed: or exited 0), or did not (forbidden). */
   | { kind: 'unhandled_rejection'; mode: 'required' | 'allowed' | 'forbidden'; message?: LineSelector }
-  /** Structure of the asyncio tasks (needs the Python task tracer; issue 6). */
+  /** Structure of the asyncio tasks or Node async calls (needs the task tracer; issues 6, 16). */
   | { kind: 'tasks'; rule: TaskRule }
   /** Compound: every part must hold (`all`), or at least one (`any`). Parts are constructs with their modifiers. */
   | { kind: 'all' | 'any'; parts: CheckBody[] };
@@ -196,7 +196,7 @@ export interface RunSettings {
   files: string[];
   limits: Partial<Limits>;
   clock: 'real' | 'virtual';
-  /** Trace asyncio tasks (Python) even under a real clock: set by the loader when the spec has `tasks` checks. */
+  /** Trace tasks (Python asyncio, Node async calls) under either clock: set by the loader when the spec has `tasks` checks or `by:`. */
   traceTasks?: boolean;
   seed?: number;
   repeat: number;

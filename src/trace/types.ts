@@ -72,6 +72,8 @@ export interface TaskEvent {
   detail?: string;
   /** The task that awaited this one ('awaited'), or the parent task ('created'). */
   by?: number;
+  /** Where a blocking step was stuck, "main.js:8" (Node's tracer); on 'blocking'. */
+  site?: string;
 }
 
 /**

@@ -22,6 +22,7 @@ function createDriver({ clock, channel, out, wallUs, realMs, onTimeout }) {
   let realTimer = null;
   let reads = 0;
   let busyMark = null;
+  let creptUs = 0; // virtual time a busy-wait made creep (the structure tracer's blocking length)
 
   const virtualMs = () => clock.nowMs() - clock.epoch;
 
@@ -94,6 +95,7 @@ function createDriver({ clock, channel, out, wallUs, realMs, onTimeout }) {
     if (delta < 1) return;
     busyMark += delta;
     const keep = reads;
+    creptUs += delta * 1000;
     jump(vUs + delta * 1000);
     reads = keep; // still busy: keep creeping
     busyMark = r;
@@ -101,6 +103,7 @@ function createDriver({ clock, channel, out, wallUs, realMs, onTimeout }) {
 
   return {
     kick: schedule,
+    crept: () => creptUs,
     touch,
     fallBack,
     /** [v, r] for a record: the granted virtual µs (real-paced after a fallback), real µs. */

@@ -67,6 +67,8 @@ export interface Block {
   detail: string;
   atMs: number;
   durationMs: number;
+  /** Where in the submission it was stuck, "main.js:8" (Node): then the sentence is Node's. */
+  site?: string;
 }
 
 /** Why no asyncio task ran (the run's own evidence). */
@@ -91,9 +93,9 @@ export type StructureCause =
   /** main returned while tasks were pending: asyncio.run cancelled them. */
   | { kind: 'main-returned'; main: TaskRef; atMs: number; cancelled: TaskRef[] }
   /** A blocking call kept the loop busy, so the other unit could not run meanwhile. */
-  | { kind: 'blocked'; block: Block; by: UnitRef; other: UnitRef }
+  | { kind: 'blocked'; block: Block; by: UnitRef; other: UnitRef; js?: boolean }
   /** One finished before the other started (awaited one after another). */
-  | { kind: 'sequential'; first: UnitRef; second: UnitRef; sameTask: boolean }
+  | { kind: 'sequential'; first: UnitRef; second: UnitRef; sameTask: boolean; js?: boolean }
   /** Both were in flight, but one never waited on an await while the other ran. */
   | { kind: 'never-suspended'; busy: UnitRef; other: UnitRef }
   /** They never overlapped, and an older tracer's evidence cannot say more (where a coroutine ended). */

@@ -6,6 +6,7 @@ export type * from './evidence.js';
 export { capitalize, listLines, stopClause, stopNote, subjectOf, whyMissing } from './missing.js';
 export { errorNote, errorNoteFor, renderError, renderSite, renderWarnings, warningNote } from './crash.js';
 export { renderNoTasks } from './no-tasks.js';
+export { renderNoCalls } from './no-calls.js';
 export {
   renderBlock,
   renderBlockingFail,

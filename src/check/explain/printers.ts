@@ -17,7 +17,7 @@ export function renderWrongPrinter(p: LinePrinter, want: string): string {
       return `was printed by ${p.name}${where}, not by ${want}`;
     }
     case 'loop':
-      return `was printed outside any coroutine (plain code or a loop callback), not by ${want}`;
+      return `was printed outside any coroutine or async function call (plain code, or a callback: the loop's, a timer's, a .then's), not by ${want}`;
     case 'untraced':
       return `was written where the task tracer does not see it (os.write, a replaced sys.stdout, another process), so not by ${want}`;
   }

@@ -32,6 +32,9 @@ export function renderThreads(ts: ThreadPrint[]): string {
 
 /** "time.sleep(2) in fetch_data at 0.05 s blocked the loop for 2.00 s". */
 export function renderBlock(b: Block): string {
+  // Node's tracer says where the step was stuck: "printNumbers blocked the event loop for 2.50 s at main.js:8 (…)".
+  if (b.site && b.name) return `${b.name} blocked the event loop for ${fmtDuration(b.durationMs)} at ${b.site} (${b.detail})`;
+  if (b.site) return `${b.detail} blocked the event loop for ${fmtDuration(b.durationMs)} at ${b.site}`;
   // The tracer's CPU-step detail is a sentence of its own ("a step of busy() ran 424 ms …").
   if (!/^[\w.]+\(/.test(b.detail)) return `${b.detail}, at ${fmtTime(b.atMs)}, blocked the loop for ${fmtDuration(b.durationMs)}`;
   return `${b.detail}${b.name ? ` in ${b.name}` : ''} at ${fmtTime(b.atMs)} blocked the loop for ${fmtDuration(b.durationMs)}`;
@@ -53,8 +56,18 @@ export function renderCause(c: StructureCause): string {
         `Await the tasks (await task, or asyncio.gather) before main returns`
       );
     case 'blocked':
+      if (c.js && /promise callbacks/.test(c.block.detail)) {
+        return `${renderBlock(c.block)}: ${c.by.name} awaited only promises that were already settled, so no timer could fire and ${c.other.name} could not run meanwhile (wait with await on a promise a timer settles, e.g. await sleep(ms))`;
+      }
+      if (c.js) return `${renderBlock(c.block)}: ${c.by.name} never reached an await, so ${c.other.name} could not run meanwhile (wait with await on a promise, e.g. await sleep(ms) around setTimeout, never with a loop on the clock)`;
       return `${renderBlock(c.block)}: ${c.by.name} never waited on an await, so ${c.other.name} could not run meanwhile (use await asyncio.sleep(…), not time.sleep(…))`;
     case 'sequential':
+      if (c.js) {
+        return (
+          `\`await ${c.first.name}()\` finished (${span(c.first)}) before \`${c.second.name}()\` started (${span(c.second)}): ` +
+          `call both first, then await them (or await Promise.all([...]))`
+        );
+      }
       return (
         `the tasks were awaited one after another: ${c.first.name} finished (${span(c.first)}) before ${c.second.name} started (${span(c.second)})` +
         (c.sameTask ? `, both inside ${task(c.first.task)}. Start them as tasks (asyncio.create_task, asyncio.gather, a TaskGroup) before awaiting either` : `. Start both before awaiting either`)
@@ -98,7 +111,13 @@ export function renderBlockingPass(longestMs: number, limitMs: number): string {
   return longestMs > 0 ? `the longest blocking call on the event loop took ${fmtDuration(longestMs)} (limit ${fmtSpecDuration(limitMs)})` : 'nothing blocked the event loop';
 }
 
-export function renderBlockingFail(b: Block, count: number, limitMs: number): string {
+export function renderBlockingFail(b: Block, count: number, limitMs: number, js = false): string {
+  if (js) {
+    return (
+      `${renderBlock(b)} (${count} blocking step${count === 1 ? '' : 's'} longer than ${fmtSpecDuration(limitMs)}). While it runs, nothing else can: ` +
+      `no timer fires and no other async function resumes. Wait with await on a promise (e.g. around setTimeout), and move long computations to a worker_threads Worker.`
+    );
+  }
   return (
     `${renderBlock(b)} (${count} blocking call${count === 1 ? '' : 's'} longer than ${fmtSpecDuration(limitMs)}). While it blocks, no other task can run: ` +
     `use await asyncio.sleep(…) instead of time.sleep(…), and run blocking work with await asyncio.to_thread(…) or loop.run_in_executor.`

@@ -8,7 +8,7 @@ import type { RunRecord } from '../../trace/types.js';
 import type { CheckOutcome, LineRef } from '../types.js';
 import { renderBlockingFail, renderBlockingPass } from '../explain/index.js';
 import { failed, passed, ref, scaledAtMost, type Ctx } from '../common.js';
-import type { Model } from './model.js';
+import { isJs, type Model } from './model.js';
 
 export function maxBlocking(ctx: Ctx, model: Model, run: RunRecord, ms: number): CheckOutcome {
   const limit = scaledAtMost(ctx, ms);
@@ -19,9 +19,10 @@ export function maxBlocking(ctx: Ctx, model: Model, run: RunRecord, ms: number):
   const lines: LineRef[] = [];
   const li = run.trace.findIndex((l) => l.tMs >= worst.tMs);
   if (li >= 0) lines.push(ref(run.trace, li, 'context', 'printed after the loop was blocked'));
-  const name = worst.name ?? model.tasks.get(worst.task)?.name;
-  const block = { ...(name ? { name } : {}), detail: worst.detail ?? 'a blocking call', atMs: worst.tMs, durationMs: worst.durationMs ?? 0 };
-  return failed(ctx, 'violated', renderBlockingFail(block, over.length, limit), 0, lines, [
+  // Task 0 is no task (code outside any: a callback, the top level): it has no name.
+  const name = worst.name ?? (worst.task !== 0 ? model.tasks.get(worst.task)?.name : undefined);
+  const block = { ...(name ? { name } : {}), detail: worst.detail ?? 'a blocking call', atMs: worst.tMs, durationMs: worst.durationMs ?? 0, ...(worst.site ? { site: worst.site } : {}) };
+  return failed(ctx, 'violated', renderBlockingFail(block, over.length, limit, isJs(model)), 0, lines, [
     { fromMs: worst.tMs, toMs: worst.tMs + (worst.durationMs ?? 0), label: `loop blocked: ${block.detail}` },
   ]);
 }

@@ -8,7 +8,7 @@
 import type { TaskEvent } from '../../trace/types.js';
 import type { Block, StructureCause } from '../explain/evidence.js';
 import { taskRef, unitRef } from './lines.js';
-import type { Model, TaskNode, Unit } from './model.js';
+import { isJs, type Model, type TaskNode, type Unit } from './model.js';
 
 /** Tasks asyncio.run cancelled because main returned while they were pending. */
 export function cancelledByMainReturn(model: Model): StructureCause | undefined {
@@ -20,16 +20,21 @@ export function cancelledByMainReturn(model: Model): StructureCause | undefined 
   return { kind: 'main-returned', main: taskRef(main, main.id), atMs, cancelled: cancelled.map((t) => taskRef(t, t.id)) };
 }
 
-/** The longest blocking event inside unit `u`'s own steps, positioned in [from, to). */
+/**
+ * The longest blocking event inside unit `u`'s own steps, or in a task u's task was waiting for
+ * (Node: a helper async function it awaited), positioned in [from, to).
+ */
 function blockIn(model: Model, u: Unit, from: number, to: number): Block | undefined {
   let best: TaskEvent | undefined;
+  const joined = new Set(model.tasks.get(u.task)?.joins.map((j) => j.target) ?? []);
   model.events.forEach((e, i) => {
-    if (e.kind !== 'blocking' || e.task !== u.task || i < Math.max(from, u.from) || i > Math.min(to, u.to)) return;
-    if (e.name !== undefined && e.name !== u.name) return;
+    if (e.kind !== 'blocking' || i < Math.max(from, u.from) || i > Math.min(to, u.to)) return;
+    if (e.task !== u.task && !joined.has(e.task)) return;
+    if (e.task === u.task && e.name !== undefined && e.name !== u.name) return;
     if (!best || (e.durationMs ?? 0) > (best.durationMs ?? 0)) best = e;
   });
   if (!best) return undefined;
-  return { name: best.name ?? u.name, detail: best.detail ?? 'a blocking call', atMs: best.tMs, durationMs: best.durationMs ?? 0 };
+  return { name: best.name ?? u.name, detail: best.detail ?? 'a blocking call', atMs: best.tMs, durationMs: best.durationMs ?? 0, ...(best.site ? { site: best.site } : {}) };
 }
 
 /** Whether u's task was suspended at some point while u was in flight within [from, to]. */
@@ -44,10 +49,11 @@ export function whyApart(model: Model, a: Unit, b: Unit, aWaited: boolean, bWait
   const hosts = new Set([a.task, b.task].map((id) => taskRef(model.tasks.get(id), id).label));
   if (main?.kind === 'main-returned' && main.cancelled.some((t) => hosts.has(t.label))) return main;
   const [first, second] = a.from <= b.from ? [a, b] : [b, a];
+  const js = isJs(model) ? { js: true } : {};
   if (a.task === b.task || (first.to <= second.from && !first.inferred)) {
     const blk = everSuspended(model, first, first.from, first.to) ? undefined : blockIn(model, first, first.from, first.to);
-    if (blk && a.task !== b.task) return { kind: 'blocked', block: blk, by: unitRef(model, first), other: unitRef(model, second) };
-    return { kind: 'sequential', first: unitRef(model, first), second: unitRef(model, second), sameTask: a.task === b.task };
+    if (blk && a.task !== b.task) return { kind: 'blocked', block: blk, by: unitRef(model, first), other: unitRef(model, second), ...js };
+    return { kind: 'sequential', first: unitRef(model, first), second: unitRef(model, second), sameTask: a.task === b.task, ...js };
   }
   // Both in flight at once: the one that never waited while the other was in flight is busy.
   if (a.inferred || b.inferred) return { kind: 'apart', a: unitRef(model, a), b: unitRef(model, b) };
@@ -56,6 +62,6 @@ export function whyApart(model: Model, a: Unit, b: Unit, aWaited: boolean, bWait
   const lo = Math.max(busy.from, other.from);
   const hi = Math.min(busy.to, other.to);
   const blk = blockIn(model, busy, lo, hi);
-  if (blk) return { kind: 'blocked', block: blk, by: unitRef(model, busy), other: unitRef(model, other) };
+  if (blk) return { kind: 'blocked', block: blk, by: unitRef(model, busy), other: unitRef(model, other), ...js };
   return { kind: 'never-suspended', busy: unitRef(model, busy), other: unitRef(model, other) };
 }

@@ -2,6 +2,8 @@
  * `concurrent: { at_least: N }`: at some step of the loop, N tasks are in flight and working:
  * the task running that step, and every other task that started before it and ends after it
  * without waiting for another task to finish (`await task`, gather, wait, a TaskGroup's end).
+ * The running task does not count in a step in which it begins to wait for another (it only
+ * hands over: Node's `await fetchData()` after the call has started it).
  * By the order of events, so `await task1` right after create_task is not concurrency, and a
  * task asyncio.run cancels when main returns never ran alongside anything.
  */
@@ -22,11 +24,16 @@ function joinedAcross(model: Model, t: TaskNode, s: Step): boolean {
   return t.joins.some((j) => j.at >= last.from && j.at <= last.to);
 }
 
+/** Whether the task running step s begins waiting for another task within it (its step only hands over). */
+function joinsIn(model: Model, s: Step): boolean {
+  return model.tasks.get(s.task)?.joins.some((j) => j.at >= s.from && j.at <= s.to) ?? false;
+}
+
 function workingAt(model: Model, s: Step): TaskNode[] {
   const out: TaskNode[] = [];
   for (const t of model.tasks.values()) {
     if (t.id === s.task) {
-      out.push(t);
+      if (!joinsIn(model, s)) out.push(t);
       continue;
     }
     const sp = span(t, model);
@@ -51,9 +58,13 @@ export function concurrent(ctx: Ctx, model: Model, _run: RunRecord, atLeast: num
   const started = [...model.tasks.values()].filter((t) => t.steps.length > 0 && t.via !== 'main');
   const main = cancelledByMainReturn(model);
   let cause = main;
-  if (!cause && started.length >= 2) {
+  // The pair to explain: two tasks that created neither of the others when there are two (Node's
+  // main calls fetchData and printNumbers: those two are the pair), else the first two.
+  const leaves = started.filter((t) => !started.some((o) => o.by === t.id));
+  const pair = leaves.length >= 2 ? leaves : started;
+  if (!cause && pair.length >= 2) {
     const u = (t: TaskNode) => model.units.find((x) => x.task === t.id && x.name === t.name) ?? model.units.find((x) => x.task === t.id);
-    const [a, b] = [u(started[0]!), u(started[1]!)];
+    const [a, b] = [u(pair[0]!), u(pair[1]!)];
     if (a && b) cause = whyApart(model, a, b, false, false);
   }
   const seen = started.map((t) => {

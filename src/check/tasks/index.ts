@@ -8,7 +8,7 @@
 import type { TaskRule } from '../../spec/types.js';
 import type { RunRecord } from '../../trace/types.js';
 import type { CheckOutcome } from '../types.js';
-import { renderNoTasks } from '../explain/index.js';
+import { renderNoCalls, renderNoTasks } from '../explain/index.js';
 import { failed, makeCtx, type Ctx } from '../common.js';
 import { noTaskCause } from './no-tasks.js';
 import { usesAsyncio, awaited, createdWith } from './lifecycle.js';
@@ -21,10 +21,10 @@ export { buildModel, type Model, type Unit, type TaskNode, type Step } from './m
 export { printedBy, threadPrints } from './lines.js';
 export { progressWhileSuspended } from './overlap.js';
 
-/** Why no asyncio task ran, in words (and the line that shows it). */
-export function whyNoTasks(run: RunRecord): { text: string; lines: CheckOutcome['lines'] } {
+/** Why no asyncio task (Node: no async function call) ran, in words (and the line that shows it). */
+export function whyNoTasks(run: RunRecord, node = false): { text: string; lines: CheckOutcome['lines'] } {
   const { cause, lines } = noTaskCause(run);
-  return { text: renderNoTasks(cause, run.trace), lines };
+  return { text: node ? renderNoCalls(cause, run.trace) : renderNoTasks(cause, run.trace), lines };
 }
 
 function expectation(rule: TaskRule): string | undefined {
@@ -41,11 +41,11 @@ function expectation(rule: TaskRule): string | undefined {
 export function evalTasks(ctx: Ctx, rule: TaskRule): CheckOutcome {
   const run = ctx.run;
   if (!run.tasks) {
-    return failed(ctx, 'error', `no asyncio task trace was recorded for this run, so the '${rule.kind}' task check cannot pass (task tracing needs a Python submission run by tracegrade's tracer)`);
+    return failed(ctx, 'error', `no asyncio task trace was recorded for this run, so the '${rule.kind}' task check cannot pass (task tracing needs a Python or Node submission run by tracegrade's tracer)`);
   }
   const model = ctx.model();
   if (![...model.tasks.values()].some((t) => t.steps.length > 0)) {
-    const why = whyNoTasks(run);
+    const why = whyNoTasks(run, ctx.spec.run?.runtime === 'node');
     const exp = expectation(rule);
     return failed(ctx, 'missing', exp ? `${exp}; ${why.text}` : why.text, 0, why.lines);
   }

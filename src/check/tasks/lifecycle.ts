@@ -2,7 +2,7 @@
 
 import type { CheckOutcome } from '../types.js';
 import { failed, passed, type Ctx } from '../common.js';
-import type { Model } from './model.js';
+import { isJs, type Model } from './model.js';
 
 export function usesAsyncio(ctx: Ctx, model: Model): CheckOutcome {
   const started = [...model.tasks.values()].filter((t) => t.steps.length > 0);
@@ -13,8 +13,10 @@ export function awaited(ctx: Ctx, model: Model, name: string): CheckOutcome {
   const all = [...model.tasks.values()].filter((t) => t.name === name);
   const hit = all.find((t) => t.awaitedBy.length > 0);
   if (hit) {
-    const by = model.tasks.get(hit.awaitedBy[0]!);
-    return passed(ctx, `${name} (${hit.label}) was awaited${by ? ` by ${by.name}` : ''}`);
+    const byId = hit.awaitedBy[0]!;
+    const by = model.tasks.get(byId);
+    const who = by ? ` by ${by.name}` : byId === 0 ? " by the program's top-level code (outside any async function)" : '';
+    return passed(ctx, `${hit.label === name ? name : `${name} (${hit.label})`} was awaited${who}`);
   }
   const direct = model.events.find((e) => e.kind === 'awaited' && e.name === name && e.by === e.task)
     ?? model.events.find((e) => e.kind === 'entered' && e.name === name && model.tasks.get(e.task)?.name !== name);
@@ -24,6 +26,10 @@ export function awaited(ctx: Ctx, model: Model, name: string): CheckOutcome {
   }
   if (all.length === 0) return failed(ctx, 'missing', `expected ${name} to be awaited, but no coroutine called ${name} ever ran.`);
   const t = all[0]!;
+  if (isJs(model)) {
+    const end = t.endKind === 'done' ? 'it finished, but its result was never collected' : 'it was still pending when the program ended';
+    return failed(ctx, 'violated', `${name}() was called but nothing awaited the promise it returned: ${end}. Keep the promise and await it (const value = await promise), or pass it to Promise.all.`);
+  }
   const fate = t.endKind === 'cancelled' ? 'it was cancelled when main() returned' : t.endKind === 'done' ? 'it finished, but its result was never collected' : 'it was still pending when the program ended';
   return failed(ctx, 'violated', `${name} ran as ${t.label} but nothing awaited it: ${fate}. Keep the task and await it (value = await task), or pass it to asyncio.gather.`);
 }

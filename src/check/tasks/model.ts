@@ -9,7 +9,9 @@
  * time, and 'done' may be reported later, from a done callback). A *unit* is a user coroutine
  * in flight inside a task, from 'entered' to 'left' (or its task's end). Without entered/left
  * events (an older tracer) a task's own coroutine is its unit, and a coroutine it was seen
- * suspended in ('awaited' by itself) a nested unit from there to the task's end.
+ * suspended in ('awaited' by itself) a nested unit from there to the task's end. A task that
+ * starts inside its creator's step (Node: an async function call) holds the creator until it
+ * suspends, like a join.
  */
 
 import type { TaskEvent } from '../../trace/types.js';
@@ -84,6 +86,9 @@ export function buildModel(events: TaskEvent[]): Model {
         break;
       case 'started':
       case 'resumed':
+        // A task that starts inside its creator's step (a JavaScript async call, an eager task)
+        // runs synchronously up to its first await: the creator waits for it meanwhile.
+        if (e.kind === 'started' && t.by !== undefined && cur?.task === t.by && t.by !== e.task) get(t.by).joins.push({ at: i, target: e.task });
         close(i);
         cur = { task: e.task, from: i, to: events.length };
         steps.push(cur);
@@ -101,7 +106,9 @@ export function buildModel(events: TaskEvent[]): Model {
         break;
       case 'awaited':
         // by === task: a coroutine awaited directly inside the task (not a join).
-        if (e.by !== undefined && e.by !== e.task) {
+        // by 0: code outside any task (Node: a .then at the top level), which nothing joins.
+        if (e.by === 0) t.awaitedBy.push(0);
+        else if (e.by !== undefined && e.by !== e.task) {
           t.awaitedBy.push(e.by);
           get(e.by).joins.push({ at: i, target: e.task });
         }
@@ -131,6 +138,12 @@ export function inStep(u: { from: number; to: number }, s: Step): boolean {
 export function span(t: TaskNode, model: Model): { from: number; to: number } | undefined {
   const first = t.steps[0];
   return first ? { from: first.from, to: t.end ?? model.events.length } : undefined;
+}
+
+/** Whether the units are JavaScript async function calls (Node's tracer creates them 'call'). */
+export function isJs(model: Model): boolean {
+  for (const t of model.tasks.values()) if (t.via === 'call') return true;
+  return false;
 }
 
 export function who(t: TaskNode): string {

@@ -109,6 +109,7 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
       if (typeof rec.via === 'string') ev.via = rec.via;
       if (typeof rec.by === 'number') ev.by = rec.by;
       if (typeof rec.detail === 'string') ev.detail = rec.detail;
+      if (typeof rec.site === 'string') ev.site = rec.site.slice(0, 300);
       if (typeof rec.d === 'number') ev.durationMs = round3(rec.d / 1000);
       events.push(ev);
     }

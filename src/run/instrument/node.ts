@@ -26,10 +26,25 @@ export function runtimeNodeDir(): string {
  * runs (the runner counts times from its arrival), closes the channel and deletes its variable;
  * nothing is patched. The program's process.execArgv shows the --require (harmless: a fork()ed
  * child loads it too and, without the variable, does nothing).
+ * Structure (a `tasks` check or `by:`): runtime/node/structure, on the signed channel, under
+ * either clock; the key is the channel's first line, never in the environment.
  * Virtual clock: runtime/node/virtual.cjs (its vendored fake-timers in runtime/node/vendor, put
  * there by the build, so the sandbox's read-only bind of runtime/node is all the child needs).
  */
 export function instrumentNode(settings?: RunSettings, opts: InstrumentOptions = {}): Instrumentation {
+  const key = opts.key ?? randomBytes(16).toString('hex');
+  const wallMs = opts.wallMs ?? settings?.limits?.wallMs ?? DEFAULT_WALL_MS;
+  // The structure tracer (runtime/node/structure) when a check reads it; the key goes over the channel.
+  const structure: Record<string, string> = settings?.traceTasks ? { TRACEGRADE_STRUCTURE: '1' } : {};
+  if (settings?.clock !== 'virtual' && settings?.traceTasks) {
+    return {
+      env: { TRACEGRADE_CHANNEL_FD: String(CHANNEL_FD), ...structure },
+      pythonPath: [],
+      nodePreload: { dir: runtimeNodeDir(), file: 'start.cjs' },
+      wantsChannel: true,
+      ...serveChannel({ key, virtual: false, wallMs, traceTasks: true, observeProc: false, keyOnChannel: true }),
+    };
+  }
   if (settings?.clock !== 'virtual') {
     return {
       env: { TRACEGRADE_CHANNEL_FD: String(CHANNEL_FD) },
@@ -41,14 +56,12 @@ export function instrumentNode(settings?: RunSettings, opts: InstrumentOptions =
       finish: (record) => record,
     };
   }
-  const key = opts.key ?? randomBytes(16).toString('hex');
-  const wallMs = opts.wallMs ?? settings.limits?.wallMs ?? DEFAULT_WALL_MS;
   return {
-    env: { TRACEGRADE_CLOCK: 'virtual', TRACEGRADE_CHANNEL_FD: String(CHANNEL_FD), TRACEGRADE_KEY: key, TRACEGRADE_WALL_MS: String(wallMs) },
+    env: { TRACEGRADE_CLOCK: 'virtual', TRACEGRADE_CHANNEL_FD: String(CHANNEL_FD), TRACEGRADE_WALL_MS: String(wallMs), ...structure },
     pythonPath: [],
     nodePreload: { dir: runtimeNodeDir(), file: 'virtual.cjs' },
     wantsChannel: true,
     // Node's own threads (libuv's pool, V8's) are no sign of anything: no /proc comparison.
-    ...serveChannel({ key, virtual: true, wallMs, traceTasks: false, observeProc: false }),
+    ...serveChannel({ key, virtual: true, wallMs, traceTasks: !!settings.traceTasks, observeProc: false, keyOnChannel: true }),
   };
 }

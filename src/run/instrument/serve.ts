@@ -23,6 +23,12 @@ export interface ServeOptions {
   traceTasks: boolean;
   /** Compare the threads seen in /proc with the tracer's account (Python: it counts them). */
   observeProc: boolean;
+  /**
+   * Send the key as the channel's first line instead of the child's environment (Node): a
+   * program can read its initial environment back from /proc/self/environ, never a line the
+   * preload has already read.
+   */
+  keyOnChannel?: boolean;
 }
 
 /** attach / onChannelData / finish of an Instrumentation that speaks the signed channel. */
@@ -66,6 +72,7 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
   return {
     attach(run) {
       io = run;
+      if (opts.keyOnChannel) answer(opts.key);
       if (virtual) {
         const c = new ParentClock(wallMs * 1000, run.capture);
         clock = c;

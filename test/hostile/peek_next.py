@@ -1,7 +1,7 @@
 # Hostile: while it runs, the grader's warm pool has already started the NEXT submission's
 # sandbox (its copy, its waiting interpreter). Looks for it for up to argv[3] seconds: the next
-# run's files (by walking the runs' TMPDIR, argv[1], and /tmp; through /proc/<pid>/cwd), its
-# environment (its channel key) and whether it can signal its processes. Prints FOUND / ENVIRON /
+# run's files (walking the runs' TMPDIR, argv[1], where every run's copy is made; through
+# /proc/<pid>/cwd), its environment (its channel key) and whether it can signal its processes. Prints FOUND / ENVIRON /
 # SIGNAL for what it got, then "peers N" (other python processes it could see) and "done".
 import os, sys, time
 
@@ -62,10 +62,9 @@ found = set()
 peers = set()
 end = time.monotonic() + secs
 while time.monotonic() < end and not found:
-    for top in (tmp_root, "/tmp"):
-        hit = walk(top)
-        if hit:
-            found.add(f"FOUND {hit}")
+    hit = walk(tmp_root)
+    if hit:
+        found.add(f"FOUND {hit}")
     for pid in procs():
         peers.add(pid)
         try:

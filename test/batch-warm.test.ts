@@ -108,6 +108,24 @@ describe('a pre-started run', () => {
     expect(rec.startupMs!).toBeLessThan(1500); // but not the wait
   });
 
+  // asyncio is loaded ahead when the entry mentions it, but handed over only at the program's own import.
+  it.each([
+    ['only mentions asyncio', { 'main.py': "# asyncio, the word only\nimport sys\nprint('asyncio' in sys.modules)\n" }],
+    ['has its own asyncio.py', { 'main.py': 'import asyncio\nprint(asyncio.MINE)\n', 'asyncio.py': "MINE = 'its own'\n" }],
+    ['uses asyncio', { 'main.py': "import asyncio\nasync def main():\n    await asyncio.sleep(0.2)\n    print('done')\nasyncio.run(main())\n" }],
+  ])('sees what a cold start sees when the program %s (virtual clock, tasks traced)', async (what, files) => {
+    const sub = join(dir, what.replace(/\W+/g, '-'));
+    writeTree(sub, files);
+    const settings: RunSettings = { ...base, clock: 'virtual', traceTasks: true };
+    const seen = async (warm: boolean) => {
+      const run = prepareRun({ submission: sub, settings }, warm);
+      if (warm) await sleep(500);
+      const rec = await run.start();
+      return { lines: rec.trace.map((l) => `${l.tMs} ${l.text}`), activity: rec.activity, tasks: rec.tasks?.length ?? 0 };
+    };
+    expect(await seen(true)).toEqual(await seen(false));
+  });
+
   it('counts its wall-time limit from go: a 0.3 s program under a 1.5 s limit, started 2 s after it was', async () => {
     const settings: RunSettings = { ...base, limits: { wallMs: 1500 } };
     const run = prepareRun({ submission: join(dir, 'slow'), settings }, true);

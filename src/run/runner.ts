@@ -10,7 +10,7 @@ import type { RunRecord, SandboxLevel } from '../trace/types.js';
 import type { CopyLimits } from './copy.js';
 import { resolveRuntime, type ResolvedRuntime } from './interpreter.js';
 import { resolveLimits } from './limits.js';
-import { discardStaged, stageRun, startStaged, type Staged } from './prepare.js';
+import { WARM_WAIT_S, discardStaged, stageRun, startStaged, type Staged } from './prepare.js';
 import { reachableRuntime } from './reachable-runtime.js';
 import { BWRAP_WORK, LEVELS, SandboxUnavailableError, assertIsolationPolicy, chooseSandbox, requireSandbox, type SandboxChoice } from './sandbox/index.js';
 import { errorRecord } from './record.js';
@@ -86,8 +86,10 @@ export function prepareRun(opts: RunOptions, warm: boolean): PreparedRun {
       try {
         if (r.failed !== undefined) throw r.failed;
         let staged = r.staged!;
-        // A warm child that died before its go (it could not start): this run starts cold.
-        if (staged.live?.hasExited) {
+        // A warm child that died before its go (it could not start), or one near the end of its
+        // wait (WARM_WAIT_S): this run starts cold, so no verdict depends on when it gave up.
+        const live = staged.live;
+        if (live && (live.hasExited || performance.now() - live.spawnedAt > (WARM_WAIT_S - 60) * 1000)) {
           await discardStaged(staged);
           staged = await stageRun(r.work, settings, limits, r.chosen, r.runtime, false);
         }

@@ -32,14 +32,15 @@ def start():
     chan = open_channel()
     _strip_pythonpath()
     if warm:
-        from .warm import wait_for_go
-
         try:
-            wait_s = float(warm)
-        except ValueError:
-            wait_s = 0
-        if not wait_for_go(chan, wait_s, tracing=mode != "start"):
-            # No go: the run was cancelled (or the parent is gone). Nothing of the program runs.
+            from .warm import wait_for_go
+
+            go = wait_for_go(chan, float(warm), tracing=mode != "start")
+        except BaseException:
+            go = False
+        if not go:
+            # No go (the run was cancelled, the parent is gone) or the wait itself failed:
+            # nothing of the program may run. The parent starts the run cold if it still wants it.
             os._exit(0)
     if mode == "start":
         # Only tell the parent when the program's own code begins (its start-up is not the

@@ -8,6 +8,7 @@
  * interrupted) is killed and its dir removed. TRACEGRADE_WARM=0 turns it off.
  */
 
+import { canPrestart } from '../run/prepare.js';
 import { prepareRun, type PreparedRun } from '../run/runner.js';
 import type { RunRecord } from '../trace/types.js';
 import { runOptions, type RunRequest } from './engine.js';
@@ -79,6 +80,7 @@ export class WarmPool {
 
   private prestart(item: number, run: number): void {
     const req = this.items[item]![run]!;
+    if (!canPrestart(req.spec.run)) return; // Node and commands start cold, as before
     this.waiting.push({ item, run, fingerprint: fingerprint(req), prepared: prepareRun(runOptions(req), true) });
   }
 

@@ -94,7 +94,8 @@ export async function gradeAll(
   // serialising (100-200 ms for a long trace) happen in worker threads. An injected engine scores itself.
   const scorer = !engine && concurrency > 1 && todo.length > 1 ? new ScorePool(Math.min(concurrency, cores())) : undefined;
   // The next run of each lane starts its sandbox while this one runs (warm-pool.ts).
-  const warm = !engine && warmPoolEnabled() ? new WarmPool(todo.map((i) => plannedRuns(effectiveSpec(mine[i]!.spec, gradeOpts), resolve(mine[i]!.submission), gradeOpts).map((r) => r.req)), concurrency) : undefined;
+  const planned = () => todo.map((i) => plannedRuns(effectiveSpec(mine[i]!.spec, gradeOpts), resolve(mine[i]!.submission), gradeOpts).map((r) => r.req));
+  const warm = !engine && warmPoolEnabled() ? new WarmPool(planned(), concurrency) : undefined;
   try {
     await runPool(
       todo,

@@ -43,9 +43,10 @@ export class WarmPool {
   async run(item: number, run: number, req: RunRequest): Promise<RunRecord> {
     const found = this.take(item, run, req);
     this.begun.add(item);
-    const prepared = found ?? prepareRun(runOptions(req), false);
-    this.refill(item, run);
-    return prepared.start(req.signal);
+    const started = (found ?? prepareRun(runOptions(req), false)).start(req.signal);
+    // Once this run has its go (a resolved promise away): its start comes first, then the next one's.
+    setImmediate(() => this.refill(item, run));
+    return started;
   }
 
   /** The item is done (or cut short): whatever still waits for it is of no use. */

@@ -94,8 +94,9 @@ export async function gradeAll(
   // serialising (100-200 ms for a long trace) happen in worker threads. An injected engine scores itself.
   const scorer = !engine && concurrency > 1 && todo.length > 1 ? new ScorePool(Math.min(concurrency, cores())) : undefined;
   // The next run of each lane starts its sandbox while this one runs (warm-pool.ts).
-  const planned = () => todo.map((i) => plannedRuns(effectiveSpec(mine[i]!.spec, gradeOpts), resolve(mine[i]!.submission), gradeOpts).map((r) => r.req));
-  const warm = !engine && warmPoolEnabled() ? new WarmPool(planned(), concurrency) : undefined;
+  const planned = engine ? [] : todo.map((i) => plannedRuns(effectiveSpec(mine[i]!.spec, gradeOpts), resolve(mine[i]!.submission), gradeOpts).map((r) => r.req));
+  const anyRealClock = planned.some((runs) => runs.some((r) => r.spec.run.clock !== 'virtual'));
+  const warm = !engine && warmPoolEnabled({ anyRealClock, jobs: concurrency, cores: cores() }) ? new WarmPool(planned, concurrency) : undefined;
   try {
     await runPool(
       todo,

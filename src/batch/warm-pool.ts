@@ -5,7 +5,7 @@
  * waits for go (run/prepare.ts). Each pre-started process is a complete sandbox for exactly one
  * run, so isolation is what a cold start gives. At most `capacity` (--jobs) wait at once; a
  * prepared run that will not be made (an error cut its submission short, the batch ends or is
- * interrupted) is killed and its dir removed. TRACEGRADE_WARM=0 turns it off.
+ * interrupted) is killed and its dir removed. When it is used: warmPoolEnabled.
  */
 
 import { canPrestart } from '../run/prepare.js';
@@ -24,9 +24,17 @@ interface Waiting {
   prepared: PreparedRun;
 }
 
-/** Whether the environment leaves the pool on (TRACEGRADE_WARM=0 turns it off). */
-export function warmPoolEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.TRACEGRADE_WARM !== '0';
+/**
+ * Whether a batch uses the pool. TRACEGRADE_WARM=0 turns it off. A start-up is a burst of CPU:
+ * beside real-clock runs it needs a core of its own, or their lines are stamped late (measured,
+ * docs/batch.md: at --jobs 2 on 2 cores the p99 line error went from 0.3–0.6 ms to 1.5–2.8 ms),
+ * so a batch with a real-clock run uses it only while `jobs` leaves a core free.
+ * TRACEGRADE_WARM=1 uses it whatever the batch.
+ */
+export function warmPoolEnabled(opts: { anyRealClock: boolean; jobs: number; cores: number }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.TRACEGRADE_WARM === '0') return false;
+  if (env.TRACEGRADE_WARM === '1') return true;
+  return !opts.anyRealClock || opts.jobs < opts.cores;
 }
 
 export class WarmPool {

@@ -27,7 +27,7 @@ interface Waiting {
 /**
  * Whether a batch uses the pool. TRACEGRADE_WARM=0 turns it off. A start-up is a burst of CPU:
  * beside real-clock runs it needs a core of its own, or their lines are stamped late (measured,
- * docs/batch.md: at --jobs 2 on 2 cores the p99 line error went from 0.3–0.6 ms to 1.5–2.8 ms),
+ * docs/batch.md: at --jobs 2 on 2 cores the p99 line error went from 0.3–1.3 ms to up to 5.8 ms),
  * so a batch with a real-clock run uses it only while `jobs` leaves a core free.
  * TRACEGRADE_WARM=1 uses it whatever the batch.
  */

@@ -7,7 +7,7 @@
 import type { Spec } from '../spec/types.js';
 import type { RunRecord, SandboxLevel } from '../trace/types.js';
 import type { SubmissionResult } from '../score/types.js';
-import { runSubmission } from '../run/runner.js';
+import { runSubmission, type RunOptions } from '../run/runner.js';
 import { scoreSubmission } from '../score/score.js';
 
 /** What batch asks the runner for: one run of one submission under an effective spec. */
@@ -40,15 +40,19 @@ export interface Engine {
 
 /** The real runner and scorer. A run in flight finishes (bounded by its wall-time limit) unless `signal` kills it. */
 export const realEngine: Engine = {
-  run: (req) =>
-    runSubmission({
-      submission: req.submission,
-      settings: req.spec.run,
-      ...(req.sandbox ? { sandbox: req.sandbox } : {}),
-      ...(req.requireSandbox ? { requireSandbox: req.requireSandbox } : {}),
-      ...(req.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
-      ...(req.timeScale !== undefined ? { timeScale: req.timeScale } : {}),
-      ...(req.signal ? { signal: req.signal } : {}),
-    }),
+  run: (req) => runSubmission(runOptions(req)),
   score: (spec, runs, meta) => scoreSubmission(spec, runs, meta),
 };
+
+/** The runner's options for a request (the signal is given at start: see warm-pool.ts). */
+export function runOptions(req: RunRequest): RunOptions {
+  return {
+    submission: req.submission,
+    settings: req.spec.run,
+    ...(req.sandbox ? { sandbox: req.sandbox } : {}),
+    ...(req.requireSandbox ? { requireSandbox: req.requireSandbox } : {}),
+    ...(req.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
+    ...(req.timeScale !== undefined ? { timeScale: req.timeScale } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
+  };
+}

@@ -9,7 +9,8 @@ import type { GradeResults, SubmissionResult } from '../score/types.js';
 import type { Spec } from '../spec/types.js';
 import type { BatchOptions, GradeEvents, Job } from './types.js';
 import { realEngine, type Engine } from './engine.js';
-import { effectiveClock, gradeOne, INTERRUPTED } from './grade-one.js';
+import { effectiveClock, effectiveSpec, gradeOne, INTERRUPTED, plannedRuns } from './grade-one.js';
+import { WarmPool, warmPoolEnabled } from './warm-pool.js';
 import { cores, defaultJobs, runPool } from './pool.js';
 import { ScorePool } from './score-pool.js';
 import { shardJobs } from './shard.js';
@@ -92,18 +93,24 @@ export async function gradeAll(
   // Lines are stamped on this thread's event loop: while other runs are in flight, scoring and
   // serialising (100-200 ms for a long trace) happen in worker threads. An injected engine scores itself.
   const scorer = !engine && concurrency > 1 && todo.length > 1 ? new ScorePool(Math.min(concurrency, cores())) : undefined;
+  // The next run of each lane starts its sandbox while this one runs (warm-pool.ts).
+  const planned = engine ? [] : todo.map((i) => plannedRuns(effectiveSpec(mine[i]!.spec, gradeOpts), resolve(mine[i]!.submission), gradeOpts).map((r) => r.req));
+  const anyRealClock = planned.some((runs) => runs.some((r) => r.spec.run.clock !== 'virtual'));
+  const warm = !engine && warmPoolEnabled({ anyRealClock, jobs: concurrency, cores: cores() }) ? new WarmPool(planned, concurrency) : undefined;
   try {
     await runPool(
       todo,
       concurrency,
-      async (i) => {
+      async (i, slot) => {
         const job = mine[i]!;
         safely(() => events.onStart?.(job));
         let scored: { result: SubmissionResult; text?: string } | undefined;
-        const eng: Engine | undefined = scorer
-          ? { run: realEngine.run, score: async (spec, runs, meta) => (scored = await scorer.score(spec, runs, meta, { key: keys[i]!, secret })).result }
-          : engine;
-        const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, eng);
+        const run: Engine['run'] = warm ? (req) => warm.run(slot, req.runIndex, req) : realEngine.run;
+        const eng: Engine | undefined = engine ?? {
+          run,
+          score: scorer ? async (spec, runs, meta) => (scored = await scorer.score(spec, runs, meta, { key: keys[i]!, secret })).result : realEngine.score,
+        };
+        const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, eng).finally(() => warm?.finished(slot));
         // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
         if (result.error === INTERRUPTED) return;
         // Kept in memory whatever happens to the file: a full disk must not lose a graded result.
@@ -115,7 +122,7 @@ export async function gradeAll(
       opts.signal ? { signal: opts.signal } : {},
     );
   } finally {
-    await scorer?.close();
+    await Promise.all([scorer?.close(), warm?.close()]);
   }
 
   // Retry once at the end (the runs' temp dirs are gone by then, which may have freed the disk).

@@ -9,7 +9,7 @@ import type { RunSettings, Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { SubmissionResult } from '../score/types.js';
 import type { GradeOptions } from './types.js';
-import { realEngine, type Engine } from './engine.js';
+import { realEngine, type Engine, type RunRequest } from './engine.js';
 
 /** Submission id: the folder name, or the file name of a single-file submission. */
 export function submissionId(submission: string): string {
@@ -52,6 +52,30 @@ export function effectiveSpec(spec: Spec, opts: GradeOptions): Spec {
 export function runPlan(eff: Spec): Array<{ name?: string; spec: Spec }> {
   if (!eff.runs) return [{ spec: eff }];
   return eff.runs.map((r) => ({ name: r.name, spec: { ...eff, run: r.run } }));
+}
+
+/**
+ * The runs of one submission, in the order gradeOne makes them: `repeat` times each named run
+ * (or the spec's one run). `eff` is the effective spec; the warm pool plans from the same list.
+ */
+export function plannedRuns(eff: Spec, path: string, opts: GradeOptions): Array<{ name?: string; req: RunRequest }> {
+  const plan = runPlan(eff);
+  const out: Array<{ name?: string; req: RunRequest }> = [];
+  for (let i = 0; i < eff.run.repeat; i++)
+    plan.forEach((step, k) => {
+      const req: RunRequest = {
+        spec: step.spec,
+        submission: path,
+        runIndex: i * plan.length + k,
+        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+        ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
+        ...(opts.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
+        ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+        ...(opts.cancel ? { signal: opts.cancel } : {}),
+      };
+      out.push(step.name !== undefined ? { name: step.name, req } : { req });
+    });
+  return out;
 }
 
 /** A result for a submission that could not be graded: every check skipped, score 0. */
@@ -121,24 +145,14 @@ export async function gradeOne(
   const runs: RunRecord[] = [];
   try {
     const eng = engine ?? realEngine;
-    const plan = runPlan(eff);
-    for (let i = 0; i < eff.run.repeat; i++) for (const step of plan) {
+    for (const { name, req } of plannedRuns(eff, path, opts)) {
       if (opts.signal?.aborted) throw new Error(INTERRUPTED);
-      const made = await eng.run({
-        spec: step.spec,
-        submission: path,
-        runIndex: i * plan.length + plan.indexOf(step),
-        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
-        ...(opts.requireSandbox ? { requireSandbox: opts.requireSandbox } : {}),
-        ...(opts.acceptNoIsolation ? { acceptNoIsolation: true } : {}),
-        ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
-        ...(opts.cancel ? { signal: opts.cancel } : {}),
-      });
+      const made = await eng.run(req);
       if (opts.cancel?.aborted) throw new Error(INTERRUPTED); // killed mid-run: no verdict
       // `--clock virtual` on a runtime without one: say so, as the runner does when it falls back.
-      const run = step.name !== undefined ? { name: step.name, ...made } : made;
-      const fallback = opts.clock === 'virtual' && step.spec.run.clock !== 'virtual' && !run.clockFallback;
-      runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(step.spec) } : run);
+      const run = name !== undefined ? { name, ...made } : made;
+      const fallback = opts.clock === 'virtual' && req.spec.run.clock !== 'virtual' && !run.clockFallback;
+      runs.push(fallback ? { ...run, clockFallback: virtualClockFallback(req.spec) } : run);
     }
     const durationMs = Math.round(performance.now() - started);
     return withSelection(await eng.score(eff, runs, { id, path, gradedAt: new Date().toISOString(), durationMs }), opts);

@@ -1,6 +1,6 @@
 /** The run stage: sandboxed execution of one submission into a timed RunRecord. */
 
-export { runSubmission, explainEnd, type RunOptions } from './runner.js';
+export { runSubmission, prepareRun, explainEnd, type RunOptions, type PreparedRun } from './runner.js';
 export {
   probeSandbox,
   chooseSandbox,

@@ -1,32 +1,19 @@
 /**
- * Runs one submission: work dir → sandbox plan → spawn (execa) → timed trace → RunRecord.
+ * Runs one submission: work dir → sandbox plan → spawn (execa) → timed trace → RunRecord,
+ * at once (runSubmission) or prepared ahead and started later (prepareRun: the warm pool).
  * Submission problems come back as RunRecord.error; only harness problems (no interpreter,
  * a required sandbox level missing) throw.
  */
 
 import type { Limits, RunSettings } from '../spec/types.js';
 import type { RunRecord, SandboxLevel } from '../trace/types.js';
-import { childSetup } from './child-env.js';
 import type { CopyLimits } from './copy.js';
-import { instrumentNode, instrumentPython, type Instrumentation } from './instrument/index.js';
 import { resolveRuntime, type ResolvedRuntime } from './interpreter.js';
-import { NODE_HOOKS_GRACE, allowanceRuntime, resolveLimits } from './limits.js';
+import { resolveLimits } from './limits.js';
+import { WARM_WAIT_S, discardStaged, stageRun, startStaged, type Staged } from './prepare.js';
 import { reachableRuntime } from './reachable-runtime.js';
-import { withReadableDirs } from './runtime-stage.js';
-import {
-  BWRAP_WORK,
-  LEVELS,
-  SandboxUnavailableError,
-  assertIsolationPolicy,
-  chooseSandbox,
-  disposePlan,
-  isRoot,
-  planLaunch,
-  requireSandbox,
-  type SandboxChoice,
-} from './sandbox/index.js';
-import { errorRecord, sandboxInfo } from './record.js';
-import { spawnAndCapture } from './supervise.js';
+import { BWRAP_WORK, LEVELS, SandboxUnavailableError, assertIsolationPolicy, chooseSandbox, requireSandbox, type SandboxChoice } from './sandbox/index.js';
+import { errorRecord } from './record.js';
 import { prepareWorkDir, SubmissionError, type WorkDir } from './workdir.js';
 
 export interface RunOptions {
@@ -52,32 +39,79 @@ export interface RunOptions {
 }
 
 export async function runSubmission(opts: RunOptions): Promise<RunRecord> {
+  return prepareRun(opts, false).start(opts.signal);
+}
+
+/** A run made ready ahead of its turn (a warm pool's entry), or cold: see prepare.ts. */
+export interface PreparedRun {
+  /** Run it (a warm child gets its go now) to its record; errors as runSubmission's. */
+  start(signal?: AbortSignal): Promise<RunRecord>;
+  /** It will never run: its waiting child dies and its work dir is removed. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Make the work dir and the sandbox plan now and, if `warm` (Python only), spawn the child, which
+ * waits for go before any of the program runs. `start` gives exactly what runSubmission gives.
+ */
+export function prepareRun(opts: RunOptions, warm: boolean): PreparedRun {
   const { settings } = opts;
   const limits = resolveLimits(settings.limits, opts.limits ?? {}, opts.timeScale ?? 1);
-  const chosen = await pickLevel(opts.sandbox ?? 'auto', opts.requireSandbox);
-  assertIsolationPolicy(chosen.level, opts.acceptNoIsolation, chosen.reason);
-  const reach = await reachableRuntime(chosen.level, await resolveRuntime(settings));
-  const runtime = reach.runtime;
+  type Ready = { work: WorkDir; staged?: Staged; chosen: { level: SandboxLevel; reason?: string }; runtime: ResolvedRuntime; note?: string; failed?: unknown };
+  const ready: Promise<Ready | RunRecord> = (async () => {
+    const chosen = await pickLevel(opts.sandbox ?? 'auto', opts.requireSandbox);
+    assertIsolationPolicy(chosen.level, opts.acceptNoIsolation, chosen.reason);
+    const reach = await reachableRuntime(chosen.level, await resolveRuntime(settings));
+    const runtime = reach.runtime;
+    let work: WorkDir;
+    try {
+      work = await prepareWorkDir(opts.submission, settings, opts.copyLimits);
+    } catch (e) {
+      if (e instanceof SubmissionError) return errorRecord(e.message, chosen, runtime);
+      throw e;
+    }
+    const base = { work, chosen, runtime, ...(reach.note ? { note: reach.note } : {}) };
+    try {
+      return { ...base, staged: await stageRun(work, settings, limits, chosen, runtime, warm) };
+    } catch (e) {
+      return { ...base, failed: e };
+    }
+  })();
+  ready.catch(() => {}); // surfaced by start(); a discarded run's failure is nobody's
 
-  let work: WorkDir;
-  try {
-    work = await prepareWorkDir(opts.submission, settings, opts.copyLimits);
-  } catch (e) {
-    if (e instanceof SubmissionError) return errorRecord(e.message, chosen, runtime);
-    throw e;
-  }
-  try {
-    const record = await runInWorkDir(work, settings, limits, chosen, runtime, opts.signal);
-    if (reach.note) record.sandbox.mechanisms = [reach.note, ...(record.sandbox.mechanisms ?? [])];
-    return record;
-  } catch (e) {
-    // A harness problem (no free uid, an interpreter the run's uid cannot reach) stops the batch.
-    if (e instanceof SandboxUnavailableError) throw e;
-    // Anything that went wrong around the child (spawn failure, sandbox setup) is this run's error.
-    return errorRecord(`could not run the submission: ${(e as Error).message.split('\n')[0]}`, chosen, runtime);
-  } finally {
-    await work.cleanup().catch(() => {});
-  }
+  return {
+    async start(signal) {
+      const r = await ready;
+      if (!('work' in r)) return r;
+      try {
+        if (r.failed !== undefined) throw r.failed;
+        let staged = r.staged!;
+        // A warm child that died before its go (it could not start), or one near the end of its
+        // wait (WARM_WAIT_S): this run starts cold, so no verdict depends on when it gave up.
+        const live = staged.live;
+        if (live && (live.hasExited || performance.now() - live.spawnedAt > (WARM_WAIT_S - 60) * 1000)) {
+          await discardStaged(staged);
+          staged = await stageRun(r.work, settings, limits, r.chosen, r.runtime, false);
+        }
+        const record = await startStaged(staged, signal);
+        if (r.note) record.sandbox.mechanisms = [r.note, ...(record.sandbox.mechanisms ?? [])];
+        return record;
+      } catch (e) {
+        // A harness problem (no free uid, an interpreter the run's uid cannot reach) stops the batch.
+        if (e instanceof SandboxUnavailableError) throw e;
+        // Anything that went wrong around the child (spawn failure, sandbox setup) is this run's error.
+        return errorRecord(`could not run the submission: ${(e as Error).message.split('\n')[0]}`, r.chosen, r.runtime);
+      } finally {
+        await r.work.cleanup().catch(() => {});
+      }
+    },
+    async discard() {
+      const r = await ready.catch(() => null);
+      if (!r || !('work' in r)) return;
+      if (r.staged) await discardStaged(r.staged).catch(() => {});
+      await r.work.cleanup().catch(() => {});
+    },
+  };
 }
 
 /** The level for a run; throws SandboxUnavailableError when the requirement cannot be met. */
@@ -89,42 +123,6 @@ async function pickLevel(choice: SandboxChoice, required?: SandboxLevel): Promis
     throw new SandboxUnavailableError(`--sandbox ${choice} gives ${chosen.level}, weaker than --require-sandbox ${required}`);
   }
   return chosen;
-}
-
-async function runInWorkDir(
-  work: WorkDir,
-  settings: RunSettings,
-  limits: Limits,
-  chosen: { level: SandboxLevel; reason?: string },
-  runtime: ResolvedRuntime,
-  abort?: AbortSignal,
-): Promise<RunRecord> {
-  const made: Instrumentation | null =
-    settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : settings.runtime === 'node' ? instrumentNode(settings, { wallMs: limits.wallMs }) : null;
-  // As root at the rlimit level the run's own uid must be able to read the tracer's files.
-  const instr = made && (await withReadableDirs(made, chosen.level === 'rlimit' && isRoot()));
-  const child = childSetup(settings, runtime, work, limits, chosen.level, instr);
-  const plan = await planLaunch({
-    level: chosen.level,
-    runtime: allowanceRuntime(settings.runtime, child.argv),
-    extraAddressSpace: settings.runtime === 'node' && settings.nodeResolve === 'loose' ? NODE_HOOKS_GRACE : 0,
-    argv: child.argv,
-    workDir: work.dir,
-    tmpDir: work.tmp,
-    workBytes: work.bytes,
-    roots: child.roots,
-    binds: child.binds,
-    env: child.env,
-    limits,
-  });
-  try {
-    const record = await spawnAndCapture(plan, settings, limits, instr, abort);
-    record.sandbox = sandboxInfo(chosen, plan);
-    record.runtime = runtime.description;
-    return instr ? instr.finish(record) : record;
-  } finally {
-    await disposePlan(plan);
-  }
 }
 
 export { explainEnd } from './end-reason.js';

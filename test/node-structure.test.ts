@@ -127,7 +127,9 @@ describe.each(CLOCKS)('%s clock', (clock) => {
     // Output alone would pass: the lines the spec grades are nobody's work.
     const credited = run.trace.filter((l) => /^(start fetching|done fetching|\d)$/.test(l.text) && l.coro !== undefined);
     expect(credited).toEqual([]);
-    if (f !== 'node-decoy-calls') for (const id of STRUCTURE) expect([id, check(r, id).status]).toEqual([id, 'failed']);
+    // The structure of the work fails; the loop itself was never blocked (plain timers), and
+    // max_blocking says so: a program need not use async functions for that to be judged.
+    if (f !== 'node-decoy-calls') for (const id of STRUCTURE) expect([id, check(r, id).status]).toEqual([id, id === 'loop-never-blocked' ? 'passed' : 'failed']);
     expect(run.trace.some((l) => l.text === 'inspector reached')).toBe(false);
   });
 });

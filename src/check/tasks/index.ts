@@ -44,8 +44,12 @@ export function evalTasks(ctx: Ctx, rule: TaskRule): CheckOutcome {
     return failed(ctx, 'error', `no asyncio task trace was recorded for this run, so the '${rule.kind}' task check cannot pass (task tracing needs a Python or Node submission run by tracegrade's tracer)`);
   }
   const model = ctx.model();
+  const node = ctx.spec.run?.runtime === 'node';
+  // Node always has an event loop, and its tracer times callbacks and top-level code too: a
+  // program of plain promises and timers (no async function) can still block it, or not.
+  if (node && rule.kind === 'max_blocking') return maxBlocking(ctx, model, run, rule.ms);
   if (![...model.tasks.values()].some((t) => t.steps.length > 0)) {
-    const why = whyNoTasks(run, ctx.spec.run?.runtime === 'node');
+    const why = whyNoTasks(run, node);
     const exp = expectation(rule);
     return failed(ctx, 'missing', exp ? `${exp}; ${why.text}` : why.text, 0, why.lines);
   }

@@ -150,3 +150,18 @@ test('a helper call that starves the timers (await in a loop on the clock) expla
   expect(o.status).toBe('failed');
   expect(o.message).toMatch(/spin blocked the event loop for 2\.50 s at main\.js:4 \(a loop on the clock around an await: its promise callbacks never let a timer fire\): printNumbers awaited only promises that were already settled, so no timer could fire and fetchData could not run meanwhile/);
 });
+
+test('max_blocking on a Node program of plain promises and timers (no async function): judged on its blocking, not failed for having no calls', async () => {
+  const { parseSpec } = await import('../../spec/load.js');
+  const { evaluateChecks } = await import('../index.js');
+  const { run, trace } = await import('../testkit.js');
+  const spec = parseSpec('run: { runtime: node }\nchecks:\n  - { id: b, tasks: { max_blocking: 200ms } }\n', 'x.yaml').spec!;
+  const lines = trace([[0, 'start'], [300, 'c done'], [800, 'all done']]).map((l) => ({ ...l, thread: 0 }));
+  const [calm] = evaluateChecks(spec, { ...run(lines), tasks: [] });
+  expect(calm!.status).toBe('passed');
+  const spin = { tMs: 10, kind: 'blocking' as const, task: 0, detail: 'a callback that never yields (a loop on the clock)', durationMs: 450, site: 'main.js:4' };
+  const [blocked] = evaluateChecks(spec, { ...run(lines), tasks: [spin] });
+  expect(blocked!.status).toBe('failed');
+  expect(blocked!.message).toMatch(/^a callback that never yields \(a loop on the clock\) blocked the event loop for 450 ms at main\.js:4/);
+  expect(blocked!.message).not.toMatch(/asyncio/); // Node's words even with no call in the model
+});

@@ -30,13 +30,16 @@ async function withWarm<T>(on: boolean, f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Without bwrap a run's copy lives in its own temporary folder, named in tracebacks and reprs. */
+const unplace = (text: string) => text.replace(/[^\s"'<]*tracegrade-run-[^/\s]+\/work\//g, '<work>/');
+
 /** What must not change with the pool: scores, each check's status, each run's lines (and virtual times). */
 function verdicts(r: GradeResults) {
   return r.submissions.map((s) => ({
     id: s.id,
     score: s.score,
     checks: s.checks.map((c) => `${c.id}=${c.status}`),
-    runs: s.runs.map((run) => ({ end: run.end, lines: run.trace.map((l) => (run.clock === 'virtual' ? `${l.tMs} ${l.text}` : l.text)) })),
+    runs: s.runs.map((run) => ({ end: run.end, lines: run.trace.map((l) => unplace(run.clock === 'virtual' ? `${l.tMs} ${l.text}` : l.text)) })),
   }));
 }
 

@@ -391,7 +391,10 @@ describe('real runs', () => {
     if (level === 'bwrap') expect(preload).toEqual(['/opt/tracegrade/0/start.cjs']);
     else expect(preload).toEqual([expect.stringMatching(/\/runtime\/node\/start\.cjs$/)]);
     expect(r.startupMs).toBeGreaterThan(0);
-    expect(r.trace[0]!.tMs).toBeGreaterThan(280);
+    // The line is due 300 ms after the marker. Both are stamped when the parent reads them, and a
+    // parent busy under a loaded test run may read the marker late (65 ms seen), which moves the
+    // line earlier by as much: a generous lower bound, as for the upper one.
+    expect(r.trace[0]!.tMs).toBeGreaterThan(150);
     expect(r.trace[0]!.tMs).toBeLessThan(300 + 400); // the machine is shared: generous upper bound
     expect(r.wallMs).toBeGreaterThanOrEqual(r.trace[0]!.tMs);
   });
@@ -401,7 +404,8 @@ describe('real runs', () => {
     const r = await runSubmission({ submission: sub, settings: settings({ runtime: 'node', entry: 'main.mjs' }), limits: SMALL });
     expect(texts(r)).toEqual(['late']);
     expect(r.startupMs).toBeGreaterThan(0);
-    expect(r.trace[0]!.tMs).toBeGreaterThan(280);
+    expect(r.trace[0]!.tMs).toBeGreaterThan(150); // a late-read marker: see the test above
+    expect(r.trace[0]!.tMs).toBeLessThan(300 + 400);
   });
 
   test('command runtime: the submission itself can be the program', async () => {

@@ -98,13 +98,16 @@ export function renderOverlapFail(names: string[], causes: StructureCause[]): st
   return `expected ${list(names)} to run at the same time, but ${parts.join('; ')}.`;
 }
 
-export function renderConcurrentPass(who: TaskRef[], atMs: number): string {
-  return `${who.length} tasks were working at the same time (${who.map(task).join(', ')}) at ${fmtTime(atMs)}`;
+/** What a unit is called: an asyncio task, or (Node) an async function call. */
+const unitWord = (js: boolean) => (js ? 'async calls' : 'tasks');
+
+export function renderConcurrentPass(who: TaskRef[], atMs: number, js = false): string {
+  return `${who.length} ${unitWord(js)} were working at the same time (${who.map(task).join(', ')}) at ${fmtTime(atMs)}`;
 }
 
-export function renderConcurrentFail(atLeast: number, best: number, seen: UnitRef[], cause?: StructureCause): string {
+export function renderConcurrentFail(atLeast: number, best: number, seen: UnitRef[], cause?: StructureCause, js = false): string {
   const ran = seen.map((u) => `${u.name} ${span(u)}`).join(', ');
-  return `expected at least ${atLeast} tasks working at the same time, but at most ${best} ${best === 1 ? 'was' : 'were'} (${ran || 'none'})${cause ? `: ${renderCause(cause)}` : ''}.`;
+  return `expected at least ${atLeast} ${unitWord(js)} working at the same time, but at most ${best} ${best === 1 ? 'was' : 'were'} (${ran || 'none'})${cause ? `: ${renderCause(cause)}` : ''}.`;
 }
 
 export function renderBlockingPass(longestMs: number, limitMs: number): string {

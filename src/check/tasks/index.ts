@@ -27,10 +27,10 @@ export function whyNoTasks(run: RunRecord, node = false): { text: string; lines:
   return { text: node ? renderNoCalls(cause, run.trace) : renderNoTasks(cause, run.trace), lines };
 }
 
-function expectation(rule: TaskRule): string | undefined {
+function expectation(rule: TaskRule, node: boolean): string | undefined {
   switch (rule.kind) {
     case 'uses_asyncio': return undefined;
-    case 'concurrent': return `expected at least ${rule.atLeast} tasks working at the same time`;
+    case 'concurrent': return `expected at least ${rule.atLeast} ${node ? 'async calls' : 'tasks'} working at the same time`;
     case 'overlap': return `expected ${rule.names.join(' and ')} to run at the same time`;
     case 'awaited': return `expected ${rule.name} to be awaited`;
     case 'created_with': return `expected ${rule.name ?? 'a task'} created with ${rule.via}`;
@@ -50,7 +50,7 @@ export function evalTasks(ctx: Ctx, rule: TaskRule): CheckOutcome {
   if (node && rule.kind === 'max_blocking') return maxBlocking(ctx, model, run, rule.ms);
   if (![...model.tasks.values()].some((t) => t.steps.length > 0)) {
     const why = whyNoTasks(run, node);
-    const exp = expectation(rule);
+    const exp = expectation(rule, node);
     return failed(ctx, 'missing', exp ? `${exp}; ${why.text}` : why.text, 0, why.lines);
   }
   switch (rule.kind) {

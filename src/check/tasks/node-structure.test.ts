@@ -76,7 +76,9 @@ test('the reference: the calls overlap and two are at work at once', () => {
   const o = both(reference(), OVERLAP);
   expect(o.status).toBe('passed');
   expect(o.message).toMatch(/^fetchData and printNumbers overlapped: printNumbers ran at .* while fetchData waited on an await/);
-  expect(both(reference(), CONCURRENT).status).toBe('passed');
+  const c = both(reference(), CONCURRENT);
+  expect(c.status).toBe('passed');
+  expect(c.message).toMatch(/^2 async calls were working at the same time/);
   expect(both(reference(), BLOCKING).status).toBe('passed');
 });
 
@@ -87,6 +89,7 @@ test('sequential awaits: no overlap, no concurrency (main only hands over to the
     expect(o.message).toMatch(/`await fetchData\(\)` finished \(.*\) before `printNumbers\(\)` started \(.*\): call both first, then await them \(or await Promise\.all/);
     expect(o.message).not.toMatch(/asyncio|create_task/);
   }
+  expect(both(sequential(), CONCURRENT).message).toMatch(/^expected at least 2 async calls working at the same time/);
 });
 
 test('a busy-wait: no overlap, the loop blocked, and the function, file:line and duration named', () => {

@@ -61,7 +61,8 @@ function watchCallbacks({ emit, watch, frames, siteOf, busy, unitUs, loopTurn })
     /** A read of the clock outside any call: where a long callback is stuck. */
     touch(skip) {
       if (!seg || seg.site || busy() || ++seg.reads % READS_PER_LOOK !== 0) return;
-      if (watch.own(seg.m) <= BLOCKING_MS * 1000) return;
+      // `true`: reading the clock, so crept time counts (see steps.cjs' touch).
+      if (watch.own(seg.m, true) <= BLOCKING_MS * 1000) return;
       const f = frames(skip, 12)[0];
       if (f) seg.site = siteOf(f);
     },

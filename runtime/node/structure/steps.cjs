@@ -44,7 +44,9 @@ function createTimer({ emit, watch, frames, siteOf }) {
   /** A read of the clock by the program: where a long step is stuck, found once per step. */
   function touch(skip) {
     if (!cur || cur.site || ++cur.reads % READS_PER_LOOK !== 0) return;
-    if (watch.own(cur.m) <= BLOCKING_MS * 1000) return;
+    // `true`: the program is reading the clock. Under the virtual clock a spin's real time is
+    // mostly spent waiting on the parent's answers, so its crept time says how long it is.
+    if (watch.own(cur.m, true) <= BLOCKING_MS * 1000) return;
     const f = frames(skip, 12)[0];
     if (f) cur.site = siteOf(f);
   }

@@ -128,6 +128,16 @@ for (const sandbox of ['bwrap', 'none'] as const) needsLevel(sandbox).describe(`
     expect(half).toBeLessThan(2000);
   });
 
+  test("a busy-wait inside a timer's callback ends too, and holds back the next timer", async () => {
+    const r = await run('busy-in-timer');
+    expect(r.clock).toBe('virtual');
+    expect(r.end).toBe('exited');
+    expect(r.trace.map((l) => l.text)).toEqual(['start', 'spun', 'after 200']);
+    // The spin starts at 100 ms and lasts at least 300 ms of crept time; the 200 ms timer waits.
+    expect(r.trace[1]!.tMs).toBeGreaterThanOrEqual(400);
+    expect(r.trace[2]!.tMs).toBeGreaterThanOrEqual(r.trace[1]!.tMs);
+  });
+
   test('a forged record on the channel fd: trace tampered', async () => {
     const r = await run('forge-record');
     expect(r.tampered).toMatch(/not signed with the run's key/);

@@ -42,6 +42,18 @@ function installClock({ onTouch, onTimer }) {
       nowMs = v;
     },
   });
+  // fireOne reads the clock quietly, but the callback it runs is the program's: its reads count
+  // (a busy-wait inside a timer callback must make the clock creep, or it never ends).
+  const programsOwn = (cb) =>
+    function () {
+      const q = quiet;
+      quiet = 0;
+      try {
+        return Reflect.apply(cb, this, arguments);
+      } finally {
+        quiet = q;
+      }
+    };
   const handles = new Map(); // timer id -> the handle returned to the program (its ref state)
   for (const name of ['setTimeout', 'setInterval']) {
     const fake = clock[name];
@@ -50,7 +62,7 @@ function installClock({ onTouch, onTimer }) {
       if (typeof cb !== 'function') return real[name](cb, delay, ...args);
       quiet++;
       try {
-        const h = fake.call(clock, cb, nodeDelay(delay), ...args);
+        const h = fake.call(clock, programsOwn(cb), nodeDelay(delay), ...args);
         if (h && typeof h === 'object') handles.set(Number(h), h);
         onTimer();
         return h;

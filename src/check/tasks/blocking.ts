@@ -22,7 +22,7 @@ export function maxBlocking(ctx: Ctx, model: Model, run: RunRecord, ms: number):
   // Task 0 is no task (code outside any: a callback, the top level): it has no name.
   const name = worst.name ?? (worst.task !== 0 ? model.tasks.get(worst.task)?.name : undefined);
   const block = { ...(name ? { name } : {}), detail: worst.detail ?? 'a blocking call', atMs: worst.tMs, durationMs: worst.durationMs ?? 0, ...(worst.site ? { site: worst.site } : {}) };
-  return failed(ctx, 'violated', renderBlockingFail(block, over.length, limit, isJs(model) || ctx.spec.run?.runtime === 'node'), 0, lines, [
+  return failed(ctx, 'violated', renderBlockingFail(block, over.length, limit, isJs(model, ctx.spec.run?.runtime)), 0, lines, [
     { fromMs: worst.tMs, toMs: worst.tMs + (worst.durationMs ?? 0), label: `loop blocked: ${block.detail}` },
   ]);
 }

@@ -53,7 +53,7 @@ export function concurrent(ctx: Ctx, model: Model, _run: RunRecord, atLeast: num
     return { fromMs: model.events[sp.from]!.tMs, toMs: model.events[sp.to]?.tMs ?? t.endMs ?? model.events[sp.from]!.tMs, label: `${t.name} in flight` };
   });
   const atMs = best.step ? model.events[best.step.from]!.tMs : 0;
-  if (best.who.length >= atLeast) return passed(ctx, renderConcurrentPass(best.who.map((t) => taskRef(t, t.id)), atMs, isJs(model)), [], windows);
+  if (best.who.length >= atLeast) return passed(ctx, renderConcurrentPass(best.who.map((t) => taskRef(t, t.id)), atMs, isJs(model, ctx.spec.run?.runtime)), [], windows);
   // The cause: main returned early, or the two tasks that came closest ran one after another.
   const started = [...model.tasks.values()].filter((t) => t.steps.length > 0 && t.via !== 'main');
   const main = cancelledByMainReturn(model);
@@ -71,5 +71,5 @@ export function concurrent(ctx: Ctx, model: Model, _run: RunRecord, atLeast: num
     const r = unitRef(model, model.units.find((x) => x.task === t.id) ?? { name: t.name, task: t.id, from: t.steps[0]!.from, to: t.end ?? model.events.length, fromMs: model.events[t.steps[0]!.from]!.tMs });
     return r;
   });
-  return failed(ctx, 'violated', renderConcurrentFail(atLeast, best.who.length, seen, cause, isJs(model)), atLeast > 0 ? best.who.length / atLeast : 0, [], windows);
+  return failed(ctx, 'violated', renderConcurrentFail(atLeast, best.who.length, seen, cause, isJs(model, ctx.spec.run?.runtime)), atLeast > 0 ? best.who.length / atLeast : 0, [], windows);
 }

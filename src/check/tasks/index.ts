@@ -15,6 +15,7 @@ import { usesAsyncio, awaited, createdWith } from './lifecycle.js';
 import { concurrent } from './concurrent.js';
 import { overlap } from './overlap.js';
 import { maxBlocking } from './blocking.js';
+import { isJs } from './model.js';
 import { fmtDuration } from '../format.js';
 
 export { buildModel, type Model, type Unit, type TaskNode, type Step } from './model.js';
@@ -44,7 +45,7 @@ export function evalTasks(ctx: Ctx, rule: TaskRule): CheckOutcome {
     return failed(ctx, 'error', `no asyncio task trace was recorded for this run, so the '${rule.kind}' task check cannot pass (task tracing needs a Python or Node submission run by tracegrade's tracer)`);
   }
   const model = ctx.model();
-  const node = ctx.spec.run?.runtime === 'node';
+  const node = isJs(model, ctx.spec.run?.runtime);
   // Node always has an event loop, and its tracer times callbacks and top-level code too: a
   // program of plain promises and timers (no async function) can still block it, or not.
   if (node && rule.kind === 'max_blocking') return maxBlocking(ctx, model, run, rule.ms);

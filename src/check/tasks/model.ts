@@ -140,8 +140,12 @@ export function span(t: TaskNode, model: Model): { from: number; to: number } | 
   return first ? { from: first.from, to: t.end ?? model.events.length } : undefined;
 }
 
-/** Whether the units are JavaScript async function calls (Node's tracer creates them 'call'). */
-export function isJs(model: Model): boolean {
+/**
+ * Whether to speak of JavaScript (async calls, the event loop) rather than asyncio: the spec's
+ * runtime is node, or the units are async function calls (Node's tracer creates them 'call').
+ */
+export function isJs(model: Model, runtime?: string): boolean {
+  if (runtime === 'node') return true;
   for (const t of model.tasks.values()) if (t.via === 'call') return true;
   return false;
 }

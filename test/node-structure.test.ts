@@ -48,8 +48,12 @@ const check = (r: SubmissionResult, id: string) => r.checks.find((c) => c.id ===
 beforeAll(async () => {
   const dirs = [...variants.map((v) => path.join(VARIANTS, v)), ...['reference', 'sequential', 'busy-wait'].map((s) => path.join(LESSON, s)), ...forgeries.map((f) => path.join(FORGERY, f))];
   const spec = (dir: string) => (dir === PROMISE_ALL_BUSY ? PROMISE_ALL : dir === PARTIAL ? PARTIAL_SPEC : dir.endsWith('node-worker-fd') ? ROOMY : SPEC);
+  // Correct variants in real time are graded with --time-scale 2, as on any slow machine: under
+  // CI's own load a correct 250 ms tick once came 549 ms after the one before. Looser bounds
+  // cannot fail a correct program; the mistakes and forgeries keep the spec's own bounds.
+  const scale = (dir: string, clock: string) => (clock === 'real' && dir.startsWith(VARIANTS + path.sep) ? { timeScale: 2 } : {});
   await pool(
-    [...dirs, PROMISE_ALL_BUSY, AWAIT_SPIN, PARTIAL].flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(spec(dir), dir, { sandbox, clock })))),
+    [...dirs, PROMISE_ALL_BUSY, AWAIT_SPIN, PARTIAL].flatMap((dir) => CLOCKS.map((clock) => async () => results.set(key(dir, clock), await gradeOne(spec(dir), dir, { sandbox, clock, ...scale(dir, clock) })))),
     2,
   );
 }, 300_000);

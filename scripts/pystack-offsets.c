@@ -41,15 +41,15 @@ int main(void) {
 #endif
 #if PY_VERSION_HEX >= 0x030D0000
     /* 3.13: the frame chain hangs off the thread state itself. */
-    printf("  \"tstate\": { \"next\": %ld, \"threadId\": %ld, \"currentFrame\": %ld },\n",
-           O(PyThreadState, next), O(PyThreadState, thread_id), O(PyThreadState, current_frame));
+    printf("  \"tstate\": { \"interp\": %ld, \"next\": %ld, \"threadId\": %ld, \"currentFrame\": %ld },\n",
+           O(PyThreadState, interp), O(PyThreadState, next), O(PyThreadState, thread_id), O(PyThreadState, current_frame));
 #elif PY_VERSION_HEX >= 0x030B0000
-    printf("  \"tstate\": { \"next\": %ld, \"threadId\": %ld, \"cframe\": %ld },\n",
-           O(PyThreadState, next), O(PyThreadState, thread_id), O(PyThreadState, cframe));
+    printf("  \"tstate\": { \"interp\": %ld, \"next\": %ld, \"threadId\": %ld, \"cframe\": %ld },\n",
+           O(PyThreadState, interp), O(PyThreadState, next), O(PyThreadState, thread_id), O(PyThreadState, cframe));
     printf("  \"cframe\": { \"currentFrame\": %ld },\n", O(_PyCFrame, current_frame));
 #else
-    printf("  \"tstate\": { \"next\": %ld, \"threadId\": %ld, \"frame\": %ld },\n",
-           O(PyThreadState, next), O(PyThreadState, thread_id), O(PyThreadState, frame));
+    printf("  \"tstate\": { \"interp\": %ld, \"next\": %ld, \"threadId\": %ld, \"frame\": %ld },\n",
+           O(PyThreadState, interp), O(PyThreadState, next), O(PyThreadState, thread_id), O(PyThreadState, frame));
     printf("  \"frameObject\": { \"back\": %ld, \"code\": %ld },\n", O(PyFrameObject, f_back), O(PyFrameObject, f_code));
 #endif
 #if PY_VERSION_HEX >= 0x030D0000

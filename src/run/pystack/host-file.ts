@@ -1,0 +1,57 @@
+/**
+ * Opens, on the host, the file a child has mapped — only when it is provably that file and one
+ * the child could not have written. The path comes from the child's maps (its own namespace),
+ * so it is a hint: the open file's device and inode must equal the ones the kernel reports for
+ * the mapping. A library found that way must also be a root-owned regular file nobody else can
+ * write, reached without a symlink: a sandboxed child runs as its own uid and cannot make one.
+ * Nothing is opened through /proc/<pid>/root.
+ */
+
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { parseElf, type Elf, type ReadAt } from './elf.js';
+import { makedev, type Mapping } from './maps.js';
+
+export interface HostFile {
+  path: string;
+  elf: Elf;
+  close(): void;
+}
+
+/** Does the open file `fd` hold the mapping's device and inode? */
+function sameFile(fd: number, m: Mapping): { uid: bigint; mode: bigint } | null {
+  const st = fstatSync(fd, { bigint: true });
+  if (!st.isFile() || st.dev !== makedev(m.major, m.minor) || st.ino !== m.inode) return null;
+  return { uid: st.uid, mode: st.mode };
+}
+
+/**
+ * `path` opened read-only if it is the mapped file. `trusted`: the caller's own interpreter
+ * path (may be a symlink, like pyenv's bin/python3); otherwise the strict checks above.
+ */
+export function openMapped(path: string, m: Mapping, trusted: boolean): HostFile | null {
+  let fd = -1;
+  try {
+    if (!trusted && (!path.startsWith('/') || realpathSync.native(path) !== path)) return null;
+    fd = openSync(path, constants.O_RDONLY | (trusted ? 0 : constants.O_NOFOLLOW));
+    const st = sameFile(fd, m);
+    if (!st || (!trusted && (st.uid !== 0n || (st.mode & 0o022n) !== 0n))) {
+      closeSync(fd);
+      return null;
+    }
+    const file = fd;
+    const read: ReadAt = (offset, length) => {
+      const buf = Buffer.alloc(length);
+      const n = readSync(file, buf, 0, length, offset);
+      return n === length ? buf : buf.subarray(0, n);
+    };
+    const elf = parseElf(read);
+    if (!elf) {
+      closeSync(fd);
+      return null;
+    }
+    return { path, elf, close: () => closeSync(file) };
+  } catch {
+    if (fd >= 0) closeSync(fd);
+    return null;
+  }
+}

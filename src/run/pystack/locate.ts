@@ -1,0 +1,87 @@
+/**
+ * Where the child's interpreter keeps _PyRuntime, and the addresses of its type objects.
+ * The ELF that defines _PyRuntime is the trusted executable (a static build, like Debian's
+ * python3.11) or a mapped libpython3.X.so (a shared build, like pyenv's): each candidate is a
+ * file mapped at offset 0, opened on the host only as host-file.ts allows. Symbols are read
+ * from the host file; the load bias comes from the mapping at file offset 0.
+ */
+
+import { realpathSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { bytesAt, findSymbols, linkBase } from './elf.js';
+import { openMapped, type HostFile } from './host-file.js';
+import { firstMappings, makedev, type Mapping } from './maps.js';
+
+export interface Runtime {
+  /** "3.X". */
+  version: string;
+  /** Run-time addresses in the child. */
+  runtime: bigint;
+  codeType: bigint;
+  unicodeType: bigint;
+  frameType: bigint | null;
+}
+
+const SYMBOLS = ['_PyRuntime', 'PyCode_Type', 'PyUnicode_Type', 'PyFrame_Type', 'Py_Version'] as const;
+const LIBPYTHON = /^libpython(3\.\d+)\.so(?:\.[\d.]+)?$/;
+const PYTHON_NAME = /^python(3\.\d+)$/;
+
+/** The version: libpython's name, else Py_Version (3.11+), else the trusted interpreter's real name. */
+function versionOf(file: HostFile, pyVersion: bigint | undefined, interpreter: string): string | null {
+  const lib = LIBPYTHON.exec(basename(file.path))?.[1];
+  const raw = pyVersion === undefined ? null : bytesAt(file.elf, pyVersion, 8);
+  const hex = raw ? raw.readBigUInt64LE(0) : null;
+  const fromHex = hex === null ? undefined : `${hex >> 24n}.${(hex >> 16n) & 0xffn}`;
+  if (lib && fromHex && lib !== fromHex) return null;
+  let fromName: string | undefined;
+  try {
+    fromName = PYTHON_NAME.exec(basename(realpathSync(interpreter)))?.[1];
+  } catch {
+    fromName = undefined;
+  }
+  return lib ?? fromHex ?? fromName ?? null;
+}
+
+export function locateRuntime(maps: Mapping[], interpreter: string): Runtime | { error: string } {
+  let exe;
+  try {
+    exe = statSync(interpreter, { bigint: true });
+  } catch (e) {
+    return { error: `cannot stat ${interpreter}: ${(e as Error).message}` };
+  }
+  const starts = firstMappings(maps);
+  const isExe = (m: Mapping) => makedev(m.major, m.minor) === exe.dev && m.inode === exe.ino;
+  if (!starts.some(isExe)) return { error: `${interpreter} is not mapped in the process` };
+  const holders: Array<{ file: HostFile; start: Mapping; syms: Map<string, bigint> }> = [];
+  for (const m of starts) {
+    const trusted = isExe(m);
+    if (!trusted && !LIBPYTHON.test(basename(m.path))) continue;
+    const file = openMapped(trusted ? interpreter : m.path, m, trusted);
+    if (!file) continue;
+    const syms = findSymbols(file.elf, SYMBOLS);
+    if (syms.has('_PyRuntime')) holders.push({ file, start: m, syms });
+    else file.close();
+  }
+  try {
+    // A second mapping of one file at offset 0 (the program can mmap it itself) is ambiguous.
+    if (holders.length !== 1) return { error: `${holders.length} mapped files define _PyRuntime` };
+    const { file, start, syms } = holders[0]!;
+    const base = linkBase(file.elf);
+    if (base === null) return { error: `${file.path}: no loadable segment at offset 0` };
+    const bias = start.start - base;
+    const version = versionOf(file, syms.get('Py_Version'), interpreter);
+    const code = syms.get('PyCode_Type');
+    const unicode = syms.get('PyUnicode_Type');
+    if (!version || code === undefined || unicode === undefined) return { error: `${file.path}: no version or type symbols` };
+    const frame = syms.get('PyFrame_Type');
+    return {
+      version,
+      runtime: bias + syms.get('_PyRuntime')!,
+      codeType: bias + code,
+      unicodeType: bias + unicode,
+      frameType: frame === undefined ? null : bias + frame,
+    };
+  } finally {
+    for (const h of holders) h.file.close();
+  }
+}

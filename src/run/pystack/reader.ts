@@ -1,0 +1,79 @@
+/**
+ * openPyStackReader: every thread of a live CPython 3.8–3.13 and its Python stack, read from
+ * outside like py-spy (docs/pystack.md). The parent calls threads() while the child's thread
+ * waits for its answer; other threads may run meanwhile, so a read that fails a check is tried
+ * again a few times, then null. Nothing here throws to the caller.
+ */
+
+import { readFileSync } from 'node:fs';
+import { CodeCache } from './code.js';
+import { innermost, walkFrames, type FrameWalk } from './frames.js';
+import { layoutFor, span, type Layout } from './layout.js';
+import { locateRuntime, type Runtime } from './locate.js';
+import { parseMaps } from './maps.js';
+import { plausiblePointer, ProcMemory, u64 } from './memory.js';
+import type { PyStackReader, PyThreadStack } from './types.js';
+
+/** More threads than this is taken as a corrupt list. */
+const MAX_THREADS = 1024;
+/** Attempts at a consistent read while other threads run. */
+const ATTEMPTS = 3;
+
+function readOnce(w: FrameWalk, rt: Runtime): PyThreadStack[] | null {
+  const l: Layout = w.layout;
+  const r = w.mem.read(rt.runtime, span(l.runtime.interpretersHead, l.runtime.mainThread));
+  if (!r) return null;
+  const mainThread = u64(r, l.runtime.mainThread);
+  const interp = u64(r, l.runtime.interpretersHead);
+  // Read just the list head: 3.13's PyInterpreterState puts it past 7 KiB.
+  const i = plausiblePointer(interp) ? w.mem.read(interp + BigInt(l.interp.threadsHead), 8) : null;
+  if (!i) return null;
+  const out: PyThreadStack[] = [];
+  const t = l.tstate;
+  const size = span(t.interp, t.next, t.threadId, t.frame ?? 0, t.cframe ?? 0, t.currentFrame ?? 0);
+  for (let ts = u64(i, 0); ts !== 0n; ) {
+    if (out.length >= MAX_THREADS || !plausiblePointer(ts)) return null;
+    const b = w.mem.read(ts, size);
+    if (!b || u64(b, t.interp) !== interp) return null; // not a thread state of this interpreter
+    const threadId = u64(b, t.threadId);
+    const next = u64(b, t.next);
+    const first = innermost(w, b);
+    const frames = first === null ? null : walkFrames(w, first);
+    if (!frames) return null;
+    out.push({ threadId: threadId.toString(), main: threadId === mainThread, frames });
+    ts = next;
+  }
+  return out;
+}
+
+export function openPyStackReader(pid: number, interpreter: string): PyStackReader | { error: string } {
+  let maps;
+  try {
+    maps = parseMaps(readFileSync(`/proc/${pid}/maps`, 'utf8'));
+  } catch (e) {
+    return { error: `cannot read /proc/${pid}/maps: ${(e as Error).message}` };
+  }
+  const rt = locateRuntime(maps, interpreter);
+  if ('error' in rt) return rt;
+  const layout = layoutFor(rt.version);
+  if (!layout) return { error: `no struct layout for Python ${rt.version}` };
+  const mem = ProcMemory.open(pid);
+  if ('error' in mem) return mem;
+  const codes = new CodeCache(mem, layout, { code: rt.codeType, unicode: rt.unicodeType });
+  const walk: FrameWalk = { mem, layout, codes, frameType: rt.frameType };
+  return {
+    version: rt.version,
+    threads() {
+      try {
+        for (let n = 0; n < ATTEMPTS; n++) {
+          const got = readOnce(walk, rt);
+          if (got) return got;
+        }
+      } catch {
+        // a malformed value (e.g. a bad offset in a hostile struct): the read is not valid
+      }
+      return null;
+    },
+    close: () => mem.close(),
+  };
+}

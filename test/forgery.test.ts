@@ -2,8 +2,8 @@
  * The forgery corpus (issue 10): programs that try to get full marks on the bundled
  * fetch-and-count without doing the work, each run through the real runner (bwrap, then rlimit)
  * under both clocks. Every one is either caught as "trace tampered" (score 0, flagged for
- * review) or simply loses points: none gets full marks (but the documented residual,
- * forge-consistent, pinned at the end). docs/threat-model.md says what each one shows.
+ * review) or simply loses points: none gets full marks. docs/threat-model.md says what each one
+ * shows, and what remains possible.
  */
 
 import path from 'node:path';
@@ -61,6 +61,14 @@ const ATTACKS: Attack[] = [
   { name: 'callsoon', decoy: true, fails: ELSEWHERE },
   { name: 'subproc', decoy: true, fails: ELSEWHERE, rlimit: true },
   { name: 'fork', decoy: true, fails: ELSEWHERE, rlimit: true },
+  // An exact imitation of the tracer's records from inside the process: the parent's witness
+  // reads the writer's stack. Sent like the tracer's own unattributed records, they skipped the
+  // witness; sent as witness requests, the stack has no fetch_data or print_numbers on it.
+  { name: 'forge-consistent', tampered: { real: /names a task or coroutine but was not sent for the parent's witness/, virtual: /was not sent for the parent's witness/ } },
+  { name: 'forge-witnessed', tampered: { real: /"start fetching" was reported as printed by fetch_data, but the parent saw no coroutine/, virtual: /reported as printed by fetch_data, but the parent saw no coroutine/ } },
+  // The coroutines print their own lines, stepped by hand with time.sleep between: no event-loop
+  // step below them, so their lines count for nobody.
+  { name: 'hand-driven', decoy: true, fails: [...ELSEWHERE, 'overlapping-tasks'] },
 ];
 
 function expectCaught(a: Attack, clock: Clock, r: SubmissionResult): void {
@@ -84,6 +92,8 @@ function expectCaught(a: Attack, clock: Clock, r: SubmissionResult): void {
   expect(r.score).toBeLessThan(r.maxScore);
 }
 
+/** The first level's results, for the tests after the corpus. */
+const RESULTS = new Map<string, SubmissionResult>();
 const levels = (await Promise.all((['bwrap', 'rlimit'] as const).map(async (l) => ((await probeSandbox(l)).ok ? l : null)))).filter((l) => l !== null);
 if (levels.length < 2) console.log(`forgery: only ${levels.join(', ') || 'no sandbox level'} available here`);
 
@@ -91,7 +101,7 @@ describe.each(levels)('forgery corpus at sandbox level %s', (sandbox) => {
   // bwrap runs all of them; rlimit the ones the parent's own evidence catches and the ones that
   // start processes (the others do not depend on the level).
   const attacks = sandbox === 'bwrap' ? ATTACKS : ATTACKS.filter((a) => a.tampered || a.rlimit);
-  const results = new Map<string, SubmissionResult>();
+  const results = sandbox === levels[0] ? RESULTS : new Map<string, SubmissionResult>();
   beforeAll(async () => {
     const jobs = attacks.flatMap((a) =>
       (['real', 'virtual'] as const).map((clock) => async () => {
@@ -121,14 +131,12 @@ test('real clock, end to end: a line written one byte early and the rest a secon
   expect(line.tMs - line.firstByteMs!).toBeGreaterThanOrEqual(900);
 }, 30_000);
 
-test('the residual attack of docs/threat-model.md: a forger imitating the tracer from inside the process', async () => {
-  // One thread, no event loop, the tap removed, every record sent through the tracer's own
-  // State.send with its key, numbering and clock. Nothing the parent observes contradicts it,
-  // so it still gets full marks: this test pins the documented limit (see "What remains").
-  const r = await gradeOne(SPEC, path.join(CORPUS, 'forge-consistent'), { clock: 'virtual' });
-  expect(r.runs[0]!.tampered).toBeUndefined();
-  expect(r.score).toBe(r.maxScore);
-}, 60_000);
+(levels.length ? test : test.skip)('a line a coroutine printed while no event loop ran it is explained as such', () => {
+  const r = RESULTS.get('hand-driven/virtual')!;
+  const start = r.checks.find((c) => c.id === 'starts-fetching')!;
+  expect(start.message).toMatch(/was printed by fetch_data, but while no asyncio event loop was running it/);
+  expect(r.runs[0]!.trace.find((l) => l.text === 'start fetching')!.unstepped).toBe('fetch_data');
+});
 
 test('a forked child cannot use the tracer\'s channel: its fd is closed in the child, and what the child prints is nobody\'s work', async () => {
   const { runSubmission } = await import('../src/run/index.js');

@@ -65,6 +65,12 @@ export class ProcObserver {
     if (threads > this.maxThreads) this.maxThreads = threads;
   }
 
+  /** The program's main process (host pid), once found. */
+  mainPid(): number | undefined {
+    if (this.main === null) this.sample();
+    return this.main ?? undefined;
+  }
+
   /** null until the program's main process was found. */
   result(helperThreads: number): Observed | null {
     if (this.main === null) return null;

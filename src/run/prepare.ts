@@ -48,7 +48,7 @@ export async function stageRun(
   warm: boolean,
 ): Promise<Staged> {
   const made: Instrumentation | null =
-    settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs }) : settings.runtime === 'node' ? instrumentNode(settings, { wallMs: limits.wallMs }) : null;
+    settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs, interpreter: runtime }) : settings.runtime === 'node' ? instrumentNode(settings, { wallMs: limits.wallMs }) : null;
   // As root at the rlimit level the run's own uid must be able to read the tracer's files.
   const instr = made && (await withReadableDirs(made, chosen.level === 'rlimit' && isRoot()));
   const prestart = warm && !!instr?.wantsChannel && canPrestart(settings);

@@ -36,6 +36,12 @@ export interface TraceLine {
    */
   thread?: number;
   /**
+   * The coroutine that printed the line while no asyncio event loop was running it (driven by
+   * hand with send()): the parent saw it on the stack but no loop step below it, so the line is
+   * credited to nobody (no `coro`, no `task`).
+   */
+  unstepped?: string;
+  /**
    * Real clock: arrival of the line's first byte. `tMs` is the arrival of its END (newline or end
    * of stream), so a line cannot be backdated by writing its first byte early.
    */
@@ -163,6 +169,12 @@ export interface RunRecord {
    * (executor workers included) and the number of distinct processes in its tree. `source` says how.
    */
   observed?: { threads: number; processes: number; source: string };
+  /**
+   * The parent's own reading of the Python stack at each line the tracer attributed (Python,
+   * when a spec reads attributions): how many it checked, how many it did not credit (not printed
+   * inside an asyncio event-loop step), or why it could not read the stack.
+   */
+  witness?: { lines: number; uncredited: number; unavailable?: string };
   /**
    * Set when the parent found the child's records inconsistent with what it observed itself
    * (forged or missing channel records, line records that do not match the captured output,

@@ -7,6 +7,8 @@ Environment (removed from os.environ once read, so child processes run uninstrum
   TRACEGRADE_SEED        seeds `random` before the entry runs (both clock modes)
   TRACEGRADE_WALL_MS     wall-time limit: virtual time never runs past it
   TRACEGRADE_WARM        a pre-started run: wait (at most this many seconds) for the parent's go
+  TRACEGRADE_WITNESS     1: the parent reads our Python stack at the hello and at each attributed
+                         line (witness.py), so those records wait for its answer
 """
 import os
 import sys
@@ -29,6 +31,7 @@ def start():
     seed = _pop("TRACEGRADE_SEED", "")
     wall = _pop("TRACEGRADE_WALL_MS", "")
     warm = _pop("TRACEGRADE_WARM", "")
+    witness = _pop("TRACEGRADE_WITNESS", "") == "1"
     chan = open_channel()
     _strip_pythonpath()
     if warm:
@@ -56,7 +59,7 @@ def start():
         except ValueError:
             random.seed(seed)
     wall_us = int(float(wall) * 1000) if wall else 0
-    STATE = State(mode == "virtual", wall_us, chan)
+    STATE = State(mode == "virtual", wall_us, chan, witness)
     STATE.install()
 
 

@@ -74,24 +74,29 @@ class Channel:
         with self._lock:
             try:
                 self._write(rec)
-                buf = b""
-                # poll, not select: the fd sits near the top of the range, past select's 1024.
-                poller = select.poll()
-                poller.register(self._fd, select.POLLIN)
-                while not buf.endswith(b"\n") and len(buf) < REPLY_MAX:
-                    if not poller.poll(timeout * 1000):
-                        raise OSError("no reply from the parent")
-                    chunk = os.read(self._fd, REPLY_MAX - len(buf))
-                    if not chunk:
-                        raise OSError("channel closed")
-                    buf += chunk
-                reply = buf.strip().decode("ascii")
+                reply = self._await_reply(timeout)
             except (OSError, ValueError, UnicodeDecodeError):
                 self.broken = True
                 return None
             if apply is not None:
                 apply(reply)
             return reply
+
+    def _await_reply(self, timeout):
+        # Its own function, called only with the lock held: a thread waiting here is the one
+        # whose record the parent is answering (the parent's witness looks for this frame).
+        buf = b""
+        # poll, not select: the fd sits near the top of the range, past select's 1024.
+        poller = select.poll()
+        poller.register(self._fd, select.POLLIN)
+        while not buf.endswith(b"\n") and len(buf) < REPLY_MAX:
+            if not poller.poll(timeout * 1000):
+                raise OSError("no reply from the parent")
+            chunk = os.read(self._fd, REPLY_MAX - len(buf))
+            if not chunk:
+                raise OSError("channel closed")
+            buf += chunk
+        return buf.strip().decode("ascii")
 
 
 def open_channel():

@@ -16,8 +16,11 @@ from .timefns import patch_time
 
 
 class State(Endings):
-    def __init__(self, virtual, wall_us, chan):
+    def __init__(self, virtual, wall_us, chan, witness=False):
         self.chan = chan
+        # The parent reads our stack while an attributed line's record waits for its answer
+        # (witness.py): the attribution is then checked against the real frames.
+        self.witness = witness
         self.clock = _clock.Clock(virtual, wall_us, self._deadlock, self._timeout)
         self.ids = None  # WeakKeyDictionary task -> id, created with asyncio
         self.next_id = 1
@@ -73,7 +76,12 @@ class State(Endings):
                 rec["outer"] = names[-17:-1]
         if partial:
             rec["partial"] = True
-        self.send(rec)
+        if self.witness and (tid is not None or names):
+            rec["w"] = 1
+            rec["tid"] = _thread.get_ident()
+            self.chan.request(rec)
+        else:
+            self.send(rec)
 
     def current_task_id(self):
         if self.tasks is None:
@@ -83,7 +91,17 @@ class State(Endings):
     # ---- install -------------------------------------------------------------
     def install(self):
         c = self.clock
-        self.send({"k": "hello", "clock": "virtual" if c.virtual else "real", "py": sys.version.split()[0], "pid": os.getpid()})
+        hello = {"k": "hello", "clock": "virtual" if c.virtual else "real", "py": sys.version.split()[0], "pid": os.getpid()}
+        if self.witness:
+            from . import witness
+
+            # Before the program's first line: what the parent learns here (where the tracer
+            # waits for it, which files are the interpreter's) is not the program's word.
+            hello.update(witness.hello_fields(self.user.user.roots))
+            witness.guard(self.user.user.roots)
+            self.chan.request(hello)
+        else:
+            self.send(hello)
         tbclean.install()
         patch_time(self)
         patch_threads(self)

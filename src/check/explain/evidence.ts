@@ -58,6 +58,7 @@ export type LinePrinter =
   | { kind: 'unit'; name: string; task?: TaskRef }
   | { kind: 'thread'; thread: number }
   | { kind: 'loop' }
+  | { kind: 'unstepped'; name: string }
   | { kind: 'untraced' };
 
 /** A blocking call or step on the loop thread. */

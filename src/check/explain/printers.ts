@@ -18,6 +18,8 @@ export function renderWrongPrinter(p: LinePrinter, want: string): string {
     }
     case 'loop':
       return `was printed outside any coroutine or async function call (plain code, or a callback: the loop's, a timer's, a .then's), not by ${want}`;
+    case 'unstepped':
+      return `was printed by ${p.name}, but while no asyncio event loop was running it (a coroutine stepped by hand with send()), so it is not ${want}'s work as a task`;
     case 'untraced':
       return `was written where the task tracer does not see it (os.write, a replaced sys.stdout, another process), so not by ${want}`;
   }

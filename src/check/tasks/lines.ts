@@ -48,6 +48,7 @@ export function printedBy(trace: TraceLine[], model: Model, name: string): numbe
 /** Who printed one line, as the evidence shows it (for "printed by thread 1, not by print_numbers"). */
 export function linePrinter(l: TraceLine, names: string[], model: Model): LinePrinter {
   if (fromThread(l)) return { kind: 'thread', thread: l.thread! };
+  if (l.unstepped !== undefined) return { kind: 'unstepped', name: l.unstepped };
   if (names.length > 0) {
     const p: LinePrinter = { kind: 'unit', name: l.coro ?? names[0]! };
     if (l.task !== undefined) p.task = taskRef(model.tasks.get(l.task), l.task);

@@ -14,7 +14,9 @@ import type { ProcObserver } from '../observe.js';
 import { parseActivity, parseThreadCounts } from './activity.js';
 import type { ParsedChannel } from './channel.js';
 import type { ParentClock } from './clock.js';
+import { normText, quote } from './line-text.js';
 import type { ChannelRecord } from './types.js';
+import type { WitnessOutcome } from './witness.js';
 
 /** How far ahead in the captured trace a line record may find its line (output the tap missed). */
 const MATCH_LOOKAHEAD = 2000;
@@ -27,22 +29,11 @@ export interface MergeOptions {
   clock?: Pick<ParentClock, 'stampOf' | 'current' | 'hitWall' | 'fellBack'>;
   /** What the parent saw in /proc. */
   observer?: Pick<ProcObserver, 'result'>;
+  /** What the parent's reading of the Python stack made of the line records (witness.ts). */
+  witness?: WitnessOutcome;
 }
 
 const TASK_KINDS = new Set<TaskEvent['kind']>(['created', 'started', 'suspended', 'resumed', 'done', 'cancelled', 'blocking', 'awaited', 'entered', 'left']);
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function normText(s: string): string {
-  // The capture decodes with replacement characters; the tap's text may hold lone surrogates.
-  return (s.endsWith('\r') ? s.slice(0, -1) : s).replace(LONE_SURROGATE, '\uFFFD');
-}
-
-/** Quotes a student's line for an instructor-facing reason (short, one line). */
-function quote(s: string): string {
-  const t = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return JSON.stringify(t.length > 60 ? `${t.slice(0, 57)}...` : t);
-}
 
 export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: MergeOptions): RunRecord {
   const recs = parsed.records;
@@ -67,6 +58,8 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
   const clock = virtual ? opts.clock : undefined;
 
   const matched = matchLines(out.trace, recs, problems, !parsed.capped && !record.truncated);
+  const witness = opts.witness;
+  if (witness) applyWitness(out, matched, recs, witness, problems);
 
   // Real-clock task times: the child's clock → the parent's (smallest observed arrival lag).
   let offsetMs = 0;
@@ -224,6 +217,26 @@ function matchLines(trace: TraceLine[], recs: ChannelRecord[], problems: string[
     }
   }
   return matched;
+}
+
+/**
+ * The witness's verdicts: its contradictions are tampering, a line it could not credit loses its
+ * attribution, and an attributed line record that skipped the witness is a forgery (the tracer
+ * sends every one of them for witnessing).
+ */
+function applyWitness(out: RunRecord, matched: Map<number, ChannelRecord>, recs: ChannelRecord[], w: WitnessOutcome, problems: string[]): void {
+  problems.push(...w.problems);
+  if (!w.unavailable) {
+    const skipped = recs.find((r) => r.k === 'line' && r.w !== 1 && (typeof r.task === 'number' || (typeof r.coro === 'string' && r.coro !== '')));
+    if (skipped) problems.push(`line record ${skipped.n} names a task or coroutine but was not sent for the parent's witness`);
+  }
+  for (const [i, rec] of matched) {
+    if (!w.stripped.has(rec.n)) continue;
+    matched.set(i, { ...rec, task: undefined, coro: undefined, outer: undefined });
+    const by = w.stripped.get(rec.n);
+    if (by) out.trace[i]!.unstepped = by.slice(0, 200);
+  }
+  out.witness = { lines: w.lines, uncredited: w.stripped.size, ...(w.unavailable ? { unavailable: w.unavailable } : {}) };
 }
 
 /** The reason shown to instructors: the first few problems, one sentence. */

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSettings } from '../../spec/types.js';
+import { openPyStackReader, readableVersion } from '../pystack/index.js';
 import { serveChannel } from './serve.js';
 import { CHANNEL_FD, type Instrumentation } from './types.js';
 
@@ -31,6 +32,20 @@ export interface InstrumentOptions {
   wallMs?: number;
   /** Channel signing key; by default a fresh random key per run (injectable for tests). */
   key?: string;
+  /** The Python the run starts (host path, version): the parent reads its stack (witness.ts). */
+  interpreter?: { executable: string; version?: string };
+}
+
+/**
+ * Whether the parent reads this run's Python stack to check who printed each line: when a spec
+ * reads attributions (`tasks`, `by:`) and the parent can read that interpreter's memory layout.
+ * TRACEGRADE_WITNESS=0 in the harness's environment turns it off (to measure its cost).
+ */
+function witnessFor(settings: RunSettings, opts: InstrumentOptions): ((pid: number) => ReturnType<typeof openPyStackReader>) | undefined {
+  const exe = opts.interpreter?.executable;
+  if (!settings.traceTasks || !exe || process.env.TRACEGRADE_WITNESS === '0') return undefined;
+  if (!readableVersion(opts.interpreter?.version)) return undefined;
+  return (pid) => openPyStackReader(pid, exe);
 }
 
 /** Instrumentation for a Python run; the start marker only when no tracing is needed. */
@@ -46,6 +61,8 @@ export function instrumentPython(settings: RunSettings, opts: InstrumentOptions 
     TRACEGRADE_KEY: key,
     TRACEGRADE_WALL_MS: String(wallMs),
   };
+  const witness = witnessFor(settings, opts);
+  if (witness) env.TRACEGRADE_WITNESS = '1';
   if (settings.seed !== undefined) {
     env.TRACEGRADE_SEED = String(settings.seed);
     // Set iteration order too (str hashes): a seeded run replays exactly.
@@ -55,7 +72,7 @@ export function instrumentPython(settings: RunSettings, opts: InstrumentOptions 
     env,
     pythonPath: [runtimePythonDir()],
     wantsChannel: true,
-    ...serveChannel({ key, virtual, wallMs, traceTasks: true, observeProc: true }),
+    ...serveChannel({ key, virtual, wallMs, traceTasks: true, observeProc: true, witness }),
   };
 }
 

@@ -12,6 +12,7 @@ import { ChannelReader } from './channel.js';
 import { ParentClock } from './clock.js';
 import { mergeChannel } from './merge.js';
 import type { ChannelRecord, Instrumentation, RunIo } from './types.js';
+import { Witness, type OpenReader } from './witness.js';
 
 export interface ServeOptions {
   /** The run's signing key (the child gets it in its environment). */
@@ -29,6 +30,8 @@ export interface ServeOptions {
    * preload has already read.
    */
   keyOnChannel?: boolean;
+  /** Read the program's Python stack at its witness requests (Python, with observeProc). */
+  witness?: OpenReader;
 }
 
 /** attach / onChannelData / finish of an Instrumentation that speaks the signed channel. */
@@ -38,6 +41,7 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
   let clock: ParentClock | null = null;
   let observer: ProcObserver | null = null;
   let helloPid: number | undefined;
+  let witness: Witness | null = null;
   let queue: Promise<void> = Promise.resolve();
   const timeProblems: string[] = [];
 
@@ -59,6 +63,13 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
     // virtual run asks many times a second, and each answer is on its critical path).
     if (rec.k === 'end') observer?.sample();
     else if (rec.k === 'jump') observer?.sampleIfDue();
+    // A witness request: the writing thread waits while the parent reads its stack.
+    if (rec.w === 1 && (rec.k === 'hello' || rec.k === 'line')) {
+      if (rec.k === 'hello') await witness?.onHello(rec);
+      else await witness?.onLine(rec);
+      answer('w');
+      return;
+    }
     if (rec.k === 'jump') {
       const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
       const granted = clock ? await clock.jump(n(rec.to), { stdout: n(rec.o), stderr: n(rec.e) }) : 0;
@@ -79,8 +90,10 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
         run.capture.onLine = (line) => c.lineArrived(line);
       }
       if (opts.observeProc && run.pid !== undefined) {
-        observer = new ProcObserver(run.pid, () => helloPid);
-        observer.start();
+        const obs = new ProcObserver(run.pid, () => helloPid);
+        observer = obs;
+        obs.start();
+        if (opts.witness) witness = new Witness(opts.witness, () => obs.mainPid(), run.capture);
       }
     },
     onChannelData: (chunk) => reader.push(chunk),
@@ -90,7 +103,7 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
       return mergeChannel(
         record,
         { records: reader.records, problems: [...reader.problems, ...timeProblems], capped: reader.capped },
-        { virtual, wallMs, traceTasks: opts.traceTasks, clock: clock ?? undefined, observer: observer ?? undefined },
+        { virtual, wallMs, traceTasks: opts.traceTasks, clock: clock ?? undefined, observer: observer ?? undefined, witness: witness?.outcome() },
       );
     },
   };

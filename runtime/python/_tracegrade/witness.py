@@ -1,0 +1,89 @@
+"""The parent's witness: what it needs to read our Python stack from outside, and what keeps the
+frames it reads honest.
+
+With TRACEGRADE_WITNESS=1 the hello and every line record that names a task or coroutine are
+requests: the writing thread waits in Channel.request while the parent reads its frames from
+/proc/<pid>/mem (src/run/pystack) and checks the record against them (src/run/instrument/
+witness.ts). The hello is sent before the program's first line, so what it tells is true: which
+code object the tracer waits in (Channel._await_reply), which files are the interpreter's, where asyncio lives.
+
+The parent tells asyncio's and the tracer's frames from the program's by their code objects'
+file names. `guard` makes that a fact: the program cannot make a code object that claims a file
+of the standard library or the tracer (compile of anything but the file's own text,
+code.__new__/replace outside the standard library, marshal.loads of bytecode that is not the
+interpreter's or the tracer's own .pyc) — the audit hook refuses it. Python 3.8 has no
+marshal.loads audit event: there a program can still load a hand-made code object.
+"""
+import atexit
+import os
+import sys
+import _thread
+
+from .channel import Channel
+
+_FROZEN = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
+
+
+def _dirs():
+    stdlib = os.path.dirname(os.path.abspath(os.__file__)) + os.sep
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    return stdlib, here
+
+
+def hello_fields(roots):
+    stdlib, here = _dirs()
+    aio = stdlib + "asyncio" + os.sep
+    # The parent recognises the waiting thread by this code object's address: keep it alive
+    # where no program can drop it (atexit's list cannot be read from Python).
+    atexit.register(_keep, Channel._await_reply.__code__)
+    return {"w": 1, "tid": _thread.get_ident(), "roots": list(roots), "aio": aio, "tg": here}
+
+
+def _keep(*_):
+    pass
+
+
+def guard(roots):
+    stdlib, here = _dirs()
+    protected = (stdlib, here)
+    trusted = tuple(roots)
+    isinstance_, str_, bytes_ = isinstance, str, bytes
+    abspath, getframe = os.path.abspath, sys._getframe
+
+    def name_of(fn):
+        try:
+            fn = os.fsdecode(os.fspath(fn))
+        except TypeError:
+            return None
+        return fn if fn in _FROZEN or abspath(fn).startswith(protected) else None
+
+    def same_file(source, fn):
+        if not isinstance_(source, bytes_) or fn in _FROZEN:
+            return False
+        try:
+            with open(fn, "rb") as f:
+                return f.read() == source
+        except OSError:
+            return False
+
+    def hook(event, args):
+        if event == "compile":
+            fn = name_of(args[1]) if len(args) > 1 and args[1] is not None else None
+            if fn is not None and not same_file(args[0], fn):
+                raise RuntimeError("tracegrade: compiling code as %r is refused (asyncio's or the tracer's file)" % (fn,))
+        elif event == "code.__new__":
+            # The standard library's own (types.coroutine sets a flag on asyncio's code objects);
+            # its frames are real: nobody can make a code object that claims its files.
+            if len(args) > 1 and name_of(args[1]) is not None and not getframe(1).f_code.co_filename.startswith(protected):
+                raise RuntimeError("tracegrade: making a code object for %r is refused" % (args[1],))
+        elif event == "marshal.loads":
+            # Only the import system, loading a .pyc of the interpreter's or the tracer's own.
+            f = getframe(1)
+            code = f.f_code
+            if code.co_name == "_compile_bytecode" and code.co_filename == _FROZEN[1]:
+                p = f.f_locals.get("bytecode_path")
+                if isinstance_(p, str_) and abspath(p).startswith(trusted):
+                    return
+            raise RuntimeError("tracegrade: loading bytecode from outside the interpreter is refused")
+
+    sys.addaudithook(hook)

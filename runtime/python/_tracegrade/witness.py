@@ -11,8 +11,7 @@ The parent tells asyncio's and the tracer's frames from the program's by their c
 file names. `guard` makes that a fact: the program cannot make a code object that claims a file
 of the standard library or the tracer (compile of anything but the file's own text,
 code.__new__/replace outside the standard library, marshal.loads of bytecode that is not the
-interpreter's or the tracer's own .pyc) — the audit hook refuses it. Python 3.8 has no
-marshal.loads audit event: there a program can still load a hand-made code object.
+interpreter's or the tracer's own .pyc) — the audit hook refuses it.
 """
 import atexit
 import os
@@ -47,6 +46,8 @@ def guard(roots):
     stdlib, here = _dirs()
     protected = (stdlib, here)
     trusted = tuple(roots)
+    # The file names the parent's witness trusts frames by (witness.ts: asyncio's, the tracer's).
+    markers = (os.fsencode(stdlib + "asyncio" + os.sep), os.fsencode(here), b"<frozen importlib")
     isinstance_, str_, bytes_ = isinstance, str, bytes
     abspath, getframe = os.path.abspath, sys._getframe
 
@@ -72,18 +73,31 @@ def guard(roots):
             if fn is not None and not same_file(args[0], fn):
                 raise RuntimeError("tracegrade: compiling code as %r is refused (asyncio's or the tracer's file)" % (fn,))
         elif event == "code.__new__":
-            # The standard library's own (types.coroutine sets a flag on asyncio's code objects);
-            # its frames are real: nobody can make a code object that claims its files.
-            if len(args) > 1 and name_of(args[1]) is not None and not getframe(1).f_code.co_filename.startswith(protected):
-                raise RuntimeError("tracegrade: making a code object for %r is refused" % (args[1],))
+            # The standard library's own (types.coroutine sets a flag on asyncio's code objects),
+            # and 3.8's import system (its unmarshalling of a .pyc makes code objects this way).
+            if len(args) > 1 and name_of(args[1]) is not None:
+                f = getframe(1)
+                if not f.f_code.co_filename.startswith(protected) and not importing(f):
+                    raise RuntimeError("tracegrade: making a code object for %r is refused" % (args[1],))
         elif event == "marshal.loads":
-            # Only the import system, loading a .pyc of the interpreter's or the tracer's own.
-            f = getframe(1)
-            code = f.f_code
-            if code.co_name == "_compile_bytecode" and code.co_filename == _FROZEN[1]:
-                p = f.f_locals.get("bytecode_path")
-                if isinstance_(p, str_) and abspath(p).startswith(trusted):
-                    return
-            raise RuntimeError("tracegrade: loading bytecode from outside the interpreter is refused")
+            # Code objects that claim asyncio's or the tracer's files can only come from their
+            # own .pyc files; other data (the program's own .pyc, plain values) loads as usual.
+            data = args[0] if args else b""
+            if isinstance_(data, bytes_) and any(m in data for m in markers) and not importing(getframe(1)):
+                raise RuntimeError("tracegrade: loading bytecode that claims asyncio's or the tracer's files is refused")
+
+    def importing(f):
+        """The import system loading a .pyc of the interpreter's or the tracer's own, or a module
+        frozen into the interpreter (FrozenImporter passes a name, not bytes)."""
+        code = f.f_code
+        if code.co_filename == _FROZEN[1] and code.co_name == "_compile_bytecode":
+            p = f.f_locals.get("bytecode_path")
+            return isinstance_(p, str_) and abspath(p).startswith(trusted)
+        if code.co_filename == _FROZEN[0]:
+            if code.co_name == "get_code":
+                return True
+            up = f.f_back
+            return code.co_name == "_call_with_frames_removed" and up is not None and up.f_code.co_filename == _FROZEN[0] and up.f_code.co_name == "exec_module"
+        return False
 
     sys.addaudithook(hook)

@@ -33,6 +33,8 @@ interface Attack {
   decoy?: boolean;
   /** Also at the rlimit level (where the process tree, not only the tracer, is in play). */
   rlimit?: boolean;
+  /** The loop-never-blocked failure rests on the parent's own reading of the stack. */
+  parentBlocks?: boolean;
 }
 
 // The graded lines come from somewhere else while fetch_data and print_numbers each print one
@@ -69,6 +71,9 @@ const ATTACKS: Attack[] = [
   // The coroutines print their own lines, stepped by hand with time.sleep between: no event-loop
   // step below them, so their lines count for nobody.
   { name: 'hand-driven', decoy: true, fails: [...ELSEWHERE, 'overlapping-tasks'] },
+  // Real tasks, blocking time.sleep ticks, the tracer's blocking reports silenced: the parent sees
+  // the waits inside print_numbers's steps in the stack itself.
+  { name: 'blocking-hidden', fails: ['loop-never-blocked'], parentBlocks: true },
 ];
 
 function expectCaught(a: Attack, clock: Clock, r: SubmissionResult): void {
@@ -83,6 +88,7 @@ function expectCaught(a: Attack, clock: Clock, r: SubmissionResult): void {
   }
   expect(run.tampered).toBeUndefined();
   for (const id of a.fails ?? []) expect([id, r.checks.find((c) => c.id === id)?.status]).toEqual([id, 'failed']);
+  if (a.parentBlocks) expect(r.checks.find((c) => c.id === 'loop-never-blocked')!.message).toMatch(/print_numbers\(\) waited \d+ ms inside a task step without awaiting \(a blocking call, seen by the parent/);
   if (a.decoy) {
     // The evidence `by:` and the overlap rule judge: no graded line is credited to the named coroutines.
     const credited = run.trace.filter((l) => GRADED.test(l.text) && l.coro !== undefined && NAMED.has(l.coro));

@@ -47,6 +47,11 @@ export class TraceCapture {
     this.streams = { stdout: mk(), stderr: mk() };
   }
 
+  /** Milliseconds on the capture's clock now (the time base of its lines). */
+  elapsedMs(): number {
+    return this.now();
+  }
+
   /** Whether `stream` can still deliver lines (not closed, not cut at the output limit). */
   open(stream: Stream): boolean {
     return !this.truncated && !this.streams[stream].ended;

@@ -54,7 +54,10 @@ class State(Endings):
             c.now = max(c.now, int(reply))
 
         try:
-            return self.chan.request({"k": "jump", "to": target, "o": out, "e": err}, apply)
+            rec = {"k": "jump", "to": target, "o": out, "e": err}
+            if self.witness:
+                rec["tid"] = _thread.get_ident()  # the parent looks at what this thread is doing
+            return self.chan.request(rec, apply)
         except ValueError:
             self.chan.broken = True
             return None

@@ -15,6 +15,7 @@ import { parseActivity, parseThreadCounts } from './activity.js';
 import type { ParsedChannel } from './channel.js';
 import type { ParentClock } from './clock.js';
 import { normText, quote } from './line-text.js';
+import { blockEvents } from './loop-blocks.js';
 import type { ChannelRecord } from './types.js';
 import type { WitnessOutcome } from './witness.js';
 
@@ -106,6 +107,8 @@ export function mergeChannel(record: RunRecord, parsed: ParsedChannel, opts: Mer
       if (typeof rec.d === 'number') ev.durationMs = round3(rec.d / 1000);
       events.push(ev);
     }
+    // What the parent saw block the loop itself, where the tracer's own report does not cover it.
+    events.push(...blockEvents(witness?.blocks ?? [], events));
     out.tasks = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.tMs - b.e.tMs || a.i - b.i).map((x) => x.e);
     const act = parseActivity(endRec?.act);
     if (act) out.activity = act;

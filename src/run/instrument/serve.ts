@@ -12,6 +12,7 @@ import { ChannelReader } from './channel.js';
 import { ParentClock } from './clock.js';
 import { mergeChannel } from './merge.js';
 import type { ChannelRecord, Instrumentation, RunIo } from './types.js';
+import { BlockSampler } from './block-sampler.js';
 import { Witness, type OpenReader } from './witness.js';
 
 export interface ServeOptions {
@@ -42,6 +43,9 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
   let observer: ProcObserver | null = null;
   let helloPid: number | undefined;
   let witness: Witness | null = null;
+  let sampler: BlockSampler | null = null;
+  /** The hello's arrival on the capture's clock: the trace counts from it (the program's start). */
+  let helloAtMs: number | undefined;
   let queue: Promise<void> = Promise.resolve();
   const timeProblems: string[] = [];
 
@@ -58,6 +62,7 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
       timeProblems.push(`side-channel record ${rec.n} (${rec.k}) claims virtual time ${rec.v / 1e6} s, but the parent's clock was at ${clock.nowUs / 1e6} s`);
     }
     if (rec.k === 'hello' && typeof rec.pid === 'number') helloPid ??= rec.pid;
+    if (rec.k === 'hello') helloAtMs ??= io?.capture.elapsedMs();
     if (rec.k === 'fallback') clock?.fallBack();
     // At each request the program is alive and waiting: a good moment to look (throttled: a
     // virtual run asks many times a second, and each answer is on its critical path).
@@ -72,7 +77,11 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
     }
     if (rec.k === 'jump') {
       const n = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+      // Asked from inside a task step, the wait blocks the loop: the parent sees it in the stack.
+      const step = witness && clock ? await witness.onJump(rec) : null;
+      const before = clock?.nowUs ?? 0;
       const granted = clock ? await clock.jump(n(rec.to), { stdout: n(rec.o), stderr: n(rec.e) }) : 0;
+      if (step && clock) witness!.noteWait(step, before / 1000, (clock.nowUs - before) / 1000);
       answer(String(granted));
     } else if (rec.k === 'end') answer('ok');
   };
@@ -93,12 +102,20 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
         const obs = new ProcObserver(run.pid, () => helloPid);
         observer = obs;
         obs.start();
-        if (opts.witness) witness = new Witness(opts.witness, () => obs.mainPid(), run.capture);
+        if (opts.witness) {
+          const w = new Witness(opts.witness, () => obs.mainPid(), run.capture);
+          witness = w;
+          if (!virtual) {
+            sampler = new BlockSampler(() => (w.ready ? w.mainStep() : null), () => obs.mainPid(), () => run.capture.elapsedMs() - (helloAtMs ?? 0), w.blocks);
+            sampler.start();
+          }
+        }
       }
     },
     onChannelData: (chunk) => reader.push(chunk),
     finish(record) {
       observer?.stop();
+      sampler?.stop();
       reader.end(record.signal !== null || record.timedOut);
       return mergeChannel(
         record,

@@ -22,6 +22,7 @@ import type { TraceLine } from '../../trace/types.js';
 import type { TraceCapture } from '../capture.js';
 import { CO_COROUTINE, MAX_FRAMES, type PyFrame, type PyStackReader, type PyThreadStack } from '../pystack/index.js';
 import { normText, quote } from './line-text.js';
+import { stepOf, type LoopStep, type ParentBlock } from './loop-blocks.js';
 import type { ChannelRecord } from './types.js';
 
 /** How long the parent looks for the waiting thread (the child writes, then blocks in poll). */
@@ -46,6 +47,8 @@ export interface WitnessOutcome {
   problems: string[];
   /** Why the parent could not witness this run (its attributions then rest on the tracer). */
   unavailable?: string;
+  /** Where the parent saw the program block the event loop (loop-blocks.ts). */
+  blocks: ParentBlock[];
 }
 
 export type OpenReader = (pid: number) => PyStackReader | { error: string };
@@ -60,7 +63,7 @@ interface Hello {
 export class Witness {
   private reader: PyStackReader | null = null;
   private hello: Hello | null = null;
-  private readonly out: WitnessOutcome = { lines: 0, stripped: new Map(), problems: [] };
+  private readonly out: WitnessOutcome = { lines: 0, stripped: new Map(), problems: [], blocks: [] };
   /** Per stream, the index in the capture just past the last line a witnessed record found. */
   private readonly cursor: Record<TraceLine['stream'], number> = { stdout: 0, stderr: 0 };
 
@@ -123,6 +126,35 @@ export class Witness {
       return;
     }
     if (user.length > 0 && !insideLoopStep(t.frames, user[user.length - 1]!, h)) this.out.stripped.set(rec.n, t.frames[user[0]!]!.name);
+  }
+
+  /** Virtual clock: the program's code inside an event-loop step on the thread asking for a jump, if any. */
+  async onJump(rec: ChannelRecord): Promise<LoopStep | null> {
+    const h = this.hello;
+    if (!h) return null;
+    const t = await this.waiting(rec.tid, (f) => f.code === h.waitCode);
+    return t ? stepOf(t.frames, h.aio, h.roots) : null;
+  }
+
+  /** A wait the parent granted to a thread inside a step: one block per wait, as the tracer counts time.sleep. */
+  noteWait(step: LoopStep, atMs: number, durationMs: number): void {
+    if (durationMs > 0) this.out.blocks.push({ atMs, durationMs, name: step.name, how: 'waited' });
+  }
+
+  /** Real clock: the program's code inside an event-loop step on the main thread now, if any. */
+  mainStep(): LoopStep | null {
+    const h = this.hello;
+    const main = h ? this.reader?.threads()?.find((t) => t.main) : undefined;
+    return h && main ? stepOf(main.frames, h.aio, h.roots) : null;
+  }
+
+  /** Where the blocks the parent sees go (the real-clock sampler adds to them too). */
+  get blocks(): ParentBlock[] {
+    return this.out.blocks;
+  }
+
+  get ready(): boolean {
+    return this.hello !== null;
   }
 
   outcome(): WitnessOutcome {

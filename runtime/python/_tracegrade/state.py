@@ -82,7 +82,11 @@ class State(Endings):
         if self.witness and (tid is not None or names):
             rec["w"] = 1
             rec["tid"] = _thread.get_ident()
+            t0 = _clock.real_monotonic()
             self.chan.request(rec)
+            if self.tasks is not None:
+                # Waiting for the parent's look is not the step's own time (Blocking.step_ended).
+                self.tasks.note_real_sleep(_clock.real_monotonic() - t0)
         else:
             self.send(rec)
 

@@ -56,7 +56,10 @@ def guard(roots):
             fn = os.fsdecode(os.fspath(fn))
         except TypeError:
             return None
-        return fn if fn in _FROZEN or abspath(fn).startswith(protected) else None
+        if fn in _FROZEN:
+            return fn
+        # "<string>", "<stdin>"…: no file, and never one the parent trusts a frame by.
+        return None if fn.startswith("<") or not abspath(fn).startswith(protected) else fn
 
     def same_file(source, fn):
         if not isinstance_(source, bytes_) or fn in _FROZEN:
@@ -68,7 +71,21 @@ def guard(roots):
             return False
 
     def hook(event, args):
-        if event == "compile":
+        if event == "open":
+            # Writing its own memory through /proc/self/mem would let a program rewrite the
+            # frames the parent reads: no file named mem opens (a dir_fd can point anywhere),
+            # nor a link to one.
+            p = args[0] if args else None
+            if isinstance_(p, (str_, bytes_)):
+                p = os.fsdecode(p)
+                if os.path.basename(p) == "mem" or (os.path.islink(p) and os.path.realpath(p).endswith("/mem")):
+                    raise PermissionError("tracegrade: opening %r is refused in a graded run" % (p,))
+        elif event == "import":
+            # ctypes writes any memory, the frames the parent reads included.
+            m = args[0] if args else ""
+            if isinstance_(m, str_) and (m in ("ctypes", "_ctypes") or m.startswith("ctypes.")):
+                raise ImportError("tracegrade: ctypes is not available in a graded run")
+        elif event == "compile":
             fn = name_of(args[1]) if len(args) > 1 and args[1] is not None else None
             if fn is not None and not same_file(args[0], fn):
                 raise RuntimeError("tracegrade: compiling code as %r is refused (asyncio's or the tracer's file)" % (fn,))

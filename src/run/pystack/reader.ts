@@ -59,6 +59,11 @@ export function openPyStackReader(pid: number, interpreter: string): PyStackRead
   if (!layout) return { error: `no struct layout for Python ${rt.version}` };
   const mem = ProcMemory.open(pid);
   if ('error' in mem) return mem;
+  // 3.13 begins _PyRuntime with _Py_DebugOffsets, whose cookie confirms the address we found.
+  if (Number(rt.version.split('.')[1]) >= 13 && mem.read(rt.runtime, 8)?.toString('latin1') !== 'xdebugpy') {
+    mem.close();
+    return { error: `no _Py_DebugOffsets cookie at _PyRuntime (0x${rt.runtime.toString(16)})` };
+  }
   const codes = new CodeCache(mem, layout, { code: rt.codeType, unicode: rt.unicodeType });
   const walk: FrameWalk = { mem, layout, codes, frameType: rt.frameType };
   return {

@@ -47,8 +47,8 @@ export function removeScriptDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-/** Resolves once the child printed `ready` (its first line), rejects if it ends first. */
-export function startChild(file: string, args: string[], opts: { uid?: number; cwd?: string } = {}): Promise<ChildProcess> {
+/** Resolves once the child printed a line `ready` (with what it printed before), rejects if it ends first. */
+export function startChild(file: string, args: string[], opts: { uid?: number; cwd?: string } = {}): Promise<ChildProcess & { printed: string }> {
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], uid: opts.uid, gid: opts.uid, cwd: opts.cwd });
   let out = '';
   let err = '';
@@ -56,7 +56,7 @@ export function startChild(file: string, args: string[], opts: { uid?: number; c
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('ready\n')) resolve(child);
+      if (/^ready$/m.test(out)) resolve(Object.assign(child, { printed: out }));
     });
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`child exited (${code}) before ready: ${out}${err}`)));
@@ -95,12 +95,12 @@ export function pythonUnder(root: number): number | null {
 }
 
 /** Waits until every thread of `pid` sits in read(2) (syscall 0): nothing on its stacks moves. */
-export async function allBlockedInRead(pid: number, ms = 10_000): Promise<void> {
+export async function allBlockedInRead(pid: number, ms = 10_000, threads = 2): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     const tasks = readdirSync(`/proc/${pid}/task`);
     const calls = tasks.map((t) => readFileSync(`/proc/${pid}/task/${t}/syscall`, 'utf8'));
-    if (tasks.length >= 2 && calls.every((s) => s.startsWith('0 '))) return;
+    if (tasks.length >= threads && calls.every((s) => s.startsWith('0 '))) return;
     if (Date.now() > end) throw new Error(`threads of ${pid} not all blocked in read: ${calls.join(' | ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -47,6 +47,14 @@ function readOnce(w: FrameWalk, rt: Runtime): PyThreadStack[] | null {
 }
 
 export function openPyStackReader(pid: number, interpreter: string): PyStackReader | { error: string } {
+  try {
+    return open(pid, interpreter);
+  } catch (e) {
+    return { error: `cannot read Python stacks of ${pid}: ${(e as Error).message}` };
+  }
+}
+
+function open(pid: number, interpreter: string): PyStackReader | { error: string } {
   let maps;
   try {
     maps = parseMaps(readFileSync(`/proc/${pid}/maps`, 'utf8'));

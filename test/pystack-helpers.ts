@@ -105,3 +105,27 @@ export async function allBlockedInRead(pid: number, ms = 10_000, threads = 2): P
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Waits until the main thread of `pid` (task `pid`) sits in read(2), whatever the others do. */
+export async function mainBlockedInRead(pid: number, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!readFileSync(`/proc/${pid}/task/${pid}/syscall`, 'utf8').startsWith('0 ')) {
+    if (Date.now() > end) throw new Error(`main thread of ${pid} not blocked in read`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** main blocked in inner() on stdin while a thread keeps calling Python functions. */
+export const BUSY_SCRIPT = `
+import sys, threading
+def f(n):
+    return n if n < 1 else f(n - 1) + 1
+def spin():
+    while True:
+        f(20); str(f(5)); [f(3) for _ in range(3)]
+threading.Thread(target=spin, daemon=True).start()
+def inner():
+    print("ready", flush=True)
+    sys.stdin.readline()
+inner()
+`;

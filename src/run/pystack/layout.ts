@@ -19,6 +19,8 @@ export interface Layout {
   frameObject?: { back: number; code: number };
   /** 3.11+: _PyInterpreterFrame (code = f_code, 3.13 f_executable); ownerCstack -1 = none. */
   iframe?: { previous: number; code: number; owner: number; ownerCstack: number };
+  /** 3.13+: [offset in _Py_DebugOffsets, the value our layout has] for each field we use. */
+  debugOffsets?: Array<[number, number]>;
   object: { type: number };
   code: { flags: number; firstLine: number; name: number; filename: number };
   unicode: {
@@ -32,7 +34,7 @@ export interface Layout {
   };
 }
 
-const table = layouts as Record<string, Layout>;
+const table = layouts as unknown as Record<string, Layout>;
 
 /** The layout of "3.X", or undefined for a version we have no offsets for. */
 export function layoutFor(version: string): Layout | undefined {

@@ -7,6 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { CodeCache } from './code.js';
+import { checkDebugOffsets } from './debug-offsets.js';
 import { innermost, walkFrames, type FrameWalk } from './frames.js';
 import { layoutFor, span, type Layout } from './layout.js';
 import { locateRuntime, type Runtime } from './locate.js';
@@ -83,10 +84,10 @@ function open(pid: number, interpreter: string): PyStackReader | { error: string
   if (!layout) return { error: `no struct layout for Python ${rt.version}` };
   const mem = ProcMemory.open(pid);
   if ('error' in mem) return mem;
-  // 3.13 begins _PyRuntime with _Py_DebugOffsets, whose cookie confirms the address we found.
-  if (Number(rt.version.split('.')[1]) >= 13 && mem.read(rt.runtime, 8)?.toString('latin1') !== 'xdebugpy') {
+  const mismatch = checkDebugOffsets(mem, rt.runtime, layout);
+  if (mismatch) {
     mem.close();
-    return { error: `no _Py_DebugOffsets cookie at _PyRuntime (0x${rt.runtime.toString(16)})` };
+    return { error: mismatch };
   }
   const codes = new CodeCache(mem, layout, { code: rt.codeType, unicode: rt.unicodeType });
   const walk: FrameWalk = { mem, layout, codes, frameType: rt.frameType };

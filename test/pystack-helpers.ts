@@ -56,7 +56,8 @@ export function startChild(file: string, args: string[], opts: { uid?: number; c
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (/^ready$/m.test(out)) resolve(Object.assign(child, { printed: out }));
+      Object.assign(child, { printed: out }); // kept up to date: a test may wait for later lines
+      if (/^ready$/m.test(out)) resolve(child as ChildProcess & { printed: string });
     });
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`child exited (${code}) before ready: ${out}${err}`)));

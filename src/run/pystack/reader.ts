@@ -63,15 +63,7 @@ function readOnce(w: FrameWalk, rt: Runtime): PyThreadStack[] | null {
   return out;
 }
 
-export function openPyStackReader(pid: number, interpreter: string): PyStackReader | { error: string } {
-  try {
-    return open(pid, interpreter);
-  } catch (e) {
-    return { error: `cannot read Python stacks of ${pid}: ${(e as Error).message}` };
-  }
-}
-
-function open(pid: number, interpreter: string): PyStackReader | { error: string } {
+function locate(pid: number, interpreter: string, mem: ProcMemory): { rt: Runtime; layout: Layout } | { error: string } {
   let maps;
   try {
     maps = parseMaps(readFileSync(`/proc/${pid}/maps`, 'utf8'));
@@ -82,13 +74,32 @@ function open(pid: number, interpreter: string): PyStackReader | { error: string
   if ('error' in rt) return rt;
   const layout = layoutFor(rt.version);
   if (!layout) return { error: `no struct layout for Python ${rt.version}` };
+  const mismatch = checkDebugOffsets(mem, rt.runtime, layout);
+  return mismatch ? { error: mismatch } : { rt, layout };
+}
+
+export function openPyStackReader(pid: number, interpreter: string): PyStackReader | { error: string } {
+  try {
+    return open(pid, interpreter);
+  } catch (e) {
+    return { error: `cannot read Python stacks of ${pid}: ${(e as Error).message}` };
+  }
+}
+
+function open(pid: number, interpreter: string): PyStackReader | { error: string } {
+  // Memory first, maps second: /proc/<pid>/mem holds the address space it was opened on, so if
+  // the process execs (or dies and its pid is reused) after this, every read fails; if before,
+  // the maps read below already describe the new one.
   const mem = ProcMemory.open(pid);
   if ('error' in mem) return mem;
-  const mismatch = checkDebugOffsets(mem, rt.runtime, layout);
-  if (mismatch) {
-    mem.close();
-    return { error: mismatch };
+  let found: ReturnType<typeof locate> = { error: 'not located' };
+  try {
+    found = locate(pid, interpreter, mem);
+  } finally {
+    if ('error' in found) mem.close();
   }
+  if ('error' in found) return found;
+  const { rt, layout } = found;
   const codes = new CodeCache(mem, layout, { code: rt.codeType, unicode: rt.unicodeType });
   const walk: FrameWalk = { mem, layout, codes, frameType: rt.frameType };
   return {

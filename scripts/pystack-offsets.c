@@ -32,8 +32,8 @@ static unsigned state_word(PyASCIIObject *o) {
 
 int main(void) {
     printf("{\n  \"version\": \"%d.%d\",\n", PY_MAJOR_VERSION, PY_MINOR_VERSION);
-    printf("  \"runtime\": { \"interpretersHead\": %ld, \"mainThread\": %ld },\n",
-           O(_PyRuntimeState, interpreters.head), O(_PyRuntimeState, main_thread));
+    printf("  \"runtime\": { \"interpretersHead\": %ld, \"interpretersMain\": %ld, \"mainThread\": %ld },\n",
+           O(_PyRuntimeState, interpreters.head), O(_PyRuntimeState, interpreters.main), O(_PyRuntimeState, main_thread));
 #if PY_VERSION_HEX >= 0x030B0000
     printf("  \"interp\": { \"threadsHead\": %ld },\n", O(PyInterpreterState, threads.head));
 #else

@@ -1,10 +1,11 @@
 /**
- * The reader and the process's life: a reader opened on one program never reads the program
- * that process execs next (its /proc/<pid>/mem belongs to the old address space), nor a process
- * that ended; a process that is not the trusted interpreter is refused at open.
+ * Which process and interpreter the reader reads: a reader opened on one program never reads
+ * the program that process execs next (its /proc/<pid>/mem belongs to the old address space),
+ * nor a process that ended; a process that is not the trusted interpreter is refused at open;
+ * a subinterpreter the program creates does not stand in for the main interpreter.
  */
 
-import { afterAll, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { openPyStackReader, type PyStackReader } from '../src/run/pystack/index.js';
 import { needs, pythons } from './facilities.js';
@@ -68,6 +69,23 @@ needs('python3.12', 'python3.13').test('another interpreter than the trusted one
   } finally {
     expect(await release(child)).toBe(0);
   }
+});
+
+describe.each(pythons())('a subinterpreter (the newest, interpreters.head) in $version', ({ exe }) => {
+  test('does not hide the main interpreter\'s threads', async () => {
+    const script = scriptFile('sub.py', `try:\n    import _interpreters as I\nexcept ImportError:\n    import _xxsubinterpreters as I\nSUB = I.create()\n${WITNESS_SCRIPT}I.destroy(SUB)\n`);
+    const child = await startChild(exe, [script]);
+    try {
+      await allBlockedInRead(child.pid!);
+      const reader = open(child.pid!, exe);
+      const threads = reader.threads()!;
+      reader.close();
+      expect(threads.find((s) => s.main)!.frames.map((f) => f.name)).toContain('fetch_data');
+      expect(threads.flatMap((s) => s.frames.map((f) => f.name))).toContain('waiter');
+    } finally {
+      expect(await release(child)).toBe(0);
+    }
+  });
 });
 
 test('no such process: an error, not a throw', () => {

@@ -9,7 +9,8 @@ import layouts from './layouts.json' with { type: 'json' };
 
 export interface Layout {
   version: string;
-  runtime: { interpretersHead: number; mainThread: number };
+  /** interpreters.head (the newest interpreter), interpreters.main (the one we walk), main_thread. */
+  runtime: { interpretersHead: number; interpretersMain: number; mainThread: number };
   interp: { threadsHead: number };
   /** One of frame (3.8–3.10), cframe (3.11–3.12), currentFrame (3.13) is present. */
   tstate: { interp: number; next: number; threadId: number; frame?: number; cframe?: number; currentFrame?: number };

@@ -43,10 +43,12 @@ function readThread(w: FrameWalk, ts: bigint, size: number, interp: bigint): { t
 
 function readOnce(w: FrameWalk, rt: Runtime): PyThreadStack[] | null {
   const l: Layout = w.layout;
-  const r = w.mem.read(rt.runtime, span(l.runtime.interpretersHead, l.runtime.mainThread));
+  const r = w.mem.read(rt.runtime, span(l.runtime.interpretersMain, l.runtime.mainThread));
   if (!r) return null;
   const mainThread = u64(r, l.runtime.mainThread);
-  const interp = u64(r, l.runtime.interpretersHead);
+  // The main interpreter, not interpreters.head: a subinterpreter the program makes becomes
+  // the head, and its thread states would stand in for the main interpreter's.
+  const interp = u64(r, l.runtime.interpretersMain);
   // Read just the list head: 3.13's PyInterpreterState puts it past 7 KiB.
   const i = plausiblePointer(interp) ? w.mem.read(interp + BigInt(l.interp.threadsHead), 8) : null;
   if (!i) return null;

@@ -32,8 +32,8 @@ static unsigned state_word(PyASCIIObject *o) {
 
 int main(void) {
     printf("{\n  \"version\": \"%d.%d\",\n", PY_MAJOR_VERSION, PY_MINOR_VERSION);
-    printf("  \"runtime\": { \"interpretersHead\": %ld, \"mainThread\": %ld },\n",
-           O(_PyRuntimeState, interpreters.head), O(_PyRuntimeState, main_thread));
+    printf("  \"runtime\": { \"interpretersHead\": %ld, \"interpretersMain\": %ld, \"mainThread\": %ld },\n",
+           O(_PyRuntimeState, interpreters.head), O(_PyRuntimeState, interpreters.main), O(_PyRuntimeState, main_thread));
 #if PY_VERSION_HEX >= 0x030B0000
     printf("  \"interp\": { \"threadsHead\": %ld },\n", O(PyInterpreterState, threads.head));
 #else
@@ -64,6 +64,30 @@ int main(void) {
     /* 3.11 has no C-stack shim frames: -1 matches no owner byte. */
     printf("  \"iframe\": { \"previous\": %ld, \"code\": %ld, \"owner\": %ld, \"ownerCstack\": -1 },\n",
            O(_PyInterpreterFrame, previous), O(_PyInterpreterFrame, f_code), O(_PyInterpreterFrame, owner));
+#endif
+#if PY_VERSION_HEX >= 0x030D0000
+    /* 3.13 publishes its own offsets at the start of _PyRuntime (_Py_DebugOffsets): pairs of
+     * (where in that struct, the value we use), so the reader can check the live process agrees. */
+    printf("  \"debugOffsets\": [");
+#define D(path, value) printf("%s[%ld, %ld]", (n++ ? ", " : ""), O(_Py_DebugOffsets, path), (long)(value))
+    int n = 0;
+    D(runtime_state.interpreters_head, O(_PyRuntimeState, interpreters.head));
+    D(interpreter_state.threads_head, O(PyInterpreterState, threads.head));
+    D(thread_state.next, O(PyThreadState, next));
+    D(thread_state.interp, O(PyThreadState, interp));
+    D(thread_state.current_frame, O(PyThreadState, current_frame));
+    D(thread_state.thread_id, O(PyThreadState, thread_id));
+    D(interpreter_frame.previous, O(_PyInterpreterFrame, previous));
+    D(interpreter_frame.executable, O(_PyInterpreterFrame, f_executable));
+    D(interpreter_frame.owner, O(_PyInterpreterFrame, owner));
+    D(code_object.filename, O(PyCodeObject, co_filename));
+    D(code_object.name, O(PyCodeObject, co_name));
+    D(code_object.firstlineno, O(PyCodeObject, co_firstlineno));
+    D(pyobject.ob_type, O(PyObject, ob_type));
+    D(unicode_object.state, O(PyASCIIObject, state));
+    D(unicode_object.length, O(PyASCIIObject, length));
+    D(unicode_object.asciiobject_size, sizeof(PyASCIIObject));
+    printf("],\n");
 #endif
     printf("  \"object\": { \"type\": %ld },\n", O(PyObject, ob_type));
     printf("  \"code\": { \"flags\": %ld, \"firstLine\": %ld, \"name\": %ld, \"filename\": %ld },\n",

@@ -1,9 +1,11 @@
 /**
  * Code objects on the stack → PyFrame, validated and cached. A pointer from the child's memory
  * is accepted as a code object only if its ob_type is &PyCode_Type (the interpreter's own type
- * object, from its symbols), and its name and file only if they are exact strs: a program can
- * lay out a struct that looks like a frame or a code object in a bytes object, but that
- * struct's type pointer is bytes' type, never code's.
+ * object, from its symbols), and its name and file only if they are exact strs. That refuses
+ * stale and garbage pointers, a bytes object or any look-alike struct with another type pointer.
+ * It is no proof of origin (a payload can copy the type's address, which id() shows): what keeps
+ * such a payload off a stack is that the walk follows only the interpreter's own links
+ * (docs/pystack.md, "What the checks prove").
  *
  * Cached by address: a second look reads the code object's head once and compares ob_type and
  * the co_name/co_filename pointers (an address can be reused after a free; a reused one with

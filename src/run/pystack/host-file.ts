@@ -2,8 +2,9 @@
  * Opens, on the host, the file a child has mapped — only when it is provably that file and one
  * the child could not have written. The path comes from the child's maps (its own namespace),
  * so it is a hint: the open file's device and inode must equal the ones the kernel reports for
- * the mapping. A library found that way must also be a root-owned regular file nobody else can
- * write, reached without a symlink: a sandboxed child runs as its own uid and cannot make one.
+ * the mapping. A library found that way must also be a regular file owned by root (or by the
+ * harness's own user, for a non-root harness with its own pyenv) that nobody else can write,
+ * reached without a symlink: a sandboxed child runs as its own uid and cannot make one.
  * Nothing is opened through /proc/<pid>/root.
  */
 
@@ -24,6 +25,11 @@ function sameFile(fd: number, m: Mapping): { uid: bigint; mode: bigint } | null 
   return { uid: st.uid, mode: st.mode };
 }
 
+function safeOwner(uid: bigint, mode: bigint): boolean {
+  const self = BigInt(process.getuid?.() ?? 0);
+  return (uid === 0n || uid === self) && (mode & 0o022n) === 0n;
+}
+
 /**
  * `path` opened read-only if it is the mapped file. `trusted`: the caller's own interpreter
  * path (may be a symlink, like pyenv's bin/python3); otherwise the strict checks above.
@@ -34,7 +40,7 @@ export function openMapped(path: string, m: Mapping, trusted: boolean): HostFile
     if (!trusted && (!path.startsWith('/') || realpathSync.native(path) !== path)) return null;
     fd = openSync(path, constants.O_RDONLY | (trusted ? 0 : constants.O_NOFOLLOW));
     const st = sameFile(fd, m);
-    if (!st || (!trusted && (st.uid !== 0n || (st.mode & 0o022n) !== 0n))) {
+    if (!st || (!trusted && !safeOwner(st.uid, st.mode))) {
       closeSync(fd);
       return null;
     }

@@ -9,7 +9,8 @@ import layouts from './layouts.json' with { type: 'json' };
 
 export interface Layout {
   version: string;
-  runtime: { interpretersHead: number; mainThread: number };
+  /** interpreters.head (the newest interpreter), interpreters.main (the one we walk), main_thread. */
+  runtime: { interpretersHead: number; interpretersMain: number; mainThread: number };
   interp: { threadsHead: number };
   /** One of frame (3.8–3.10), cframe (3.11–3.12), currentFrame (3.13) is present. */
   tstate: { interp: number; next: number; threadId: number; frame?: number; cframe?: number; currentFrame?: number };
@@ -19,6 +20,8 @@ export interface Layout {
   frameObject?: { back: number; code: number };
   /** 3.11+: _PyInterpreterFrame (code = f_code, 3.13 f_executable); ownerCstack -1 = none. */
   iframe?: { previous: number; code: number; owner: number; ownerCstack: number };
+  /** 3.13+: [offset in _Py_DebugOffsets, the value our layout has] for each field we use. */
+  debugOffsets?: Array<[number, number]>;
   object: { type: number };
   code: { flags: number; firstLine: number; name: number; filename: number };
   unicode: {
@@ -32,7 +35,7 @@ export interface Layout {
   };
 }
 
-const table = layouts as Record<string, Layout>;
+const table = layouts as unknown as Record<string, Layout>;
 
 /** The layout of "3.X", or undefined for a version we have no offsets for. */
 export function layoutFor(version: string): Layout | undefined {

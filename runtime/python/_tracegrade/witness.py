@@ -100,7 +100,7 @@ def guard(roots):
             # Code objects that claim asyncio's or the tracer's files can only come from their
             # own .pyc files; other data (the program's own .pyc, plain values) loads as usual.
             data = args[0] if args else b""
-            if isinstance_(data, bytes_) and any(m in data for m in markers) and not importing(getframe(1)):
+            if isinstance_(data, bytes_) and not importing(getframe(1)) and any(m in data for m in markers):
                 raise RuntimeError("tracegrade: loading bytecode that claims asyncio's or the tracer's files is refused")
 
     def importing(f):

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunSettings } from '../../spec/types.js';
-import { openPyStackReader, readableVersion } from '../pystack/index.js';
+import { openPyStackReader, prefetchSymbols, readableVersion } from '../pystack/index.js';
 import { serveChannel } from './serve.js';
 import { CHANNEL_FD, type Instrumentation } from './types.js';
 
@@ -41,11 +41,11 @@ export interface InstrumentOptions {
  * reads attributions (`tasks`, `by:`) and the parent can read that interpreter's memory layout.
  * TRACEGRADE_WITNESS=0 in the harness's environment turns it off (to measure its cost).
  */
-function witnessFor(settings: RunSettings, opts: InstrumentOptions): ((pid: number) => ReturnType<typeof openPyStackReader>) | undefined {
+function witnessFor(settings: RunSettings, opts: InstrumentOptions): { open: (pid: number) => ReturnType<typeof openPyStackReader>; prefetch: () => void } | undefined {
   const exe = opts.interpreter?.executable;
   if (!settings.traceTasks || !exe || process.env.TRACEGRADE_WITNESS === '0') return undefined;
   if (!readableVersion(opts.interpreter?.version)) return undefined;
-  return (pid) => openPyStackReader(pid, exe);
+  return { open: (pid) => openPyStackReader(pid, exe), prefetch: () => prefetchSymbols(exe) };
 }
 
 /** Instrumentation for a Python run; the start marker only when no tracing is needed. */

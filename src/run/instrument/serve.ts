@@ -32,7 +32,7 @@ export interface ServeOptions {
    */
   keyOnChannel?: boolean;
   /** Read the program's Python stack at its witness requests (Python, with observeProc). */
-  witness?: OpenReader;
+  witness?: { open: OpenReader; prefetch?: () => void };
 }
 
 /** attach / onChannelData / finish of an Instrumentation that speaks the signed channel. */
@@ -103,7 +103,10 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
         observer = obs;
         obs.start();
         if (opts.witness) {
-          const w = new Witness(opts.witness, () => obs.mainPid(), run.capture);
+          // While the child starts, read its interpreter's symbols: the hello's look is then quick.
+          const pre = opts.witness.prefetch;
+          if (pre) setImmediate(pre);
+          const w = new Witness(opts.witness.open, () => obs.mainPid(), run.capture);
           witness = w;
           if (!virtual) {
             sampler = new BlockSampler(() => (w.ready ? w.mainStep() : null), () => obs.mainPid(), () => run.capture.elapsedMs() - (helloAtMs ?? 0), w.blocks);

@@ -15,14 +15,51 @@ import { makedev, type Mapping } from './maps.js';
 export interface HostFile {
   path: string;
   elf: Elf;
+  /** Device, inode, size and change time: the same file with the same contents. */
+  identity: string;
   close(): void;
 }
 
 /** Does the open file `fd` hold the mapping's device and inode? */
-function sameFile(fd: number, m: Mapping): { uid: bigint; mode: bigint } | null {
+function sameFile(fd: number, m: Mapping): { uid: bigint; mode: bigint; identity: string } | null {
   const st = fstatSync(fd, { bigint: true });
   if (!st.isFile() || st.dev !== makedev(m.major, m.minor) || st.ino !== m.inode) return null;
-  return { uid: st.uid, mode: st.mode };
+  return { uid: st.uid, mode: st.mode, identity: identityOf(st) };
+}
+
+function identityOf(st: { dev: bigint; ino: bigint; size: bigint; ctimeNs: bigint }): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.ctimeNs}`;
+}
+
+function elfOn(fd: number): Elf | null {
+  const read: ReadAt = (offset, length) => {
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, offset);
+    return n === length ? buf : buf.subarray(0, n);
+  };
+  return parseElf(read);
+}
+
+/**
+ * A host file by path, for reading its symbols ahead of a run (locate.ts caches them by
+ * `identity`): what a run later trusts is only ever a file openMapped proved to be the mapped one.
+ */
+export function openHostElf(path: string): HostFile | null {
+  let fd = -1;
+  try {
+    fd = openSync(path, constants.O_RDONLY);
+    const st = fstatSync(fd, { bigint: true });
+    const elf = st.isFile() ? elfOn(fd) : null;
+    if (!elf) {
+      closeSync(fd);
+      return null;
+    }
+    const file = fd;
+    return { path, elf, identity: identityOf(st), close: () => closeSync(file) };
+  } catch {
+    if (fd >= 0) closeSync(fd);
+    return null;
+  }
 }
 
 function safeOwner(uid: bigint, mode: bigint): boolean {
@@ -45,17 +82,12 @@ export function openMapped(path: string, m: Mapping, trusted: boolean): HostFile
       return null;
     }
     const file = fd;
-    const read: ReadAt = (offset, length) => {
-      const buf = Buffer.alloc(length);
-      const n = readSync(file, buf, 0, length, offset);
-      return n === length ? buf : buf.subarray(0, n);
-    };
-    const elf = parseElf(read);
+    const elf = elfOn(fd);
     if (!elf) {
       closeSync(fd);
       return null;
     }
-    return { path, elf, close: () => closeSync(file) };
+    return { path, elf, identity: st.identity, close: () => closeSync(file) };
   } catch {
     if (fd >= 0) closeSync(fd);
     return null;

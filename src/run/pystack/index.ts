@@ -2,3 +2,4 @@
 export { openPyStackReader } from './reader.js';
 export { CO_COROUTINE, MAX_FRAMES, type PyFrame, type PyStackReader, type PyThreadStack } from './types.js';
 export { readableVersion } from './supported.js';
+export { prefetchSymbols } from './locate.js';

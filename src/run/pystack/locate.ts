@@ -7,9 +7,9 @@
  */
 
 import { realpathSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { bytesAt, findSymbols, linkBase } from './elf.js';
-import { openMapped, type HostFile } from './host-file.js';
+import { openHostElf, openMapped, type HostFile } from './host-file.js';
 import { firstMappings, makedev, type Mapping } from './maps.js';
 
 export interface Runtime {
@@ -24,6 +24,43 @@ export interface Runtime {
 
 const SYMBOLS = ['_PyRuntime', 'PyCode_Type', 'PyUnicode_Type', 'PyFrame_Type', 'Py_Version'] as const;
 const LIBPYTHON = /^libpython(3\.\d+)\.so(?:\.[\d.]+)?$/;
+
+/** Symbols per file identity (host-file.ts): reading them is most of a reader's opening. */
+const symbolCache = new Map<string, Map<string, bigint>>();
+
+function symbolsOf(file: HostFile): Map<string, bigint> {
+  let syms = symbolCache.get(file.identity);
+  if (!syms) {
+    syms = findSymbols(file.elf, SYMBOLS);
+    if (symbolCache.size > 64) symbolCache.clear();
+    symbolCache.set(file.identity, syms);
+  }
+  return syms;
+}
+
+/**
+ * Read the symbols of the interpreter and of the libpython beside it now, while the child starts
+ * (the parent would otherwise idle): the run's reader then finds them cached. Best effort.
+ */
+export function prefetchSymbols(interpreter: string): void {
+  let exe: string;
+  try {
+    exe = realpathSync(interpreter);
+  } catch {
+    return;
+  }
+  const minor = PYTHON_NAME.exec(basename(exe))?.[1];
+  const candidates = [exe, ...(minor ? [join(dirname(exe), '..', 'lib', `libpython${minor}.so.1.0`)] : [])];
+  for (const p of candidates) {
+    const f = openHostElf(p);
+    if (!f) continue;
+    try {
+      symbolsOf(f);
+    } finally {
+      f.close();
+    }
+  }
+}
 const PYTHON_NAME = /^python(3\.\d+)$/;
 
 /** The version: libpython's name, else Py_Version (3.11+), else the trusted interpreter's real name. */
@@ -58,7 +95,7 @@ export function locateRuntime(maps: Mapping[], interpreter: string): Runtime | {
     if (!trusted && !LIBPYTHON.test(basename(m.path))) continue;
     const file = openMapped(trusted ? interpreter : m.path, m, trusted);
     if (!file) continue;
-    const syms = findSymbols(file.elf, SYMBOLS);
+    const syms = symbolsOf(file);
     if (syms.has('_PyRuntime')) holders.push({ file, start: m, syms });
     else file.close();
   }

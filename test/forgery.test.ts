@@ -74,6 +74,9 @@ const ATTACKS: Attack[] = [
   // Real tasks, blocking time.sleep ticks, the tracer's blocking reports silenced: the parent sees
   // the waits inside print_numbers's steps in the stack itself.
   { name: 'blocking-hidden', fails: ['loop-never-blocked'], parentBlocks: true },
+  // A thread writes the numbers; print_numbers, a real task, claims each from inside its own step
+  // after taking it from a queue: the claims stand, but the loop sits blocked in that step.
+  { name: 'queue-claims', fails: ['loop-never-blocked'] },
 ];
 
 function expectCaught(a: Attack, clock: Clock, r: SubmissionResult): void {

@@ -62,6 +62,8 @@ interface Hello {
 
 export class Witness {
   private reader: PyStackReader | null = null;
+  /** Every thread as the last look found them. */
+  private lastThreads: PyThreadStack[] | null = null;
   private hello: Hello | null = null;
   private readonly out: WitnessOutcome = { lines: 0, stripped: new Map(), problems: [], blocks: [] };
   /** Per stream, the index in the capture just past the last line a witnessed record found. */
@@ -128,12 +130,20 @@ export class Witness {
     if (user.length > 0 && !insideLoopStep(t.frames, user[user.length - 1]!, h)) this.out.stripped.set(rec.n, t.frames[user[0]!]!.name);
   }
 
-  /** Virtual clock: the program's code inside an event-loop step on the thread asking for a jump, if any. */
+  /**
+   * Virtual clock, at a jump: the program's code inside an event-loop step, on the thread asking
+   * (time.sleep in a coroutine) or on the main thread while another thread asks (a step blocked on
+   * a queue or a lock while a thread's sleeps move time): either way the loop waits that long.
+   */
   async onJump(rec: ChannelRecord): Promise<LoopStep | null> {
     const h = this.hello;
     if (!h) return null;
     const t = await this.waiting(rec.tid, (f) => f.code === h.waitCode);
-    return t ? stepOf(t.frames, h.aio, h.roots) : null;
+    if (!t) return null;
+    const own = stepOf(t.frames, h.aio, h.roots);
+    if (own || t.main) return own;
+    const main = this.lastThreads?.find((x) => x.main);
+    return main ? stepOf(main.frames, h.aio, h.roots) : null;
   }
 
   /** A wait the parent granted to a thread inside a step: one block per wait, as the tracer counts time.sleep. */
@@ -207,6 +217,7 @@ export class Witness {
       const threads = this.reader?.threads() ?? null;
       if (threads) {
         readable = true;
+        this.lastThreads = threads;
         const t = threads.find((x) => x.threadId === want);
         if (t && t.frames.length > 0 && isWait(t.frames[0]!)) return t;
       }

@@ -103,12 +103,10 @@ class State(Endings):
             from . import witness
 
             # Before the program's first line: what the parent learns here (where the tracer
-            # waits for it, which files are the interpreter's) is not the program's word.
+            # waits for its look, which files are the interpreter's) is not the program's word.
             hello.update(witness.hello_fields(self.user.user.roots))
             witness.guard(self.user.user.roots)
-            self.chan.request(hello)
-        else:
-            self.send(hello)
+        self.send(hello)
         tbclean.install()
         patch_time(self)
         patch_threads(self)

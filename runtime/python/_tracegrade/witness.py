@@ -1,11 +1,11 @@
 """The parent's witness: what it needs to read our Python stack from outside, and what keeps the
 frames it reads honest.
 
-With TRACEGRADE_WITNESS=1 the hello and every line record that names a task or coroutine are
-requests: the writing thread waits in Channel.request while the parent reads its frames from
+With TRACEGRADE_WITNESS=1 every line record that names a task or coroutine is a request: the
+writing thread waits in Channel._await_reply while the parent reads its frames from
 /proc/<pid>/mem (src/run/pystack) and checks the record against them (src/run/instrument/
 witness.ts). The hello is sent before the program's first line, so what it tells is true: which
-code object the tracer waits in (Channel._await_reply), which files are the interpreter's, where asyncio lives.
+code object the tracer waits in, which files are the interpreter's, where asyncio lives.
 
 The parent tells asyncio's and the tracer's frames from the program's by their code objects'
 file names. `guard` makes that a fact: the program cannot make a code object that claims a file
@@ -34,8 +34,11 @@ def hello_fields(roots):
     aio = stdlib + "asyncio" + os.sep
     # The parent recognises the waiting thread by this code object's address: keep it alive
     # where no program can drop it (atexit's list cannot be read from Python).
-    atexit.register(_keep, Channel._await_reply.__code__)
-    return {"w": 1, "tid": _thread.get_ident(), "roots": list(roots), "aio": aio, "tg": here}
+    code = Channel._await_reply.__code__
+    atexit.register(_keep, code)
+    # Sent before the program's first line, so the parent can take it as a fact (no need to stop
+    # and look): the address of that code object, which a waiting tracer has innermost.
+    return {"w": 1, "wc": hex(id(code)), "roots": list(roots), "aio": aio, "tg": here}
 
 
 def _keep(*_):

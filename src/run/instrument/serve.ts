@@ -69,9 +69,9 @@ export function serveChannel(opts: ServeOptions): Pick<Instrumentation, 'attach'
     if (rec.k === 'end') observer?.sample();
     else if (rec.k === 'jump') observer?.sampleIfDue();
     // A witness request: the writing thread waits while the parent reads its stack.
-    if (rec.w === 1 && (rec.k === 'hello' || rec.k === 'line')) {
-      if (rec.k === 'hello') await witness?.onHello(rec);
-      else await witness?.onLine(rec);
+    if (rec.w === 1 && rec.k === 'hello') await witness?.onHello(rec);
+    if (rec.w === 1 && rec.k === 'line') {
+      await witness?.onLine(rec);
       answer('w');
       return;
     }

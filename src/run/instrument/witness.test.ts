@@ -26,7 +26,7 @@ function witnessOf(frames: PyFrame[], main = true, lines = ['0']) {
   return {
     w,
     async hello() {
-      await w.onHello({ n: 0, k: 'hello', v: 0, r: 0, w: 1, tid: 7, roots: ROOTS, aio: AIO, tg: TG });
+      await w.onHello({ n: 0, k: 'hello', v: 0, r: 0, w: 1, wc: WAIT.code, roots: ROOTS, aio: AIO, tg: TG });
       reader.threads = () => [thread];
     },
   };

@@ -14,7 +14,7 @@
  *
  * What the hello says (which code object the tracer waits in, which files are the interpreter's
  * and asyncio's) is sent before the program's first line, so it is the tracer's, not the
- * program's; the audit hook of runtime/python/_tracegrade/witness.py keeps those file names
+ * program's, word; the audit hook of runtime/python/_tracegrade/witness.py keeps those file names
  * true. docs/threat-model.md says what remains trusted.
  */
 
@@ -75,18 +75,22 @@ export class Witness {
     private readonly capture: Pick<TraceCapture, 'lines' | 'open'>,
   ) {}
 
-  /** At the hello (before the program's first line): learn where the tracer waits. */
+  /**
+   * At the hello, sent before the program's first line (so its word): where the tracer waits
+   * and which files are whose. The reader opens now, while the program starts, off its path.
+   */
   async onHello(rec: ChannelRecord): Promise<void> {
+    const strs = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
+    if (typeof rec.wc !== 'string' || !/^0x[0-9a-f]+$/.test(rec.wc) || typeof rec.aio !== 'string' || typeof rec.tg !== 'string') {
+      return this.unavailable('the tracer did not say where it waits');
+    }
     const pid = this.hostPid();
     if (pid === undefined) return this.unavailable("the program's process was not found in /proc");
     const r = this.open(pid);
     if ('error' in r) return this.unavailable(r.error);
     this.reader = r;
-    const strs = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
-    const t = await this.waiting(rec.tid, (f) => f.name === '_await_reply' && f.file.endsWith('/_tracegrade/channel.py'));
-    if (!t) return this.unavailable('the tracer was not found waiting in its channel at the start');
-    if (typeof rec.aio !== 'string' || typeof rec.tg !== 'string') return this.unavailable('the tracer did not say where asyncio lives');
-    this.hello = { waitCode: t.frames[0]!.code, roots: strs(rec.roots), aio: rec.aio, tg: rec.tg };
+    if (!r.threads()) return this.unavailable("the program's stack could not be read at the start");
+    this.hello = { waitCode: rec.wc, roots: strs(rec.roots), aio: rec.aio, tg: rec.tg };
   }
 
   /** A line record that names a task or coroutine: check it against the writer's stack. */

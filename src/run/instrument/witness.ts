@@ -1,7 +1,7 @@
 /**
  * The parent's witness of a Python run: it reads the program's Python stack itself (from
  * /proc/<pid>/mem, ../pystack) while the thread that wrote a line waits for its answer, and
- * checks the tracer's claim of who printed the line against the real frames:
+ * checks the tracer's claim of who printed the line against the real frames (witness-verdict.ts):
  *
  * - the coroutines the record names must be exactly the program's coroutine frames on that
  *   thread's stack (a program that sends its own records cannot credit a line to a coroutine
@@ -18,22 +18,13 @@
  * true. docs/threat-model.md says what remains trusted.
  */
 
-import type { TraceLine } from '../../trace/types.js';
 import type { TraceCapture } from '../capture.js';
-import { CO_COROUTINE, MAX_FRAMES, type PyFrame, type PyStackReader, type PyThreadStack } from '../pystack/index.js';
-import { normText, quote } from './line-text.js';
+import { MAX_FRAMES, type PyStackReader } from '../pystack/index.js';
+import { quote } from './line-text.js';
 import { stepOf, type LoopStep, type ParentBlock } from './loop-blocks.js';
 import type { ChannelRecord } from './types.js';
-
-/** How long the parent looks for the waiting thread (the child writes, then blocks in poll). */
-const FIND_MS = 300;
-/**
- * How long a line record may wait for its line: the tracer writes the line, then the record, so
- * the line is already in the pipe. A record that comes first claims a line not yet printed.
- */
-const ARRIVE_MS = 200;
-/** The tracer sends the last 17 coroutine names of a line (outer[-16:] + coro). */
-const NAMES_SENT = 17;
+import { ARRIVE_MS, LineFinder, waitingThread } from './witness-look.js';
+import { judgeLine, type Hello } from './witness-verdict.js';
 
 export interface WitnessOutcome {
   /** Attributed line records checked against the stack. */
@@ -53,27 +44,19 @@ export interface WitnessOutcome {
 
 export type OpenReader = (pid: number) => PyStackReader | { error: string };
 
-interface Hello {
-  waitCode: string;
-  roots: string[];
-  aio: string;
-  tg: string;
-}
-
 export class Witness {
   private reader: PyStackReader | null = null;
-  /** Every thread as the last look found them. */
-  private lastThreads: PyThreadStack[] | null = null;
   private hello: Hello | null = null;
   private readonly out: WitnessOutcome = { lines: 0, stripped: new Map(), problems: [], blocks: [] };
-  /** Per stream, the index in the capture just past the last line a witnessed record found. */
-  private readonly cursor: Record<TraceLine['stream'], number> = { stdout: 0, stderr: 0 };
+  private readonly finder: LineFinder;
 
   constructor(
     private readonly open: OpenReader,
     private readonly hostPid: () => number | undefined,
-    private readonly capture: Pick<TraceCapture, 'lines' | 'open'>,
-  ) {}
+    capture: Pick<TraceCapture, 'lines' | 'open'>,
+  ) {
+    this.finder = new LineFinder(capture);
+  }
 
   /**
    * At the hello, sent before the program's first line (so its word): where the tracer waits
@@ -95,43 +78,29 @@ export class Witness {
 
   /** A line record that names a task or coroutine: check it against the writer's stack. */
   async onLine(rec: ChannelRecord): Promise<void> {
-    if (!this.hello) {
+    const h = this.hello;
+    if (!h) {
       if (!this.out.unavailable) this.out.stripped.set(rec.n, null);
       return;
     }
     this.out.lines++;
-    const h = this.hello;
-    const arrived = await this.arrived(rec);
+    const arrived = await this.finder.arrived(rec.s, rec.x);
     if (arrived === false) {
       this.problem(`line ${quote(rec.x)} was reported as printed before it was (the record came ${ARRIVE_MS} ms or more ahead of the line)`);
       return;
     }
-    if (arrived === null) {
-      this.out.stripped.set(rec.n, null);
+    const got = arrived === null ? null : await waitingThread(this.reader, rec.tid, (f) => f.code === h.waitCode);
+    if (got === null || (got && got.thread.frames.length >= MAX_FRAMES)) {
+      this.out.stripped.set(rec.n, null); // capture cut, not read consistently, or too deep to compare: no credit
       return;
     }
-    const t = await this.waiting(rec.tid, (f) => f.code === h.waitCode);
-    if (t === null || (t && t.frames.length >= MAX_FRAMES)) {
-      this.out.stripped.set(rec.n, null); // not read consistently, or too deep to compare: no credit
-      return;
-    }
-    if (t === undefined) {
+    if (got === undefined) {
       this.problem(`line record ${rec.n} (${quote(rec.x)}) came from no thread waiting in the tracer's channel`);
       return;
     }
-    const user = userCoroutines(t.frames, h);
-    const claimed = claimedNames(rec);
-    const actual = user.map((i) => t.frames[i]!.name).reverse().slice(-NAMES_SENT);
-    if (claimed.join('\u0000') !== actual.join('\u0000')) {
-      const was = actual.length ? actual.join(' → ') : 'no coroutine';
-      this.problem(`line ${quote(rec.x)} was reported as printed by ${claimed.join(' → ') || 'no coroutine'}, but the parent saw ${was} on that thread's stack`);
-      return;
-    }
-    if ((rec.th === 0) !== t.main) {
-      this.problem(`line ${quote(rec.x)} was reported from ${rec.th === 0 ? 'the main thread' : `thread ${String(rec.th)}`}, but the parent saw it written by ${t.main ? 'the main thread' : 'another thread'}`);
-      return;
-    }
-    if (user.length > 0 && !insideLoopStep(t.frames, user[user.length - 1]!, h)) this.out.stripped.set(rec.n, t.frames[user[0]!]!.name);
+    const v = judgeLine(rec, got.thread, h);
+    if (v.kind === 'tampered') this.problem(v.why);
+    else if (v.kind === 'uncredited') this.out.stripped.set(rec.n, v.name);
   }
 
   /**
@@ -142,11 +111,11 @@ export class Witness {
   async onJump(rec: ChannelRecord): Promise<LoopStep | null> {
     const h = this.hello;
     if (!h) return null;
-    const t = await this.waiting(rec.tid, (f) => f.code === h.waitCode);
-    if (!t) return null;
-    const own = stepOf(t.frames, h.aio, h.roots);
-    if (own || t.main) return own;
-    const main = this.lastThreads?.find((x) => x.main);
+    const got = await waitingThread(this.reader, rec.tid, (f) => f.code === h.waitCode);
+    if (!got) return null;
+    const own = stepOf(got.thread.frames, h.aio, h.roots);
+    if (own || got.thread.main) return own;
+    const main = got.all.find((x) => x.main);
     return main ? stepOf(main.frames, h.aio, h.roots) : null;
   }
 
@@ -177,27 +146,6 @@ export class Witness {
     return this.out;
   }
 
-  /** Whether the record's line is in the capture already (or within ARRIVE_MS); null: the capture was cut. */
-  private async arrived(rec: ChannelRecord): Promise<boolean | null> {
-    const s = rec.s === 'stderr' ? 'stderr' : 'stdout';
-    if (typeof rec.x !== 'string') return false;
-    const text = normText(rec.x);
-    const until = performance.now() + ARRIVE_MS;
-    for (let i = 0; ; i++) {
-      const lines = this.capture.lines;
-      for (let j = this.cursor[s]; j < lines.length; j++) {
-        const l = lines[j]!;
-        if (l.stream === s && normText(l.text) === text) {
-          this.cursor[s] = j + 1;
-          return true;
-        }
-      }
-      if (!this.capture.open(s)) return null;
-      if (performance.now() >= until) return false;
-      await pause(i);
-    }
-  }
-
   private unavailable(why: string): void {
     this.out.unavailable = why;
     this.reader?.close();
@@ -207,61 +155,4 @@ export class Witness {
   private problem(text: string): void {
     if (this.out.problems.length < 3) this.out.problems.push(text);
   }
-
-  /**
-   * The thread `tid` once its innermost frame is where the tracer waits (`isWait`): the child
-   * writes its record first, so it may take a moment to get there. undefined: readable, but no
-   * such thread waits; null: never read consistently.
-   */
-  private async waiting(tid: unknown, isWait: (f: PyFrame) => boolean): Promise<PyThreadStack | null | undefined> {
-    const want = typeof tid === 'number' || typeof tid === 'string' ? String(tid) : '';
-    const until = performance.now() + FIND_MS;
-    let readable = false;
-    for (let i = 0; ; i++) {
-      const threads = this.reader?.threads() ?? null;
-      if (threads) {
-        readable = true;
-        this.lastThreads = threads;
-        const t = threads.find((x) => x.threadId === want);
-        if (t && t.frames.length > 0 && isWait(t.frames[0]!)) return t;
-      }
-      if (performance.now() >= until) return readable ? undefined : null;
-      await pause(i);
-    }
-  }
-}
-
-/** Indices (innermost first) of the program's own coroutine frames: not the interpreter's, not the tracer's. */
-function userCoroutines(frames: PyFrame[], h: Hello): number[] {
-  const out: number[] = [];
-  frames.forEach((f, i) => {
-    if (f.flags & CO_COROUTINE && f.file && !f.file.startsWith('<') && !h.roots.some((r) => f.file.startsWith(r))) out.push(i);
-  });
-  return out;
-}
-
-/** The coroutine names a line record claims, outermost first. */
-function claimedNames(rec: ChannelRecord): string[] {
-  if (typeof rec.coro !== 'string' || !rec.coro) return [];
-  const outer = Array.isArray(rec.outer) ? rec.outer.filter((n): n is string => typeof n === 'string') : [];
-  return [...outer, rec.coro].slice(-NAMES_SENT);
-}
-
-/** Whether the frames below the outermost coroutine (index `outermost`) are an asyncio event-loop step. */
-function insideLoopStep(frames: PyFrame[], outermost: number, h: Hello): boolean {
-  for (let i = outermost + 1; i < frames.length; i++) {
-    const f = frames[i]!;
-    if (f.name === '_run_once' && f.file === `${h.aio}base_events.py`) return true;
-    if (!f.file.startsWith(h.aio) && !f.file.startsWith(h.tg)) return false;
-  }
-  return false;
-}
-
-/**
- * Between two looks: first setImmediate, which runs right after the I/O ready in this turn of the
- * event loop (the line's bytes, usually), then 1–2 ms timers. A timer of 0 would wait ≥ 1 ms at
- * every look, on the path of every attributed line.
- */
-function pause(i: number): Promise<void> {
-  return new Promise((r) => (i < 20 ? setImmediate(r) : setTimeout(r, i < 40 ? 1 : 2)));
 }

@@ -16,7 +16,6 @@ interpreter's or the tracer's own .pyc) — the audit hook refuses it.
 import atexit
 import os
 import sys
-import _thread
 
 from .channel import Channel
 

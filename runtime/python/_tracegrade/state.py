@@ -83,12 +83,21 @@ class State(Endings):
             rec["w"] = 1
             rec["tid"] = _thread.get_ident()
             t0 = _clock.real_monotonic()
+            self._flush(stream)  # the line is out before its record: the parent looks for it
             self.chan.request(rec)
             if self.tasks is not None:
                 # Waiting for the parent's look is not the step's own time (Blocking.step_ended).
                 self.tasks.note_real_sleep(_clock.real_monotonic() - t0)
         else:
             self.send(rec)
+
+    def _flush(self, stream):
+        for t in self.taps:
+            if t._tg_name == stream:
+                try:
+                    t._tg_stream.flush()
+                except Exception:
+                    pass
 
     def current_task_id(self):
         if self.tasks is None:

@@ -9,13 +9,19 @@ import type { TraceCapture } from '../capture.js';
 import type { PyFrame, PyStackReader, PyThreadStack } from '../pystack/index.js';
 import { normText } from './line-text.js';
 
-/** How long the parent looks for the waiting thread. */
-const FIND_MS = 300;
 /**
- * How long a line record may wait for its line: the tracer writes the line, then the record, so
- * the line is already in the pipe. A record that comes first claims a line not yet printed.
+ * How long the parent looks for the waiting thread. An honest one is there at once (it writes,
+ * then waits); generous, because a loaded machine may pause it in between, and only a forged
+ * record ever takes the whole time.
  */
-export const ARRIVE_MS = 200;
+const FIND_MS = 2000;
+/**
+ * How long a line record may wait for its line: the tracer writes the line (and flushes it), then
+ * the record, so the line is already in the pipe. A record that comes first claims a line not yet
+ * printed. A forger holding a claim open until its line comes would sit asleep inside its task
+ * step meanwhile, which the parent counts as blocking the loop (loop-blocks.ts).
+ */
+export const ARRIVE_MS = 1000;
 
 /** Finds each witnessed line in the capture, in order per stream. */
 export class LineFinder {

@@ -124,11 +124,16 @@ export class Witness {
     if (durationMs > 0) this.out.blocks.push({ atMs, durationMs, name: step.name, how: 'waited' });
   }
 
-  /** Real clock: the program's code inside an event-loop step on the main thread now, if any. */
+  /**
+   * Real clock: the program's code inside an event-loop step on the main thread now, if any. A
+   * thread waiting for the parent's own answer (a witness look) is not blocking the loop of its
+   * own accord: it counts as no step, so the tracer's waits never add up to a block.
+   */
   mainStep(): LoopStep | null {
     const h = this.hello;
     const main = h ? this.reader?.threads()?.find((t) => t.main) : undefined;
-    return h && main ? stepOf(main.frames, h.aio, h.roots) : null;
+    if (!h || !main || main.frames[0]?.code === h.waitCode) return null;
+    return stepOf(main.frames, h.aio, h.roots);
   }
 
   /** Where the blocks the parent sees go (the real-clock sampler adds to them too). */

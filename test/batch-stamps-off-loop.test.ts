@@ -50,12 +50,17 @@ test('stamps of a running submission are never as late as one scoring on their l
   const runs = one.submissions[0]!.runs;
   expect(runs[0]!.trace.length).toBeGreaterThanOrEqual(HEAVY_LINES);
   const eff = effectiveSpec(heavySpec, opts);
-  const times = [0, 1, 2].map(() => {
-    const t0 = performance.now();
-    scoreSubmission(eff, runs, { id: 'x', path: 'x', gradedAt: '', durationMs: 0 });
-    return performance.now() - t0;
-  });
-  const blockMs = times.sort((a, b) => a - b)[1]!; // the median: the first scoring also compiles
+  // The least one scoring blocks for: the machine's other load only ever adds to it (the first
+  // scoring also compiles, so it does not count).
+  const leastScoring = () =>
+    Math.min(
+      ...[0, 1, 2].map(() => {
+        const t0 = performance.now();
+        scoreSubmission(eff, runs, { id: 'x', path: 'x', gradedAt: '', durationMs: 0 });
+        return performance.now() - t0;
+      }).slice(1),
+    );
+  let blockMs = leastScoring();
 
   const timingSpec = makeSpec('timing');
   const jobs: Job[] = [
@@ -63,12 +68,17 @@ test('stamps of a running submission are never as late as one scoring on their l
     ...[1, 2, 3].map((k) => ({ spec: heavySpec, submission: join(dir, 'heavy'), id: `heavy-${k}` })),
   ];
   const offLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, 'out1') }));
-  const bound = blockMs - PERIOD_S * 1000;
+  let bound = blockMs - PERIOD_S * 1000;
   // The control: the same batch scoring on the stamping loop (an injected engine scores in-process).
   // It shows only when a scoring lands while the timing program prints, which the machine's
-  // scheduling decides: up to three tries (the claim itself, offLoop, is judged once).
+  // scheduling decides: up to three tries (the claim itself, offLoop, is judged once). A busy
+  // machine may have inflated the first measure of a scoring: each try measures it again.
   let onLoop = 0;
   for (let k = 0; k < 3 && onLoop <= bound; k++) {
+    if (k > 0) {
+      blockMs = Math.min(blockMs, leastScoring());
+      bound = blockMs - PERIOD_S * 1000;
+    }
     onLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, `out2-${k}`) }, {}, { run: realEngine.run, score: realEngine.score }));
   }
   console.log(`one scoring blocks ${blockMs.toFixed(0)} ms (bound ${bound.toFixed(0)} ms); worst stamp lateness: ${offLoop.toFixed(1)} ms off the loop, ${onLoop.toFixed(1)} ms on it`);

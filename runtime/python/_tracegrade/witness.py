@@ -8,10 +8,12 @@ witness.ts). The hello is sent before the program's first line, so what it tells
 code object the tracer waits in, which files are the interpreter's, where asyncio lives.
 
 The parent tells asyncio's and the tracer's frames from the program's by their code objects'
-file names. `guard` makes that a fact: the program cannot make a code object that claims a file
-of the standard library or the tracer (compile of anything but the file's own text,
-code.__new__/replace outside the standard library, marshal.loads of bytecode that is not the
-interpreter's or the tracer's own .pyc) — the audit hook refuses it.
+file names. `guard` (an audit hook, installed before the program runs) makes that a fact: the
+program cannot make a code object that claims a file of the standard library or the tracer
+(compile of anything but the file's own text, code.__new__/replace outside the standard library,
+marshal.loads of data naming asyncio's or the tracer's files outside the import system's own
+.pyc loading). It also refuses the direct ways to rewrite the frames the parent reads: importing
+ctypes, opening a file named mem (/proc/self/mem) or a link to one.
 """
 import atexit
 import os

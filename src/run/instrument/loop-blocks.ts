@@ -32,11 +32,16 @@ export interface ParentBlock {
   how: 'waited';
 }
 
+/** A frame of the program's own code: a real file outside the interpreter's and the tracer's directories. */
+export function ownFrame(f: PyFrame, roots: string[]): boolean {
+  return !!f.file && !f.file.startsWith('<') && !roots.some((r) => f.file.startsWith(r));
+}
+
 /** The program's code running inside an event-loop step on this stack, or null (idle, or no loop). */
 export function stepOf(frames: PyFrame[], aio: string, roots: string[]): LoopStep | null {
   const k = frames.findIndex((f) => f.name === '_run_once' && f.file === `${aio}base_events.py`);
   if (k <= 0) return null;
-  const own = (f: PyFrame) => !!f.file && !f.file.startsWith('<') && !roots.some((r) => f.file.startsWith(r));
+  const own = (f: PyFrame) => ownFrame(f, roots);
   let outer = -1;
   let coro = -1;
   let inner = -1;

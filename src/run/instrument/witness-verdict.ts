@@ -6,6 +6,7 @@
 
 import { CO_COROUTINE, type PyFrame, type PyThreadStack } from '../pystack/index.js';
 import { quote } from './line-text.js';
+import { ownFrame } from './loop-blocks.js';
 import type { ChannelRecord } from './types.js';
 
 /** The tracer sends the last 17 coroutine names of a line (outer[-16:] + coro). */
@@ -45,7 +46,7 @@ export function judgeLine(rec: ChannelRecord, t: PyThreadStack, h: Hello): LineV
 function userCoroutines(frames: PyFrame[], h: Hello): number[] {
   const out: number[] = [];
   frames.forEach((f, i) => {
-    if (f.flags & CO_COROUTINE && f.file && !f.file.startsWith('<') && !h.roots.some((r) => f.file.startsWith(r))) out.push(i);
+    if (f.flags & CO_COROUTINE && ownFrame(f, h.roots)) out.push(i);
   });
   return out;
 }

@@ -12,7 +12,7 @@ import { dist, envInt, printMachine, realPython, tempDir } from './lib/common.js
 import { printLoad } from './lib/cli.js';
 
 const { planLaunch, probeSandbox } = await dist('run/sandbox/index.js');
-const { instrumentPython, runtimePythonDir } = await dist('run/instrument.js');
+const { instrumentPython, runtimePythonDir } = await dist('run/instrument/index.js');
 const { resolveLimits } = await dist('run/limits.js');
 const { RunCgroup } = await dist('run/sandbox/cgroup.js');
 const py = realPython().path;

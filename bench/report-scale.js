@@ -32,6 +32,7 @@ const { scoreSubmission } = await dist('score/score.js');
 const { stringifyResults } = await dist('report/json.js');
 const { planJobs } = await dist('batch/plan.js');
 const { storeKey, writeStored } = await dist('batch/store.js');
+const { storeSecret } = await dist('batch/seal.js');
 const { assembleResults } = await dist('batch/results.js');
 
 /** A run of the lesson program: correct, sequential, late "done", or a crash, with jitter. */
@@ -73,11 +74,13 @@ async function build(n, dir) {
   const plan = await planJobs([spec], [subs]);
   const results = [];
   const specCache = new Map();
+  // The run folder's sealing key, made as `grade` makes it, so the stored results verify.
+  const secret = steps.has('resume') ? await storeSecret(join(dir, 'run')) : null;
   for (const [i, job] of plan.jobs.entries()) {
     const r = scoreSubmission(spec, [syntheticRun(i)], { id: job.id, path: job.submission, gradedAt: '2026-12-01T10:00:00.000Z', durationMs: 2600 });
     results.push(r);
     // As `grade` stores it: the same key, so `--resume` reuses it.
-    if (steps.has('resume')) await writeStored(join(dir, 'run'), job, await storeKey(job, {}, specCache), r);
+    if (steps.has('resume')) await writeStored(join(dir, 'run'), job, await storeKey(job, {}, specCache), r, secret);
   }
   writeFileSync(join(dir, 'results.json'), stringifyResults(assembleResults(results, { jobs: 2 })));
   for (const k of steps.has('merge') ? [1, 2] : []) {

@@ -14,7 +14,6 @@ import os
 import sys
 
 from .channel import open_channel
-from .state import State
 
 STATE = None
 
@@ -59,6 +58,9 @@ def start():
         except ValueError:
             random.seed(seed)
     wall_us = int(float(wall) * 1000) if wall else 0
+    # Imported here: a run with only the start marker never loads the tracing machinery.
+    from .state import State
+
     STATE = State(mode == "virtual", wall_us, chan, witness)
     STATE.install()
 

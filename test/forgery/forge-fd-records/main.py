@@ -1,15 +1,14 @@
 # Attack: find the tracer's channel and key (gc), print from threads, and write our own signed
 # task and line records straight to the channel fd, claiming the lines came from asyncio tasks.
+# (The channel keeps its key as the HMAC's keyed states: its signer signs for us.)
 import gc
-import hashlib
-import hmac
 import json
 import os
 import threading
 import time
 
-chan = next(o for o in gc.get_objects() if type(o).__name__ == 'Channel' and hasattr(o, '_key'))
-fd, key = chan._fd, chan._key
+chan = next(o for o in gc.get_objects() if type(o).__name__ == 'Channel' and hasattr(o, '_sign'))
+fd, sign = chan._fd, chan._sign
 n = [1000]  # our own numbering: we cannot know the tracer's
 
 
@@ -19,7 +18,7 @@ def forge(rec):
     rec.setdefault('v', 0)
     rec.setdefault('r', 0)
     body = json.dumps(rec, separators=(',', ':')).encode()
-    os.write(fd, body + b'\t' + hmac.new(key, body, hashlib.sha256).hexdigest()[:32].encode() + b'\n')
+    os.write(fd, body + b'\t' + sign(body)[:32].encode() + b'\n')
 
 
 for tid, name in ((2, 'fetch_data'), (3, 'print_numbers')):

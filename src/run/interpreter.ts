@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { RunSettings } from '../spec/types.js';
 import { ensureRuntimeBytecode } from './bytecode.js';
 import { probePython as probeInterpreter } from './python-probe.js';
+import { runToEnd } from './run-to-end.js';
 
 export interface ResolvedRuntime {
   kind: RunSettings['runtime'];
@@ -139,10 +140,9 @@ async function resolveNode(pin?: string): Promise<ResolvedRuntime> {
   }
   let version: string | undefined = process.version.replace(/^v/, '');
   if (exe !== (await realpath(process.execPath).catch(() => process.execPath))) {
-    const { execa } = await import('execa'); // only for a pinned Node: execa costs ~80 ms to load
-    const r = await execa(exe, ['--version'], { reject: false, timeout: 15_000, stdin: 'ignore' }).catch(() => null);
-    if (!r || r.exitCode !== 0) throw new InterpreterError(`the pinned Node ${exe} does not run; fix the path in run.interpreter`);
-    version = String(r.stdout).trim().replace(/^v/, '');
+    const r = await runToEnd(exe, ['--version'], { timeoutMs: 15_000 });
+    if (r.exitCode !== 0) throw new InterpreterError(`the pinned Node ${exe} does not run; fix the path in run.interpreter`);
+    version = r.stdout.trim().replace(/^v/, '');
   }
   if (pin && !path.isAbsolute(pin) && !versionMatches(version, pin)) {
     throw new InterpreterError(`run.interpreter asks for Node ${pin} but this is Node ${version}; run tracegrade with that Node or pin an absolute path`);

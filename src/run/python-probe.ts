@@ -7,6 +7,7 @@
 
 import path from 'node:path';
 import { cachedProbe, fileStamp } from './probe-cache.js';
+import { runToEnd } from './run-to-end.js';
 
 export interface PythonProbe {
   executable: string;
@@ -42,10 +43,9 @@ export function pythonProbeKey(candidate: string, env: NodeJS.ProcessEnv = proce
 
 async function probeUncached(candidate: string): Promise<(PythonProbe & { stamp: string }) | null> {
   try {
-    const { execa } = await import('execa'); // only on a cache miss: execa costs ~80 ms to load
-    const r = await execa(candidate, ['-c', PY_PROBE], { timeout: 15_000, reject: false, stdin: 'ignore' });
+    const r = await runToEnd(candidate, ['-c', PY_PROBE], { timeoutMs: 15_000 });
     if (r.exitCode !== 0) return null;
-    const [exe, basePrefix, prefix, version, tag] = String(r.stdout).trim().split('\n').map((s) => s.trim());
+    const [exe, basePrefix, prefix, version, tag] = r.stdout.trim().split('\n').map((s) => s.trim());
     if (!exe || !basePrefix || !version) return null;
     const stamp = fileStamp(exe);
     if (!stamp) return null;

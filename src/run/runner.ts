@@ -1,5 +1,5 @@
 /**
- * Runs one submission: work dir → sandbox plan → spawn (execa) → timed trace → RunRecord,
+ * Runs one submission: work dir → sandbox plan → spawn → timed trace → RunRecord,
  * at once (runSubmission) or prepared ahead and started later (prepareRun: the warm pool).
  * Submission problems come back as RunRecord.error; only harness problems (no interpreter,
  * a required sandbox level missing) throw.

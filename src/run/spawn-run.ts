@@ -5,7 +5,7 @@
  * (warm) run, whose bootstrap waits for "go" on the channel before any of the program runs.
  */
 
-import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Limits, RunSettings } from '../spec/types.js';
 import type { RunEndReason, Stream } from '../trace/types.js';
@@ -24,7 +24,7 @@ export interface LiveRun {
   instr: Instrumentation | null;
   /** Pre-started: the child waits for go; times count from go, not from spawn. */
   warm: boolean;
-  child: ReturnType<typeof execa>;
+  child: ChildProcess;
   capture: TraceCapture;
   outs: Record<Stream, Readable | null>;
   channel: Readable | null;
@@ -52,19 +52,8 @@ export function spawnRun(plan: LaunchPlan, settings: RunSettings, limits: Limits
   // Times of lines count from go: spawn for a cold start, the batch's go for a warm one.
   const now = () => performance.now() - (run.goAt ?? spawnedAt);
   const capture = new TraceCapture({ outputLimit: limits.outputBytes, onLimit: () => run.stop('output-limit'), now });
-  const child = execa(plan.file, plan.args, {
-    cwd: plan.cwd,
-    env: plan.env,
-    extendEnv: false,
-    stdio,
-    buffer: false,
-    reject: false,
-    detached: true,
-    cleanup: true,
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    windowsHide: true,
-  });
+  // Its own process group (detached), so a kill reaches the whole tree; streams stay Buffers.
+  const child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, stdio: [...stdio], detached: true, windowsHide: true });
   const run: LiveRun = {
     plan,
     settings,

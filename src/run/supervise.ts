@@ -58,7 +58,6 @@ export async function goAndCapture(run: LiveRun, abort?: AbortSignal): Promise<R
   capture.end('stdout');
   capture.end('stderr');
   if (run.killTimer) clearTimeout(run.killTimer);
-  await raceTimeout(child.then(() => {}, () => {}), 1000);
   const stats = plan.cgroup ? await plan.cgroup.stats() : {};
 
   const err = await Promise.race([run.spawnError, Promise.resolve(null)]);

@@ -1,12 +1,12 @@
 /** Whether a level works here, probed with the exact flags a run uses (once per process, a success kept on disk); level choice. */
 
-import { execa } from 'execa';
 import { constants as fsc } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SandboxLevel } from '../../trace/types.js';
 import { cachedProbe } from '../probe-cache.js';
+import { runToEnd } from '../run-to-end.js';
 import { disposePlan, planLaunch } from './plan.js';
 import { sandboxProbeKey } from './probe-key.js';
 import { tools, resetTools } from './tools.js';
@@ -77,9 +77,9 @@ async function probeUncached(level: SandboxLevel): Promise<ProbeResult> {
 
 /** Run the probe's plan: the program must find its copy in the sandbox and exit 0. */
 async function launch(level: SandboxLevel, plan: LaunchPlan): Promise<ProbeResult> {
-  const r = await execa(plan.file, plan.args, { env: plan.env, extendEnv: false, cwd: plan.cwd, reject: false, timeout: 15_000, stdin: 'ignore', all: true });
+  const r = await runToEnd(plan.file, plan.args, { env: plan.env, cwd: plan.cwd, timeoutMs: 15_000 });
   if (r.exitCode === 0) return { level, ok: true };
-  const msg = String(r.all ?? '').trim().split('\n')[0] || `exit ${r.exitCode ?? r.signal}`;
+  const msg = r.all.trim().split('\n')[0] || r.error?.message || `exit ${r.exitCode ?? r.signal}`;
   return { level, ok: false, reason: `${level} probe failed: ${msg}${level === 'bwrap' ? hint(msg) : ''}` };
 }
 

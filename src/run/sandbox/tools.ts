@@ -1,10 +1,10 @@
 /** The helper tools the levels use, found once in the system dirs (not only the user's PATH). */
 
-import { execa } from 'execa';
 import { constants as fsc } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { cachedProbe, fileStamp } from '../probe-cache.js';
+import { runToEnd } from '../run-to-end.js';
 
 export interface Tools {
   bwrap: string | null;
@@ -41,8 +41,8 @@ export function tools(): Promise<Tools> {
 }
 
 async function askVersion(bwrap: string): Promise<number[] | null> {
-  const r = await execa(bwrap, ['--version'], { reject: false, timeout: 10_000 });
-  const v = (String(r.stdout).match(/(\d+)\.(\d+)(?:\.(\d+))?/) ?? []).slice(1).map((x) => Number(x ?? 0));
+  const r = await runToEnd(bwrap, ['--version'], { timeoutMs: 10_000 });
+  const v = (r.stdout.match(/(\d+)\.(\d+)(?:\.(\d+))?/) ?? []).slice(1).map((x) => Number(x ?? 0));
   return r.exitCode === 0 && v.length ? v : null;
 }
 

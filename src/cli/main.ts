@@ -14,7 +14,7 @@ import { ciSafeIo, processIo, type Io } from './io.js';
 
 export type Command = (argv: string[], io: Io) => Promise<number>;
 
-// Loaded on demand: `--help` and `--version` stay fast (no yaml, ajv or execa to load).
+// Loaded on demand: `--help` and `--version` stay fast (no yaml or spec validator to load).
 const COMMANDS: Record<string, () => Promise<Command>> = {
   grade: async () => (await import('./commands/grade.js')).gradeCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,

@@ -5,7 +5,7 @@ import { relative, resolve } from 'node:path';
 import { sortDiagnostics } from '../../spec/diagnostic.js';
 import type { Spec } from '../../spec/types.js';
 import { parseCommand } from '../args.js';
-// Straight from spec/, not through ../deps.js: deps loads the runner (execa), batch and reports,
+// Straight from spec/, not through ../deps.js: deps loads the runner, batch and reports,
 // ~100 ms of a `validate` that needs none of them.
 import { formatDiagnostic } from '../../spec/diagnostic.js';
 import { validateSpecFiles, type FileDiagnostics } from '../../spec/validate.js';

@@ -119,9 +119,11 @@ export class RunCgroup {
   async killAll(deadlineMs = 2000): Promise<boolean> {
     if (this.dirs.killFile) await writeFile(this.dirs.killFile, '1').catch(() => {});
     const until = Date.now() + deadlineMs;
-    while (Date.now() < until) {
+    // Short waits first: right after the run's exit its last processes are usually leaving the
+    // list already (a fixed 10 ms poll added 10 ms to nearly every run's end).
+    for (let wait = 1; Date.now() < until; wait = Math.min(wait * 2, 10)) {
       if ((await this.signalAll('SIGKILL')) === 0) return true;
-      await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, wait));
     }
     return (await this.pids()).length === 0;
   }

@@ -28,6 +28,18 @@ export function signalRun(plan: LaunchPlan, pid: number | undefined, signal: Nod
   }
 }
 
+/**
+ * After the main process exited: one SIGKILL to whatever is left of the run (daemons, escapees),
+ * without waiting for them to be gone. The wait (until the cgroup or uid is empty, a fork bomb
+ * included) is disposePlan's, before the cgroup or uid is used again: the run's record does not
+ * wait for it (up to several ms of every run's end).
+ */
+export async function sweepLeftovers(plan: LaunchPlan, pid: number | undefined): Promise<void> {
+  if (plan.cgroup) await plan.cgroup.signalAll('SIGKILL');
+  else if (plan.uid) await plan.uid.signalAll('SIGKILL');
+  if (pid) kill(-pid, 'SIGKILL');
+}
+
 /** After the main process exited: whatever is left of the run (daemons, escapees) dies now. */
 export async function killLeftovers(plan: LaunchPlan, pid: number | undefined): Promise<void> {
   if (plan.cgroup) await plan.cgroup.killAll();

@@ -11,7 +11,7 @@ import { explainEnd } from './end-reason.js';
 import type { Instrumentation } from './instrument/index.js';
 import type { LaunchPlan } from './sandbox/index.js';
 import { translateWrapperExit } from './sandbox/signals.js';
-import { killLeftovers } from './kill.js';
+import { sweepLeftovers } from './kill.js';
 import { spawnRun, type LiveRun } from './spawn-run.js';
 import { raceTimeout, rebaseOnProgramStart, round3 } from './timing.js';
 
@@ -52,8 +52,8 @@ export async function goAndCapture(run: LiveRun, abort?: AbortSignal): Promise<R
   abort?.removeEventListener('abort', onAbort);
   // A setsid grandchild can keep the pipes open: read them with our own deadline, then close.
   await raceTimeout(Promise.all(run.streamsDone), DRAIN_MS);
-  // Whatever is left of the run (daemons, process-group escapees) dies now.
-  await killLeftovers(plan, child.pid);
+  // Whatever is left of the run (daemons, process-group escapees) is killed now; disposePlan waits until they are gone.
+  await sweepLeftovers(plan, child.pid);
   for (const s of [outs.stdout, outs.stderr, channel]) s?.destroy();
   capture.end('stdout');
   capture.end('stderr');

@@ -93,3 +93,16 @@ export async function cachedProbe<T>(kind: string, key: unknown, compute: () => 
   if (file && value !== null) write(file, { ...read(file), [k]: { at: Date.now(), value } });
   return value;
 }
+
+/** cachedProbe for a synchronous `compute` (the stack reader's symbol tables, read while a child starts). */
+export function cachedProbeSync<T>(kind: string, key: unknown, compute: () => T | null, stillValid: (value: T) => boolean): T | null {
+  const file = fileOf(kind);
+  const k = keyOf(key);
+  if (file) {
+    const hit = read(file)[k];
+    if (hit && stillValid(hit.value as T)) return hit.value as T;
+  }
+  const value = compute();
+  if (file && value !== null) write(file, { ...read(file), [k]: { at: Date.now(), value } });
+  return value;
+}

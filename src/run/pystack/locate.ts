@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { bytesAt, findSymbols, linkBase } from './elf.js';
 import { openHostElf, openMapped, type HostFile } from './host-file.js';
 import { firstMappings, makedev, type Mapping } from './maps.js';
+import { cachedProbeSync } from '../probe-cache.js';
 
 export interface Runtime {
   /** "3.X". */
@@ -28,10 +29,19 @@ const LIBPYTHON = /^libpython(3\.\d+)\.so(?:\.[\d.]+)?$/;
 /** Symbols per file identity (host-file.ts): reading them is most of a reader's opening. */
 const symbolCache = new Map<string, Map<string, bigint>>();
 
+/**
+ * In memory, and on disk in the probe cache (~10 ms of every grading process's start: a
+ * libpython's symbol table is megabytes). The key is the file's identity — device, inode, size
+ * and change time, which no one can set back — so a changed interpreter is read anew.
+ */
 function symbolsOf(file: HostFile): Map<string, bigint> {
   let syms = symbolCache.get(file.identity);
   if (!syms) {
-    syms = findSymbols(file.elf, SYMBOLS);
+    const hex = cachedProbeSync<Record<string, string>>('pystack-symbols', { identity: file.identity, symbols: SYMBOLS }, () => {
+      const found = findSymbols(file.elf, SYMBOLS);
+      return Object.fromEntries([...found].map(([k, v]) => [k, v.toString(16)]));
+    }, (v) => typeof v === 'object' && v !== null && Object.values(v).every((x) => typeof x === 'string' && /^[0-9a-f]+$/.test(x)));
+    syms = new Map(Object.entries(hex ?? {}).map(([k, v]) => [k, BigInt(`0x${v}`)]));
     if (symbolCache.size > 64) symbolCache.clear();
     symbolCache.set(file.identity, syms);
   }

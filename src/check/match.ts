@@ -20,24 +20,15 @@ export function fullRange(trace: TraceLine[]): Range {
   return { from: 0, to: trace.length };
 }
 
-const regexCache = new Map<string, LinearRegex>();
-
 /**
  * The compiled regex of a selector, on RE2 (linear time: student text never makes matching slow).
  * 'g' and 'y' are dropped: a search over one line never needs them. Throws on a regex that
  * validation refuses (evaluate turns that into an errored check).
  */
 export function compile(pattern: string, flags = '', ignoreCase = false): LinearRegex {
-  const f = flags.replace(/[gy]/g, '');
-  const key = `${f}${ignoreCase ? 'I' : ''}/${pattern}`;
-  let re = regexCache.get(key);
-  if (!re) {
-    const r = compileLinear(pattern, f, ignoreCase);
-    if (isProblem(r)) throw new Error(`regex /${pattern}/ ${r.message}`);
-    re = r;
-    regexCache.set(key, re);
-  }
-  return re;
+  const r = compileLinear(pattern, flags.replace(/[gy]/g, ''), ignoreCase);
+  if (isProblem(r)) throw new Error(`regex /${pattern}/ ${r.message}`);
+  return r;
 }
 
 /** Trailing whitespace (including the \r of CRLF output) never counts in a whole-line match. */

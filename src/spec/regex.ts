@@ -114,8 +114,23 @@ export interface LinearRegex {
   groupNames: string[];
 }
 
+/** Compiled once per process: validation, group counting and matching each ask for the same regexes. */
+const compiled = new Map<string, LinearRegex | RegexProblem>();
+const COMPILED_MAX = 1000;
+
 /** Compile for RE2, or the problem (JS syntax errors first, then constructs RE2 cannot run). */
 export function compileLinear(pattern: string, flags = '', ignoreCase = false): LinearRegex | RegexProblem {
+  const key = `${flags}${ignoreCase ? 'I' : ''}/${pattern}`;
+  let r = compiled.get(key);
+  if (!r) {
+    r = compileUncached(pattern, flags, ignoreCase);
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    compiled.set(key, r);
+  }
+  return r;
+}
+
+function compileUncached(pattern: string, flags: string, ignoreCase: boolean): LinearRegex | RegexProblem {
   try {
     new RegExp(pattern, flags.replace(/[gy]/g, '')); // only checked, never run on student text
   } catch (err) {

@@ -99,3 +99,31 @@ linux('cgroup v2 (simulated tree)', () => {
     expect(s.oomKills).toBeUndefined();
   });
 });
+
+/** This machine's own cgroups (v1 here, v2 elsewhere): only as root with a writable hierarchy. */
+const live = process.getuid?.() === 0 && existsSync('/sys/fs/cgroup') ? test : test.skip;
+
+live('live: the wrapped command and what it forks are in every cgroup of the run (v1 joins by thread, without the global lock)', async () => {
+  resetCgroups();
+  const cg = await RunCgroup.create({ processes: 16, memoryBytes: 1 << 28 });
+  if (!cg) return; // no writable hierarchy (a container): nothing to join
+  try {
+    // The shell forks `cat` (its own /proc/self/cgroup) after joining: it must be born inside.
+    const w = cg.wrap('/bin/sh', ['-c', 'cat /proc/self/cgroup; echo pid $$']);
+    const child = spawn(w.file, w.args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).toBe(0);
+    if (cg.version === 1) expect(w.args[1]).toMatch(/^echo 0 > '[^']+\/tasks'/);
+    const lines = out.split('\n');
+    // Every joined cgroup directory appears in the forked process's own list of cgroups.
+    for (const procs of cg.procsFiles) {
+      const dir = path.dirname(procs);
+      const name = path.basename(dir);
+      expect(lines.some((l) => l.split(':')[2]?.endsWith(`/${name}`))).toBe(true);
+    }
+  } finally {
+    await cg.destroy();
+  }
+});

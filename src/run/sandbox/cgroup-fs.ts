@@ -21,6 +21,14 @@ export interface CgroupDirs {
   version: 1 | 2;
   /** Every cgroup.procs the run joins (one per v1 controller, one in v2). */
   procs: string[];
+  /**
+   * How the launching shell moves itself in, before it execs the sandbox: `echo <value> > <file>`.
+   * v1: its own thread ("0") through `tasks`, which the kernel does without the global lock that
+   * a whole-process move takes (and its wait for an RCU grace period: 10–15 ms of every run's
+   * start here); a single-threaded shell is then wholly in, and all it forks is born there.
+   * v2: `$$` through cgroup.procs (v2 moves whole processes only).
+   */
+  join: Array<{ file: string; value: '0' | '$$' }>;
   setLimits(processes: number, memoryBytes: number): Promise<void>;
   stats(): Promise<RawStats>;
   /** v2's cgroup.kill: every process at once, forks in flight included. */
@@ -63,6 +71,7 @@ export async function makeV1(root: string, self: string, name: string): Promise<
   return {
     version: 1,
     procs: all.map((d) => path.join(d, 'cgroup.procs')),
+    join: all.map((d) => ({ file: path.join(d, 'tasks'), value: '0' as const })),
     async setLimits(processes, memoryBytes) {
       await writeFile(path.join(pids, 'pids.max'), String(processes));
       if (memory) {
@@ -111,6 +120,7 @@ export async function makeV2(root: string, self: string, name: string): Promise<
   return {
     version: 2,
     procs: [f('cgroup.procs')],
+    join: [{ file: f('cgroup.procs'), value: '$$' as const }],
     killFile: existsSync(path.join(parent, 'cgroup.kill')) ? f('cgroup.kill') : undefined,
     async setLimits(processes, memoryBytes) {
       await writeFile(f('pids.max'), String(processes));

@@ -91,7 +91,7 @@ export class RunCgroup {
 
   /** Wrap argv so the process joins the cgroup before it execs (no fork can happen before). */
   wrap(file: string, args: string[]): { file: string; args: string[] } {
-    const joins = this.dirs.procs.map((p) => `echo $$ > '${p}'`).join(' && ');
+    const joins = this.dirs.join.map((j) => `echo ${j.value} > '${j.file}'`).join(' && ');
     return { file: '/bin/sh', args: ['-c', `${joins} && exec "$@"`, 'sh', file, ...args] };
   }
 

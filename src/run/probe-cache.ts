@@ -79,30 +79,30 @@ function write(file: string, entries: Entries): void {
 
 export const keyOf = (key: unknown): string => createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32);
 
+/** The stored answer for `key` if `stillValid` accepts it; else a `keep` that stores a computed one (not null). */
+function lookup<T>(kind: string, key: unknown, stillValid: (value: T) => boolean): { hit?: T; keep(value: T | null): T | null } {
+  const file = fileOf(kind);
+  const k = keyOf(key);
+  const hit = file ? read(file)[k] : undefined;
+  if (hit && stillValid(hit.value as T)) return { hit: hit.value as T, keep: (v) => v };
+  return {
+    keep(value) {
+      if (file && value !== null) write(file, { ...read(file), [k]: { at: Date.now(), value } });
+      return value;
+    },
+  };
+}
+
 /**
  * The cached answer for `key` when `stillValid` accepts it, else `compute()` (stored when not null).
  */
 export async function cachedProbe<T>(kind: string, key: unknown, compute: () => Promise<T | null>, stillValid: (value: T) => boolean): Promise<T | null> {
-  const file = fileOf(kind);
-  const k = keyOf(key);
-  if (file) {
-    const hit = read(file)[k];
-    if (hit && stillValid(hit.value as T)) return hit.value as T;
-  }
-  const value = await compute();
-  if (file && value !== null) write(file, { ...read(file), [k]: { at: Date.now(), value } });
-  return value;
+  const found = lookup(kind, key, stillValid);
+  return found.hit !== undefined ? found.hit : found.keep(await compute());
 }
 
 /** cachedProbe for a synchronous `compute` (the stack reader's symbol tables, read while a child starts). */
 export function cachedProbeSync<T>(kind: string, key: unknown, compute: () => T | null, stillValid: (value: T) => boolean): T | null {
-  const file = fileOf(kind);
-  const k = keyOf(key);
-  if (file) {
-    const hit = read(file)[k];
-    if (hit && stillValid(hit.value as T)) return hit.value as T;
-  }
-  const value = compute();
-  if (file && value !== null) write(file, { ...read(file), [k]: { at: Date.now(), value } });
-  return value;
+  const found = lookup(kind, key, stillValid);
+  return found.hit !== undefined ? found.hit : found.keep(compute());
 }

@@ -10,6 +10,7 @@ import { checkLost, creditModel } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import { isHiddenCheck, percent, pts, relPath, STATUS_SYMBOL, truncate, visible } from './text.js';
 import { writeCommand } from './ci-log.js';
+import { asSource, wholeResults, type ResultSource } from './source.js';
 import type { ReportContext, Reporter } from './types.js';
 
 export const MAX_ANNOTATIONS = 10;
@@ -208,8 +209,11 @@ export function fitSummary(lines: string[], limit: number): string {
 
 export const githubReporter: Reporter = {
   name: 'github',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
     if (ctx.env.GITHUB_ACTIONS !== 'true') return [];
+    // A class's annotations and summary read the summaries; one submission reads its full result.
+    const results = source.results.submissions.length === 1 ? await wholeResults(source) : source.results;
     const showHidden = ctx.showHidden ?? true;
     const cwd = ctx.env.GITHUB_WORKSPACE ?? ctx.cwd ?? process.cwd();
     for (const line of annotationLines(annotations(results, { cwd, showHidden }))) writeCommand(ctx.stdout, line);

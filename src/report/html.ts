@@ -19,7 +19,8 @@ import { page } from './html-page.js';
 import { DEFAULT_HTML_OPTIONS, type HtmlOptions } from './html-run.js';
 import { submissionView } from './html-submission.js';
 import { join, relative, sep } from 'node:path';
-import { keyOf, submissionDigest, writeOutputs } from './output.js';
+import { keyOf, writeOutputs } from './output.js';
+import { asSource, wholeResults, type ResultSource } from './source.js';
 import type { ReportContext, Reporter } from './types.js';
 import { studentView } from './visibility.js';
 
@@ -109,14 +110,17 @@ export function renderSubmissionPage(results: Pick<GradeResults, 'tool'>, s: Sub
 
 export const htmlReporter: Reporter = {
   name: 'html',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
+    // One submission: index.html is its page, made from its full result.
+    const results = source.results.submissions.length === 1 ? await wholeResults(source) : source.results;
     const subs = results.submissions;
     const v = results.tool.version;
-    const digests = subs.map(submissionDigest);
+    const digests = source.digests;
     // Pages first, so index.html links only to pages that exist; a failed page is reported, not fatal.
     return writeOutputs(ctx.outDir, 'html', async (out) => {
       const missing = new Set<string>();
-      const put = async (rel: string, key: string, render: () => string, first = false) => {
+      const put = async (rel: string, key: string, render: () => string | Promise<string>, first = false) => {
         if (!(await out.tryPut(rel, key, render, { first }))) missing.add(join(ctx.outDir, ...rel.split('/')));
       };
       const student = submissionPagePaths(subs);
@@ -125,8 +129,11 @@ export const htmlReporter: Reporter = {
       for (const [i, s] of subs.entries()) {
         // Relative from detail/<spec>/ to submissions/<spec>/.
         const studentHref = `${UP_TO_OUT}${student[i]!}`;
-        if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
-        await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
+        // A submission's full result is read once for both its pages, only when one must be rendered.
+        let full: Promise<SubmissionResult> | undefined;
+        const load = () => (full ??= subs.length === 1 ? Promise.resolve(s) : source.load(i));
+        if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), async () => renderDetailPage(results, await load(), studentHref));
+        await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), async () => renderSubmissionPage(results, await load(), { revealAfterDue: reveal }));
       }
       // Pages land before index.html is rendered: it links only to those that did.
       await out.commit();

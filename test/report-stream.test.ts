@@ -15,6 +15,7 @@ import { join, relative } from 'node:path';
 import { merge, mergeSources } from '../src/batch/merge.js';
 import { assembleResults } from '../src/batch/results.js';
 import { graded, storeSource } from '../src/batch/store-source.js';
+import { summarizer } from '../src/report/source.js';
 import { writeStored, type StoreKey } from '../src/batch/store.js';
 import type { Job } from '../src/batch/types.js';
 import { openResultsFile, stringifyResults, writeReports, type ResultSource } from '../src/report/index.js';
@@ -113,10 +114,11 @@ test("a batch's stored results, read again one at a time, render what the result
   const key: StoreKey = { spec: 's', submission: 'x', options: 'o', tool: 't' };
   const secret = Buffer.alloc(32, 7);
   const entries = [];
+  const summarize = summarizer();
   // Stored in reverse: the source puts them back in plan order.
   for (const s of [...results.submissions].reverse()) {
     const job = { spec: { name: s.spec } as Spec, id: s.id, submission: s.path } as Job;
-    entries.push(graded(job, s, await writeStored(outDir, job, key, s, secret), false));
+    entries.push(graded(job, s, await writeStored(outDir, job, key, s, secret), false, summarize));
   }
   const source = storeSource(outDir, entries, { jobs: 2 });
   expect(source.results.createdAt).toBe(results.createdAt);

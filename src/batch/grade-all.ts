@@ -18,7 +18,7 @@ import { writeReason } from '../report/atomic.js';
 import { storeSecret } from './seal.js';
 import { readStored, resultPath, storeKey, writeStored, type StoreKey } from './store.js';
 import { graded, storeSource, type Graded } from './store-source.js';
-import { wholeResults, type ResultSource } from '../report/source.js';
+import { summarizer, wholeResults, type ResultSource } from '../report/source.js';
 
 /** Parallelism for a batch: virtual-clock batches use every core; any real-clock job limits it. */
 export function jobsFor(jobs: readonly Job[], opts: Pick<BatchOptions, 'jobs' | 'clock'>): number {
@@ -83,13 +83,14 @@ export async function gradeBatch(
   });
   // Per job, what is kept of its result (store-source.ts): a summary, or all of it.
   const results: Array<Graded | undefined> = new Array(mine.length).fill(undefined);
+  const summarize = summarizer();
   if (opts.resume) {
     for (let i = 0; i < keys.length; i++) {
       const found = await readStored(outDir, mine[i]!, keys[i]!, secret);
       if (found && 'tampered' in found) {
         const job = mine[i]!;
         safely(() => events.onWarning?.(`the stored result of ${job.spec.name}/${job.id} (${found.tampered}) fails verification: it was changed after tracegrade wrote it; grading it again`));
-      } else if (found) results[i] = graded(mine[i]!, found.result, found, keep);
+      } else if (found) results[i] = graded(mine[i]!, found.result, found, keep, summarize);
     }
   }
   const todo = mine.map((_, i) => i).filter((i) => !results[i]);
@@ -127,10 +128,10 @@ export async function gradeBatch(
         // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
         if (result.error === INTERRUPTED) return;
         // Kept whole in memory until its file is written: a full disk must not lose a graded result.
-        results[i] = graded(job, result, undefined, true);
+        results[i] = graded(job, result, undefined, true, summarize);
         const text = scored?.result === result ? scored.text : undefined;
         await writeStored(outDir, job, keys[i]!, result, secret, text).then(
-          (stored) => (results[i] = graded(job, result, stored, keep)),
+          (stored) => (results[i] = graded(job, result, stored, keep, summarize)),
           () => unstored.push(i),
         );
         safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
@@ -146,7 +147,7 @@ export async function gradeBatch(
     const job = mine[i]!;
     const result = results[i]!.full!;
     await writeStored(outDir, job, keys[i]!, result, secret).then(
-      (stored) => (results[i] = graded(job, result, stored, keep)),
+      (stored) => (results[i] = graded(job, result, stored, keep, summarize)),
       (err: unknown) => safely(() => events.onStoreFailure?.(job, resultPath(outDir, job.spec.name, job.id), writeReason(err))),
     );
   }

@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import type { SubmissionResult } from '../score/types.js';
 import { submissionDigest } from '../report/output-key.js';
-import { summarize, type ResultSource } from '../report/source.js';
+import { relieve } from '../report/heap.js';
+import type { ResultSource } from '../report/source.js';
 import { assembleResults, compareResults } from './results.js';
 import { resultPath, textHash, type StoredResult } from './store.js';
 import type { Job, Shard } from './types.js';
@@ -26,9 +27,16 @@ export interface Graded {
 
 /**
  * What the batch keeps of `result`: everything when `keep` or when it has no stored file.
- * `stored` is what writing or reading its file gave (store.ts: the file's hash, the digest).
+ * `stored` is what writing or reading its file gave (store.ts: the file's hash, the digest);
+ * `summarize` is the batch's summarizer (report/source.ts).
  */
-export function graded(job: Job, result: SubmissionResult, stored: { sha: string; digest: string } | undefined, keep: boolean): Graded {
+export function graded(
+  job: Job,
+  result: SubmissionResult,
+  stored: { sha: string; digest: string } | undefined,
+  keep: boolean,
+  summarize: (s: SubmissionResult) => SubmissionResult,
+): Graded {
   const g: Graded = { job, summary: summarize(result), digest: stored?.digest ?? submissionDigest(result) };
   if (stored) g.sha = stored.sha;
   if (keep || !stored) g.full = result;
@@ -56,6 +64,7 @@ export function storeSource(outDir: string, entries: Graded[], info: { jobs?: nu
     digests: sorted.map((g) => g.digest),
     load: (i) => {
       const g = sorted[i]!;
+      if (!g.full) relieve();
       return g.full ? Promise.resolve(g.full) : loadStored(outDir, g);
     },
   };

@@ -15,7 +15,7 @@ import type { ReportContext, Reporter } from './types.js';
 export type { ReportContext, Reporter } from './types.js';
 export { writeFileAtomic, writeReason, PartialWriteError, type WriteFailure } from './atomic.js';
 export { openResultsFile, readResultsFile, ResultsFileError, stringifyResults } from './json.js';
-export { asSource, memorySource, pickedSource, summarize, wholeResults, type ResultSource } from './source.js';
+export { asSource, memorySource, pickedSource, summarizer, wholeResults, type ResultSource } from './source.js';
 export { defuseLine, stopCommands } from './ci-log.js';
 export { renderSubmission, renderSummaryLine, terminalWidth, useColor } from './terminal.js';
 

@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { GradeResults, SubmissionResult } from '../score/types.js';
 import { submissionDigest } from './output-key.js';
+import { relieve } from './heap.js';
 import { scanResults } from './results-scan.js';
-import { memorySource, summarize, type ResultSource } from './source.js';
+import { memorySource, summarizer, type ResultSource } from './source.js';
 
 /** What is wrong with a results file: callers word it (`report` and `merge` say it their way). */
 export class ResultsFileError extends Error {
@@ -80,8 +81,10 @@ export async function openResultsFile(file: string): Promise<ResultSource> {
     const summaries: SubmissionResult[] = [];
     const digests: string[] = [];
     let bad = false;
+    const summarize = summarizer();
     const head = await scanResults(fh, (bytes, start, end) => {
       if (bad) return;
+      relieve();
       let s: SubmissionResult;
       try {
         s = JSON.parse(bytes.toString('utf8')) as SubmissionResult;
@@ -103,6 +106,7 @@ export async function openResultsFile(file: string): Promise<ResultSource> {
       results,
       digests,
       async load(i) {
+        relieve();
         const b = blocks[i]!;
         const buf = Buffer.allocUnsafe(b.end - b.start);
         const { bytesRead } = await fh.read(buf, 0, buf.length, b.start);

@@ -1,16 +1,17 @@
 /**
  * Where reporters read results from (issue 15: reports for 10,000 submissions in bounded memory).
- * A source holds, per submission, only a *summary* (the result without its traces and the
- * trace lines its checks quote) and the digest of the full result; each full result is read
+ * A source holds, per submission, only a *summary* (`summarizer`: about 1 KB) and the digest
+ * of the full result; each full result is read
  * again from where it is kept (results.json, the store) when a page needs it, then dropped.
  * Class-level figures (credit, pass rates, distribution) are computed from the summaries.
  */
 
-import type { GradeResults, SubmissionResult } from '../score/types.js';
+import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
+import type { RunRecord } from '../trace/types.js';
 import { submissionDigest } from './output-key.js';
 
 export interface ResultSource {
-  /** The header and one summary per submission (`summarize`), in order: what class views read. */
+  /** The header and one summary per submission (`summarizer`), in order: what class views read. */
   readonly results: GradeResults;
   /** Per submission: `submissionDigest` of its full result (the keys of report files). */
   readonly digests: readonly string[];
@@ -21,15 +22,49 @@ export interface ResultSource {
 }
 
 /**
- * The result without what grows with a program's output: every run's trace and task events,
- * and the lines and windows each check quotes (they only appear on per-submission pages).
- * Everything a class view, a summary line or the CI gate reads is kept.
+ * A summary keeps what class-level views read (credit, pass rates, the submissions table,
+ * summary lines, junit's totals, the CI gate, merge's order): ids and titles, statuses and
+ * points, and per run its end, times and errors. Dropped: traces and task events, every
+ * check's message (''), hint, per-run outcomes, quoted lines and windows, and the runs'
+ * sandbox details, activity and runtime. A summary is never rendered as a submission's own
+ * page: those load the full result. Repeated strings (titles, ids, paths of specs) are shared.
  */
-export function summarize(s: SubmissionResult): SubmissionResult {
-  return {
-    ...s,
-    checks: s.checks.map((c) => ({ ...c, lines: [], windows: [] })),
-    runs: s.runs.map(({ trace: _t, tasks: _k, ...r }) => ({ ...r, trace: [] })),
+export function summarizer(): (s: SubmissionResult) => SubmissionResult {
+  const seen = new Map<string, string>();
+  const intern = (x: string): string => {
+    const got = seen.get(x);
+    if (got !== undefined) return got;
+    if (seen.size < 100_000) seen.set(x, x);
+    return x;
+  };
+  return (s) => {
+    const out: SubmissionResult = {
+      id: s.id,
+      path: s.path,
+      spec: intern(s.spec),
+      specFile: intern(s.specFile),
+      specTitle: intern(s.specTitle),
+      score: s.score,
+      maxScore: s.maxScore,
+      checks: s.checks.map((c) => {
+        const k: CheckResult = { id: intern(c.id), title: intern(c.title), status: c.status, points: c.points, maxPoints: c.maxPoints, message: '', visibility: c.visibility, lines: [], windows: [] };
+        if (c.specLine !== undefined) k.specLine = c.specLine;
+        return k;
+      }),
+      runs: s.runs.map((r) => {
+        const run: RunRecord = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, truncated: r.truncated, end: r.end, wallMs: r.wallMs, clock: r.clock, sandbox: { level: r.sandbox?.level }, trace: [] };
+        if (r.clockFallback !== undefined) run.clockFallback = r.clockFallback;
+        if (r.error !== undefined) run.error = r.error;
+        if (r.tampered !== undefined) run.tampered = r.tampered;
+        return run;
+      }),
+      gradedAt: s.gradedAt,
+      durationMs: s.durationMs,
+    };
+    if (s.error !== undefined) out.error = s.error;
+    if (s.tampered !== undefined) out.tampered = s.tampered;
+    if (s.selection !== undefined) out.selection = s.selection;
+    return out;
   };
 }
 

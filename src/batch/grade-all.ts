@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { GradeResults, SubmissionResult } from '../score/types.js';
-import type { Spec } from '../spec/types.js';
 import type { BatchOptions, GradeEvents, Job } from './types.js';
 import { realEngine, type Engine } from './engine.js';
 import { effectiveClock, effectiveSpec, gradeOne, INTERRUPTED, plannedRuns } from './grade-one.js';
@@ -16,7 +15,8 @@ import { ScorePool } from './score-pool.js';
 import { shardJobs } from './shard.js';
 import { writeReason } from '../report/atomic.js';
 import { storeSecret } from './seal.js';
-import { readStored, resultPath, storeKey, writeStored, type StoreKey } from './store.js';
+import { readReusable, storeKeys } from './reuse.js';
+import { resultPath, writeStored } from './store.js';
 import { graded, storeSource, type Graded } from './store-source.js';
 import { summarizer, wholeResults, type ResultSource } from '../report/source.js';
 
@@ -62,18 +62,7 @@ export async function gradeBatch(
   const concurrency = jobsFor(jobs, opts);
   const { jobs: _j, outDir: _o, resume: _r, shard: _s, sealKey, ...gradeOpts } = opts;
 
-  const keys: StoreKey[] = [];
-  const specCache = new Map<Spec, Promise<string>>();
-  // Bounded like the copy; an interrupt stops the hashing too (nothing is graded after it).
-  for (const job of mine) {
-    if (opts.signal?.aborted) break;
-    const key = await storeKey(job, gradeOpts, specCache, opts.signal).catch((e: unknown) => {
-      if (opts.signal?.aborted) return undefined;
-      throw e;
-    });
-    if (!key) break;
-    keys.push(key);
-  }
+  const keys = await storeKeys(mine, gradeOpts, opts.signal);
 
   // No key on disk (a full disk, a read-only folder): seal with a one-off key; this run's stored
   // results then fail verification next time and are graded again, which is safe.
@@ -85,13 +74,12 @@ export async function gradeBatch(
   const results: Array<Graded | undefined> = new Array(mine.length).fill(undefined);
   const summarize = summarizer();
   if (opts.resume) {
-    for (let i = 0; i < keys.length; i++) {
-      const found = await readStored(outDir, mine[i]!, keys[i]!, secret);
+    await readReusable(outDir, mine, keys, secret, (i, found) => {
+      const job = mine[i]!;
       if (found && 'tampered' in found) {
-        const job = mine[i]!;
         safely(() => events.onWarning?.(`the stored result of ${job.spec.name}/${job.id} (${found.tampered}) fails verification: it was changed after tracegrade wrote it; grading it again`));
-      } else if (found) results[i] = graded(mine[i]!, found.result, found, keep, summarize);
-    }
+      } else if (found) results[i] = graded(job, found.result, found, keep, summarize);
+    });
   }
   const todo = mine.map((_, i) => i).filter((i) => !results[i]);
   const reused = mine.length - todo.length;

@@ -11,7 +11,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** How much the heap may grow between collections: a few dozen pages' garbage, well within the 200 MB target. */
-const SLACK = 48 * 1024 * 1024;
+const SLACK = 32 * 1024 * 1024;
 
 let gc: (() => void) | null | undefined;
 

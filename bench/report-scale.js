@@ -189,11 +189,11 @@ const at1000 = rows.find((r) => r.n === 1000);
 verdict(at1000?.resume ? at1000.resume.ms < 1000 : undefined, `grade --resume of a finished 1,000-submission run < 1 s wall${at1000?.resume ? ` (${fmt(at1000.resume.ms / 1000, 2)} s; CPU ${fmt(at1000.resume.cpuMs / 1000, 2)} s)` : ''}`);
 verdict(at1000?.indexBytes ? at1000.indexBytes < 2 * MB : undefined, `index.html < 2 MB at 1,000${at1000?.indexBytes ? ` (${fmt(at1000.indexBytes / MB, 2)} MB)` : ''}`);
 verdict(at1000?.open && Number.isFinite(at1000.open.ms) ? at1000.open.ms < 1000 : undefined, `Chromium opens index.html < 1 s at 1,000${at1000?.open ? ` (${fmt(at1000.open.ms, 0)} ms)` : ''}`);
-// Linear: from 1,000 up, the marginal CPU of a submission varies by at most a third.
+// Linear (or better): from 1,000 up, the marginal CPU of a submission does not grow (a third's margin).
 for (const [k, label] of measured) {
   const big = rows.filter((r, j) => j > 0 && r[k] && rows[j - 1][k] && rows[j - 1].n >= 1000);
   const marg = big.map((r) => { const p = rows[rows.indexOf(r) - 1]; return (r[k].cpuMs - p[k].cpuMs) / (r.n - p.n); });
-  const ok = marg.length >= 2 ? Math.max(...marg) <= Math.max(0.1, Math.min(...marg)) * 1.34 : undefined;
+  const ok = marg.length >= 2 ? marg.every((m) => m <= Math.max(0.1, marg[0]) * 1.34) : undefined;
   verdict(ok, `${label}: linear from 1,000 up (marginal CPU ms per submission: ${marg.length ? marg.map((x) => fmt(x, 2)).join(', ') : 'needs two sizes ≥ 1,000'})`);
 }
 const load1 = os.loadavg();

@@ -76,3 +76,26 @@ test('reporting into the folder of the results.json it reads, which the json rep
   }
   expect(readFileSync(f, 'utf8')).toBe(stringifyResults(r));
 });
+
+test('the scan finds the same blocks and header whatever the size of its reads (lines and blocks cut anywhere)', async () => {
+  const { open } = await import('node:fs/promises');
+  const { scanResults } = await import('../src/report/results-scan.js');
+  const r = results();
+  const text = stringifyResults(r);
+  const f = file(text);
+  const bytes = readFileSync(f);
+  const fh = await open(f, 'r');
+  try {
+    for (const chunk of [5, 64, 1000, 4093, 1 << 16]) {
+      const blocks: unknown[] = [];
+      const head = await scanResults(fh, (b, start, end) => {
+        expect(b.equals(bytes.subarray(start, end))).toBe(true);
+        blocks.push(JSON.parse(b.toString('utf8')));
+      }, chunk);
+      expect({ chunk, blocks }).toEqual({ chunk, blocks: JSON.parse(JSON.stringify(r.submissions)) });
+      expect(JSON.parse(head!)).toEqual({ ...JSON.parse(JSON.stringify(r)), submissions: [] });
+    }
+  } finally {
+    await fh.close();
+  }
+});

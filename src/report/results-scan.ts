@@ -25,8 +25,8 @@ export type OnBlock = (bytes: Buffer, start: number, end: number) => void;
 /** head: outside the list; first: after `[`; next: after `},`; end: after the last `}`; block: inside one. */
 type State = 'head' | 'first' | 'next' | 'end' | 'block';
 
-/** Scan `fh` from its start; null when the file is not in the writer's layout. */
-export async function scanResults(fh: FileHandle, onBlock: OnBlock): Promise<string | null> {
+/** Scan `fh` from its start, `chunk` bytes a read; null when the file is not in the writer's layout. */
+export async function scanResults(fh: FileHandle, onBlock: OnBlock, chunk = CHUNK): Promise<string | null> {
   const head: string[] = [];
   let state: State = 'head';
   let listed = false;
@@ -35,10 +35,10 @@ export async function scanResults(fh: FileHandle, onBlock: OnBlock): Promise<str
   let carry = Buffer.alloc(0); // an unfinished last line
   let offset = 0; // file offset of carry's first byte
   for (;;) {
-    const chunk = Buffer.allocUnsafe(CHUNK);
-    const { bytesRead } = await fh.read(chunk, 0, CHUNK, offset + carry.length);
+    const fresh = Buffer.allocUnsafe(chunk);
+    const { bytesRead } = await fh.read(fresh, 0, chunk, offset + carry.length);
     const eof = bytesRead === 0;
-    const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    const data = carry.length ? Buffer.concat([carry, fresh.subarray(0, bytesRead)]) : fresh.subarray(0, bytesRead);
     let pos = 0;
     let piece = 0; // where the current block's bytes start in `data`
     for (;;) {

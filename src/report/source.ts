@@ -1,6 +1,6 @@
 /**
  * Where reporters read results from (issue 15: reports for 10,000 submissions in bounded memory).
- * A source holds, per submission, only a *summary* (`summarizer`: about 1 KB) and the digest
+ * A source holds, per submission, only a *summary* (`summarizer`: a few KB) and the digest
  * of the full result; each full result is read again from where it is kept (results.json,
  * the shards, the store) when a page needs it, then dropped. Class-level figures (credit,
  * pass rates, distribution) are computed from the summaries.

@@ -2,14 +2,16 @@
 // (scored by the real engine from generated traces), then the real CLI as whole processes:
 //   report   `tracegrade report results.json` into a fresh folder (every file written)
 //   again    the same command once more (nothing changed: nothing should be rewritten)
-//   resume   `tracegrade grade --resume` of a finished run (every result stored; reports written before)
+//   resume   `tracegrade grade --resume` of a finished run (every result stored; reports written before;
+//            the first such run, which writes every report from the stored results, is in the curve)
 //   merge    `tracegrade merge` of two shards into a fresh folder
 //   open     index.html loaded in headless Chromium (time to the load event)
-// Each step's wall time and peak RSS (from /usr/bin/time -v, else the child's own resourceUsage),
-// the size of index.html, the machine and the load average. Linear means the per-submission
-// column stays flat as N grows.
+// Each step's wall time, CPU time and peak RSS (from /usr/bin/time -v), the size of index.html,
+// the machine and the load average; then the curve (CPU per submission, and the marginal CPU of
+// each added submission between two sizes, which is flat when the cost is linear) and one
+// verdict line per target of issue 15.
 //
-// Env: BENCH_SCALE_N="100,1000" (BENCH_FULL: 100,1000,10000), BENCH_SCALE_STEPS="report,again,resume,merge,open",
+// Env: BENCH_SCALE_N="100,1000" (BENCH_FULL: 100,1000,3000,10000), BENCH_SCALE_STEPS="report,again,resume,merge,open",
 //      BENCH_SCALE_JSON=1 (one JSON line per N as well, for the test suite), BENCH_SCALE_KEEP=1 (keep the folders).
 
 import { spawnSync } from 'node:child_process';
@@ -20,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { dist, fmt, printMachine, removeDir, ROOT, tempDir } from './lib/common.js';
 
 const full = process.env.BENCH_FULL === '1';
-const sizes = (process.env.BENCH_SCALE_N ?? (full ? '100,1000,10000' : '100,1000')).split(',').map(Number);
+const sizes = (process.env.BENCH_SCALE_N ?? (full ? '100,1000,3000,10000' : '100,1000')).split(',').map(Number);
 const steps = new Set((process.env.BENCH_SCALE_STEPS ?? 'report,again,resume,merge,open').split(','));
 const BIN = join(ROOT, 'bin', 'tracegrade.js');
 const SPEC = join(ROOT, 'specs', 'fetch-and-count.yaml');
@@ -139,7 +141,7 @@ for (const n of sizes) {
     if (steps.has('again') && row.report) row.again = cli(['report', join(dir, 'results.json'), '--out', join(dir, 'r1'), ...reporters]);
     if (steps.has('resume')) {
       const args = ['grade', SPEC, join(dir, 'subs'), '--out', join(dir, 'run'), '--resume', '--jobs', '2', ...reporters];
-      cli(args); // writes the reports of the finished run once
+      row.resumeFirst = cli(args); // writes every report of the finished run from the store (as a fresh grade does)
       row.resume = cli(args);
       if (!/\b0 submissions? to grade|reused/.test(row.resume.stderr) && row.resume.ms > 60_000) row.resumeNote = 'graded again (store keys differ)';
     }
@@ -151,12 +153,48 @@ for (const n of sizes) {
     );
     if (process.env.BENCH_SCALE_JSON === '1') {
       const pick = (m) => (m ? { ms: m.ms, cpuMs: m.cpuMs, rss: m.rss } : undefined);
-      console.log(`JSON ${JSON.stringify({ n, resultsBytes: b.bytes, indexBytes: row.indexBytes, report: pick(row.report), again: pick(row.again), resume: pick(row.resume), merge: pick(row.merge), openMs: row.open?.ms })}`);
+      console.log(`JSON ${JSON.stringify({ n, resultsBytes: b.bytes, indexBytes: row.indexBytes, report: pick(row.report), again: pick(row.again), resumeFirst: pick(row.resumeFirst), resume: pick(row.resume), merge: pick(row.merge), openMs: row.open?.ms })}`);
     }
   } finally {
     if (process.env.BENCH_SCALE_KEEP === '1') console.log(`(kept ${dir})`);
     else removeDir(dir);
   }
+}
+const STEPS = [['report', 'report (fresh)'], ['again', 'report again'], ['resumeFirst', 'grade --resume writing every report'], ['resume', 'grade --resume (finished)'], ['merge', 'merge 2 shards']];
+const measured = STEPS.filter(([k]) => rows.some((r) => r[k]));
+if (measured.length && rows.length > 1) {
+  // The curve: CPU per submission at each size, and the marginal CPU per added submission
+  // between consecutive sizes ((CPU(N2) − CPU(N1)) / (N2 − N1): the start-up cost cancels out).
+  console.log('\nThe curve: CPU ms per submission at each size (marginal ms per added submission since the size before) · peak RSS.');
+  console.log(`\n| step | ${rows.map((r) => `N = ${r.n}`).join(' | ')} |`);
+  console.log(`|---|${rows.map(() => '---').join('|')}|`);
+  for (const [k, label] of measured) {
+    const cells = rows.map((r, j) => {
+      const m = r[k];
+      if (!m) return '—';
+      const prev = rows[j - 1]?.[k];
+      const marginal = prev ? ` (${fmt((m.cpuMs - prev.cpuMs) / (r.n - rows[j - 1].n), 2)})` : '';
+      return `${fmt(m.cpuMs / r.n, 2)}${marginal} · ${fmt(m.rss / MB, 0)} MB`;
+    });
+    console.log(`| ${label} | ${cells.join(' | ')} |`);
+  }
+}
+console.log('\nTargets (issue 15):');
+const verdict = (ok, text) => console.log(`${ok === undefined ? 'n/a ' : ok ? 'MET ' : 'MISSED'} ${text}`);
+for (const [k, label] of measured) {
+  const worst = rows.filter((r) => r[k]).reduce((a, r) => (r[k].rss > a.rss ? { n: r.n, rss: r[k].rss } : a), { n: 0, rss: 0 });
+  verdict(worst.rss < 200 * MB, `${label}: peak RSS < 200 MB at every size (highest ${fmt(worst.rss / MB, 0)} MB, at N = ${worst.n})`);
+}
+const at1000 = rows.find((r) => r.n === 1000);
+verdict(at1000?.resume ? at1000.resume.ms < 1000 : undefined, `grade --resume of a finished 1,000-submission run < 1 s wall${at1000?.resume ? ` (${fmt(at1000.resume.ms / 1000, 2)} s; CPU ${fmt(at1000.resume.cpuMs / 1000, 2)} s)` : ''}`);
+verdict(at1000?.indexBytes ? at1000.indexBytes < 2 * MB : undefined, `index.html < 2 MB at 1,000${at1000?.indexBytes ? ` (${fmt(at1000.indexBytes / MB, 2)} MB)` : ''}`);
+verdict(at1000?.open && Number.isFinite(at1000.open.ms) ? at1000.open.ms < 1000 : undefined, `Chromium opens index.html < 1 s at 1,000${at1000?.open ? ` (${fmt(at1000.open.ms, 0)} ms)` : ''}`);
+// Linear (or better): from 1,000 up, the marginal CPU of a submission does not grow (a third's margin).
+for (const [k, label] of measured) {
+  const big = rows.filter((r, j) => j > 0 && r[k] && rows[j - 1][k] && rows[j - 1].n >= 1000);
+  const marg = big.map((r) => { const p = rows[rows.indexOf(r) - 1]; return (r[k].cpuMs - p[k].cpuMs) / (r.n - p.n); });
+  const ok = marg.length >= 2 ? marg.every((m) => m <= Math.max(0.1, marg[0]) * 1.34) : undefined;
+  verdict(ok, `${label}: linear from 1,000 up (marginal CPU ms per submission: ${marg.length ? marg.map((x) => fmt(x, 2)).join(', ') : 'needs two sizes ≥ 1,000'})`);
 }
 const load1 = os.loadavg();
 console.log(`\nload average at the end: ${load1.map((x) => x.toFixed(2)).join(' ')}. Times are whole processes (Node start-up included), so the first row carries the fixed cost.`);

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { GradeResults, SubmissionResult } from '../score/types.js';
-import type { Spec } from '../spec/types.js';
 import type { BatchOptions, GradeEvents, Job } from './types.js';
 import { realEngine, type Engine } from './engine.js';
 import { effectiveClock, effectiveSpec, gradeOne, INTERRUPTED, plannedRuns } from './grade-one.js';
@@ -16,8 +15,10 @@ import { ScorePool } from './score-pool.js';
 import { shardJobs } from './shard.js';
 import { writeReason } from '../report/atomic.js';
 import { storeSecret } from './seal.js';
-import { readStored, resultPath, storeKey, writeStored, type StoreKey } from './store.js';
-import { assembleResults } from './results.js';
+import { readReusable, storeKeys } from './reuse.js';
+import { resultPath, writeStored } from './store.js';
+import { graded, storeSource, type Graded } from './store-source.js';
+import { summarizer, wholeResults, type ResultSource } from '../report/source.js';
 
 /** Parallelism for a batch: virtual-clock batches use every core; any real-clock job limits it. */
 export function jobsFor(jobs: readonly Job[], opts: Pick<BatchOptions, 'jobs' | 'clock'>): number {
@@ -37,31 +38,31 @@ function safely(fn: () => void): void {
 /**
  * Grade `jobs` (the full plan; `opts.shard` selects a slice). Never throws for submission
  * problems; the returned results hold one entry per job of the slice (fewer only if aborted).
+ * Every result in memory: for a class, `gradeBatch` keeps only summaries.
  */
-export async function gradeAll(
+export async function gradeAll(jobs: readonly Job[], opts: BatchOptions, events: GradeEvents = {}, engine?: Engine): Promise<GradeResults> {
+  return wholeResults(await gradeBatch(jobs, opts, events, engine, true));
+}
+
+/**
+ * `gradeAll` as a report source (src/report/source.ts): per submission a summary in memory, the
+ * full result in its stored file (read again by the reports), unless `keep` or not stored.
+ * Reused results reach `events.onResult` as their summaries unless `keep`.
+ */
+export async function gradeBatch(
   jobs: readonly Job[],
   opts: BatchOptions,
   events: GradeEvents = {},
   engine?: Engine,
-): Promise<GradeResults> {
+  keep = false,
+): Promise<ResultSource> {
   const outDir = resolve(opts.outDir);
   const mine = shardJobs(jobs, opts.shard);
   // From the whole plan, so every shard picks what a single full run would.
   const concurrency = jobsFor(jobs, opts);
   const { jobs: _j, outDir: _o, resume: _r, shard: _s, sealKey, ...gradeOpts } = opts;
 
-  const keys: StoreKey[] = [];
-  const specCache = new Map<Spec, Promise<string>>();
-  // Bounded like the copy; an interrupt stops the hashing too (nothing is graded after it).
-  for (const job of mine) {
-    if (opts.signal?.aborted) break;
-    const key = await storeKey(job, gradeOpts, specCache, opts.signal).catch((e: unknown) => {
-      if (opts.signal?.aborted) return undefined;
-      throw e;
-    });
-    if (!key) break;
-    keys.push(key);
-  }
+  const keys = await storeKeys(mine, gradeOpts, opts.signal);
 
   // No key on disk (a full disk, a read-only folder): seal with a one-off key; this run's stored
   // results then fail verification next time and are graded again, which is safe.
@@ -69,15 +70,16 @@ export async function gradeAll(
     safely(() => events.onWarning?.(`could not keep the key that seals stored results (${writeReason(err)}): --resume will grade this run's results again`));
     return randomBytes(32);
   });
-  const results: Array<SubmissionResult | undefined> = new Array(mine.length).fill(undefined);
+  // Per job, what is kept of its result (store-source.ts): a summary, or all of it.
+  const results: Array<Graded | undefined> = new Array(mine.length).fill(undefined);
+  const summarize = summarizer();
   if (opts.resume) {
-    for (let i = 0; i < keys.length; i++) {
-      const found = await readStored(outDir, mine[i]!, keys[i]!, secret);
+    await readReusable(outDir, mine, keys, secret, (i, found) => {
+      const job = mine[i]!;
       if (found && 'tampered' in found) {
-        const job = mine[i]!;
         safely(() => events.onWarning?.(`the stored result of ${job.spec.name}/${job.id} (${found.tampered}) fails verification: it was changed after tracegrade wrote it; grading it again`));
-      } else if (found) results[i] = found.result;
-    }
+      } else if (found) results[i] = graded(job, found.result, found, keep, summarize);
+    });
   }
   const todo = mine.map((_, i) => i).filter((i) => !results[i]);
   const reused = mine.length - todo.length;
@@ -87,7 +89,7 @@ export async function gradeAll(
   let done = 0;
   for (let i = 0; i < mine.length; i++) {
     const r = results[i];
-    if (r) safely(() => events.onResult?.(mine[i]!, r, { reused: true, done: ++done, total: mine.length }));
+    if (r) safely(() => events.onResult?.(mine[i]!, r.full ?? r.summary, { reused: true, done: ++done, total: mine.length }));
   }
 
   // Lines are stamped on this thread's event loop: while other runs are in flight, scoring and
@@ -113,10 +115,13 @@ export async function gradeAll(
         const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, eng).finally(() => warm?.finished(slot));
         // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
         if (result.error === INTERRUPTED) return;
-        // Kept in memory whatever happens to the file: a full disk must not lose a graded result.
-        results[i] = result;
+        // Kept whole in memory until its file is written: a full disk must not lose a graded result.
+        results[i] = graded(job, result, undefined, true, summarize);
         const text = scored?.result === result ? scored.text : undefined;
-        await writeStored(outDir, job, keys[i]!, result, secret, text).catch(() => unstored.push(i));
+        await writeStored(outDir, job, keys[i]!, result, secret, text).then(
+          (stored) => (results[i] = graded(job, result, stored, keep, summarize)),
+          () => unstored.push(i),
+        );
         safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
       },
       opts.signal ? { signal: opts.signal } : {},
@@ -128,16 +133,15 @@ export async function gradeAll(
   // Retry once at the end (the runs' temp dirs are gone by then, which may have freed the disk).
   for (const i of unstored) {
     const job = mine[i]!;
-    await writeStored(outDir, job, keys[i]!, results[i]!, secret).catch((err: unknown) => {
-      safely(() => events.onStoreFailure?.(job, resultPath(outDir, job.spec.name, job.id), writeReason(err)));
-    });
+    const result = results[i]!.full!;
+    await writeStored(outDir, job, keys[i]!, result, secret).then(
+      (stored) => (results[i] = graded(job, result, stored, keep, summarize)),
+      (err: unknown) => safely(() => events.onStoreFailure?.(job, resultPath(outDir, job.spec.name, job.id), writeReason(err))),
+    );
   }
 
-  const final = assembleResults(
-    results.filter((r): r is SubmissionResult => r !== undefined),
-    { jobs: concurrency, ...(opts.shard ? { shard: opts.shard } : {}) },
-  );
-  safely(() => events.onFinish?.(final));
+  const final = storeSource(outDir, results.filter((r): r is Graded => r !== undefined), { jobs: concurrency, ...(opts.shard ? { shard: opts.shard } : {}) });
+  safely(() => events.onFinish?.(final.results));
   return final;
 }
 

@@ -39,7 +39,12 @@ export interface StoredResult {
 }
 
 /** What `--resume` finds for a job: a verified result, one that fails verification, or nothing usable. */
-export type StoredRead = { result: SubmissionResult } | { tampered: string } | null;
+export type StoredRead = { result: SubmissionResult; sha: string; digest: string } | { tampered: string } | null;
+
+/** A hash of a stored file's bytes: a result read again for the reports must be the one graded (store-source.ts). */
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
 
 export function storeRoot(outDir: string): string {
   return join(outDir, '.tracegrade', 'results');
@@ -128,7 +133,18 @@ export async function readStored(outDir: string, job: Job, key: StoreKey, secret
   if (!verifySeal(secret, body, stored.mac)) return { tampered: file };
   if (!stored.key || !sameKey(stored.key, key)) return null;
   if (stored.result?.id !== job.id || stored.result.spec !== job.spec.name) return null;
-  return { result: stored.result };
+  return { result: stored.result, sha: textHash(text), digest: resultDigest(body, stored.key, body.length - 1) };
+}
+
+/**
+ * The digest of the result (report/output-key.ts `submissionDigest`: sha256 of its JSON) from
+ * a stored file's text or sealed body, which hold that JSON verbatim after the key: no second
+ * serialisation of a whole trace. `end` is where the result's JSON ends in `text`.
+ */
+export function resultDigest(text: string, key: StoreKey, end = text.lastIndexOf(',"mac":')): string {
+  const head = `{"format":${STORE_FORMAT},"key":${JSON.stringify(key)},"result":`;
+  if (!text.startsWith(head) || end < head.length) throw new Error('resultDigest: not a stored result');
+  return createHash('sha256').update(text.slice(head.length, end)).digest('base64url');
 }
 
 /** The sealed file's text. Pure and heavy (the whole trace, twice): the score workers compute it off the stamping loop. */
@@ -138,9 +154,9 @@ export function storedText(key: StoreKey, result: SubmissionResult, secret: Buff
   return `${JSON.stringify(stored)}\n`;
 }
 
-/** Store `result`; `text`, when given, is its storedText computed elsewhere. */
-export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult, secret: Buffer, text?: string): Promise<string> {
-  const path = resultPath(outDir, job.spec.name, job.id);
-  await writeFileAtomic(path, text ?? storedText(key, result, secret));
-  return path;
+/** Store `result`; `text`, when given, is its storedText computed elsewhere. Returns the file's textHash and the result's digest. */
+export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult, secret: Buffer, text?: string): Promise<{ sha: string; digest: string }> {
+  const body = text ?? storedText(key, result, secret);
+  await writeFileAtomic(resultPath(outDir, job.spec.name, job.id), body);
+  return { sha: textHash(body), digest: resultDigest(body, key) };
 }

@@ -4,9 +4,9 @@
  */
 
 /** The batch engine's pool/resume/shard driver. */
-export { gradeAll } from '../batch/grade-all.js';
+export { gradeAll, gradeBatch } from '../batch/grade-all.js';
 export { createProgress } from '../batch/progress.js';
 export { acquireLock, LockError } from '../batch/lock.js';
 
 /** Reports: the registry, and the one entry point that writes them. */
-export { writeReports, reporters, DEFAULT_REPORTERS, readResultsFile, ReportWriteError } from '../report/index.js';
+export { writeReports, reporters, DEFAULT_REPORTERS, openResultsFile, readResultsFile, ResultsFileError, ReportWriteError, type ResultSource } from '../report/index.js';

@@ -10,6 +10,7 @@ import { checkLost, creditModel } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import { isHiddenCheck, percent, pts, relPath, STATUS_SYMBOL, truncate, visible } from './text.js';
 import { writeCommand } from './ci-log.js';
+import { asSource, wholeResults, type ResultSource } from './source.js';
 import type { ReportContext, Reporter } from './types.js';
 
 export const MAX_ANNOTATIONS = 10;
@@ -45,11 +46,45 @@ function clean(s: string, max = 1000): string {
   return visible(truncate(s, max), true);
 }
 
+interface FailureGroup {
+  /** The first submission that lost the check's points (the example), its index, the check. */
+  s: SubmissionResult;
+  at: number;
+  c: CheckResult;
+  failed: SubmissionResult[];
+  total: number;
+}
+
+/** Per check (spec file and id) shown: who lost its points, and the first of them as the example. */
+function failureGroups(results: GradeResults, shown: (c: CheckResult) => boolean): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  results.submissions.forEach((s, at) => {
+    for (const c of s.checks.filter(shown)) {
+      const key = `${s.specFile}\u0000${c.id}`;
+      const g = groups.get(key) ?? { s, at, c, failed: [], total: 0 };
+      g.total++;
+      if (checkLost(c) && !s.error) {
+        if (g.failed.length === 0) Object.assign(g, { s, at, c });
+        g.failed.push(s);
+      }
+      groups.set(key, g);
+    }
+  });
+  return [...groups.values()].filter((g) => g.failed.length > 0);
+}
+
+/** The submissions a class's annotations quote (each failing check's example): their full results are needed. */
+export function annotationExamples(results: GradeResults, opts: { showHidden: boolean }): number[] {
+  if (results.submissions.length === 1) return [0];
+  return [...new Set(failureGroups(results, (c) => opts.showHidden || !isHiddenCheck(c)).map((g) => g.at))];
+}
+
 /**
  * The annotations for a set of results. One submission: one per failed check. A class: one per
  * failing check (spec line), naming the submissions, since ten per step go nowhere in a class.
+ * `full` holds the full results of the examples when `results` holds summaries (report/source.ts).
  */
-export function annotations(results: GradeResults, opts: { cwd: string; showHidden: boolean }): Annotation[] {
+export function annotations(results: GradeResults, opts: { cwd: string; showHidden: boolean }, full?: ReadonlyMap<number, SubmissionResult>): Annotation[] {
   const out: Annotation[] = [];
   const subs = results.submissions;
   const shown = (c: CheckResult) => opts.showHidden || !isHiddenCheck(c);
@@ -60,7 +95,7 @@ export function annotations(results: GradeResults, opts: { cwd: string; showHidd
     else if (s.error) out.push({ file: relPath(s.specFile, opts.cwd), title: `${s.id}: could not be graded`, message: clean(s.error) });
   });
   if (subs.length === 1) {
-    const s = subs[0]!;
+    const s = full?.get(0) ?? subs[0]!;
     for (const c of s.checks.filter((c) => checkLost(c) && shown(c))) {
       const hint = c.hint ? `\nHint: ${c.hint}` : '';
       out.push({
@@ -72,31 +107,16 @@ export function annotations(results: GradeResults, opts: { cwd: string; showHidd
     }
     return out;
   }
-  const groups = new Map<string, { s: SubmissionResult; c: CheckResult; failed: SubmissionResult[]; total: number }>();
-  for (const s of subs) {
-    for (const c of s.checks.filter(shown)) {
-      const key = `${s.specFile}\u0000${c.id}`;
-      const g = groups.get(key) ?? { s, c, failed: [], total: 0 };
-      g.total++;
-      if (checkLost(c) && !s.error) {
-        if (g.failed.length === 0) {
-          g.s = s;
-          g.c = c;
-        }
-        g.failed.push(s);
-      }
-      groups.set(key, g);
-    }
-  }
-  for (const g of groups.values()) {
-    if (g.failed.length === 0) continue;
+  for (const g of failureGroups(results, shown)) {
     const names = g.failed.map((s) => s.id);
     const list = names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
+    // The example's message, from its full result when the results are summaries.
+    const example = full?.get(g.at)?.checks[g.s.checks.indexOf(g.c)] ?? g.c;
     out.push({
       file: relPath(g.s.specFile, opts.cwd),
       line: g.c.specLine,
       title: `${g.c.title}: failed in ${g.failed.length} of ${g.total}`,
-      message: clean(`Failed in ${list}.\nFor example ${g.s.id}: ${g.c.message}`),
+      message: clean(`Failed in ${list}.\nFor example ${g.s.id}: ${example.message}`),
     });
   }
   return out;
@@ -208,11 +228,18 @@ export function fitSummary(lines: string[], limit: number): string {
 
 export const githubReporter: Reporter = {
   name: 'github',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
     if (ctx.env.GITHUB_ACTIONS !== 'true') return [];
+    // A class's annotations and summary read the summaries; one submission reads its full result.
+    const results = source.results.submissions.length === 1 ? await wholeResults(source) : source.results;
+    // The examples the annotations quote, read whole (a few: one per failing check).
     const showHidden = ctx.showHidden ?? true;
+    const full = new Map<number, SubmissionResult>();
+    if (results !== source.results) full.set(0, results.submissions[0]!);
+    else for (const i of annotationExamples(results, { showHidden })) full.set(i, await source.load(i));
     const cwd = ctx.env.GITHUB_WORKSPACE ?? ctx.cwd ?? process.cwd();
-    for (const line of annotationLines(annotations(results, { cwd, showHidden }))) writeCommand(ctx.stdout, line);
+    for (const line of annotationLines(annotations(results, { cwd, showHidden }, full))) writeCommand(ctx.stdout, line);
     const file = ctx.env.GITHUB_STEP_SUMMARY;
     if (!file) return [];
     // The limit is per step: count what earlier steps' commands already appended.

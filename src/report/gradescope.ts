@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { checkEarned, submissionCredit } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import { writeFileAtomic } from './atomic.js';
-import { keyOf, submissionDigest, writeOutputs } from './output.js';
+import { keyOf, writeOutputs } from './output.js';
+import { asSource, type ResultSource } from './source.js';
 import { excerptText, pts, runEnd, runOf, secsProse, slug, visible } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 
@@ -109,40 +110,49 @@ export function toGradescope(sub: SubmissionResult | SubmissionResult[]): Grades
   };
 }
 
-/** Results grouped per student submission (same id and path), in order. */
-function bySubmission(subs: SubmissionResult[]): SubmissionResult[][] {
-  const groups = new Map<string, SubmissionResult[]>();
-  for (const s of subs) {
+/** Indexes of the results of each student submission (same id and path), in order. */
+function bySubmission(subs: SubmissionResult[]): number[][] {
+  const groups = new Map<string, number[]>();
+  subs.forEach((s, i) => {
     const key = `${s.id}\u0000${s.path}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
-  }
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
   return [...groups.values()];
 }
 
 export const gradescopeReporter: Reporter = {
   name: 'gradescope',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
-    const groups = bySubmission(results.submissions);
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
+    const subs = source.results.submissions;
+    const groups = bySubmission(subs);
     if (groups.length === 0) return [];
-    const doc = (g: SubmissionResult[]) => JSON.stringify(toGradescope(g), null, 2) + '\n';
+    // A group's full results are read when its document is rendered, then dropped.
+    const doc = async (g: number[]) => {
+      const full: SubmissionResult[] = [];
+      for (const i of g) full.push(await source.load(i));
+      return JSON.stringify(toGradescope(full), null, 2) + '\n';
+    };
     if (groups.length === 1) {
       // Gradescope's own path (/autograder/results/results.json) is written as is, every time.
       const file = ctx.gradescopePath ?? join(ctx.outDir, 'gradescope', 'results.json');
-      await writeFileAtomic(file, doc(groups[0]!));
+      await writeFileAtomic(file, await doc(groups[0]!));
       return [file];
     }
     const used = new Set<string>();
     // `<id>.json` when the id names one student; the bundled layout reuses ids across specs
     // (every assignment has a `reference`), so then `<spec>/<id>.json`.
     const idCount = new Map<string, number>();
-    for (const g of groups) idCount.set(g[0]!.id, (idCount.get(g[0]!.id) ?? 0) + 1);
+    for (const g of groups) idCount.set(subs[g[0]!]!.id, (idCount.get(subs[g[0]!]!.id) ?? 0) + 1);
     return writeOutputs(ctx.outDir, 'gradescope', async (out) => {
       for (const g of groups) {
-        const id = g[0]!.id;
-        let name = idCount.get(id)! > 1 ? `${slug([...new Set(g.map((s) => s.spec))].join('+'))}/${slug(id)}` : slug(id);
+        const id = subs[g[0]!]!.id;
+        let name = idCount.get(id)! > 1 ? `${slug([...new Set(g.map((i) => subs[i]!.spec))].join('+'))}/${slug(id)}` : slug(id);
         while (used.has(name)) name += '_';
         used.add(name);
-        await out.tryPut(`gradescope/${name}.json`, keyOf('gradescope', ...g.map(submissionDigest)), () => doc(g));
+        const key = keyOf('gradescope', ...g.map((i) => source.digests[i]!));
+        // Read and rendered only when the key changed.
+        await out.tryPut(`gradescope/${name}.json`, key, () => doc(g));
       }
     });
   },

@@ -36,38 +36,46 @@ export interface RowLinks {
   student: string[];
 }
 
+/**
+ * Where a table's rows go: joined into the page (the default), or a placeholder that a writer
+ * replaces by the rows as it streams the page (html.ts `renderHtmlChunks`): 10,000 rows never make one string.
+ */
+export type RowSlot = (rows: () => Iterable<string>) => string;
+
+export const joinRows: RowSlot = (rows) => [...rows()].join('\n');
+
 /** The table of a group's submissions; `label` names it (unique on the page: it is a landmark). */
-export function submissionsTable(results: GradeResults, model: CreditModel, members: number[], links: RowLinks, tableId: string, label: string): string {
+export function submissionsTable(results: GradeResults, model: CreditModel, members: number[], links: RowLinks, tableId: string, label: string, slot: RowSlot = joinRows): string {
   const multiSpec = model.multiSpec;
-  const rows = members
-    .map((i) => {
-      const s = results.submissions[i]!;
-      const cr = model.submissions[i]!;
-      const state = cr.state;
-      const notPassed = cr.reason !== undefined
-        ? `<span class="muted">${state === 'tampered' ? 'trace tampered: ' : ''}${esc(truncate(cr.reason, 120))}</span>`
-        : s.checks
-            .filter((c) => c.status !== 'passed')
-            .map((c) => `<code>${esc(c.id)}</code>${c.status === 'skipped' ? ' ○' : c.status === 'unstable' ? ' ~' : ' ✗'}`)
-            .join(', ') || '<span class="muted">none</span>';
-      let wall = 0;
-      for (const r of s.runs) wall = Math.max(wall, r.wallMs);
-      const who = `${esc(s.id)}${multiSpec ? ` (${esc(s.spec)})` : ''}`;
-      return (
-        `<tr data-state="${state}"><td data-sort="${esc(s.id)}">${links.detail[i] ? `<a href="${esc(links.detail[i]!)}">${esc(s.id)}</a>` : esc(s.id)}${multiSpec ? ` <span class="muted">${esc(s.spec)}</span>` : ''}` +
-        `${links.student[i] ? `<a class="page-link" href="${esc(links.student[i]!)}">student page<span class="sr-only"> for ${who}</span></a>` : ''}</td>` +
-        `<td class="num" data-sort="${cr.points}">${pts(cr.points)}/${pts(cr.max)}</td><td class="num" data-sort="${cr.percent}">${cr.percent}%</td>` +
-        `<td data-sort="${state}"><span class="badge ${state}">${STATE_LABEL[state]}</span></td><td>${notPassed}</td>` +
-        `<td class="num" data-sort="${wall}">${s.runs.length ? secsProse(wall) : '—'}</td></tr>`
-      );
-    })
-    .join('\n');
+  const row = (i: number): string => {
+    const s = results.submissions[i]!;
+    const cr = model.submissions[i]!;
+    const state = cr.state;
+    const notPassed = cr.reason !== undefined
+      ? `<span class="muted">${state === 'tampered' ? 'trace tampered: ' : ''}${esc(truncate(cr.reason, 120))}</span>`
+      : s.checks
+          .filter((c) => c.status !== 'passed')
+          .map((c) => `<code>${esc(c.id)}</code>${c.status === 'skipped' ? ' ○' : c.status === 'unstable' ? ' ~' : ' ✗'}`)
+          .join(', ') || '<span class="muted">none</span>';
+    let wall = 0;
+    for (const r of s.runs) wall = Math.max(wall, r.wallMs);
+    const who = `${esc(s.id)}${multiSpec ? ` (${esc(s.spec)})` : ''}`;
+    return (
+      `<tr data-state="${state}"><td data-sort="${esc(s.id)}">${links.detail[i] ? `<a href="${esc(links.detail[i]!)}">${esc(s.id)}</a>` : esc(s.id)}${multiSpec ? ` <span class="muted">${esc(s.spec)}</span>` : ''}` +
+      `${links.student[i] ? `<a class="page-link" href="${esc(links.student[i]!)}">student page<span class="sr-only"> for ${who}</span></a>` : ''}</td>` +
+      `<td class="num" data-sort="${cr.points}">${pts(cr.points)}/${pts(cr.max)}</td><td class="num" data-sort="${cr.percent}">${cr.percent}%</td>` +
+      `<td data-sort="${state}"><span class="badge ${state}">${STATE_LABEL[state]}</span></td><td>${notPassed}</td>` +
+      `<td class="num" data-sort="${wall}">${s.runs.length ? secsProse(wall) : '—'}</td></tr>`
+    );
+  };
   return `<div class="table-wrap" tabindex="0" role="region" aria-label="${esc(label)}">
 <table id="${tableId}" class="subs">
 <caption>Follow a name to its checks and timeline, or “student page” to the page to hand to its student (visible checks only). ✗ failed, ○ skipped, ~ unstable.</caption>
 <thead><tr><th scope="col" data-type="text">Submission</th><th scope="col" class="num" data-type="number">Score</th><th scope="col" class="num" data-type="number">%</th><th scope="col" data-type="text">Status</th><th scope="col">Not passed</th><th scope="col" class="num" data-type="number">Longest run</th></tr></thead>
 <tbody>
-${rows}
+${slot(function* () {
+    for (const i of members) yield row(i);
+  })}
 </tbody>
 </table>
 </div>`;

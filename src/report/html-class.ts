@@ -7,7 +7,7 @@
 import type { CreditModel, GroupCredit } from '../score/index.js';
 import type { GradeResults } from '../score/types.js';
 import { histogramSvg } from './html-histogram.js';
-import { rateTable, submissionsTable, type RowLinks } from './html-class-tables.js';
+import { joinRows, rateTable, submissionsTable, type RowLinks, type RowSlot } from './html-class-tables.js';
 import { specAnchors } from './html-paths.js';
 import { esc } from './timeline.js';
 
@@ -51,7 +51,7 @@ function oneLine(g: GroupCredit): string {
 }
 
 /** The contents of <main> on the class page, and the spec anchors (for the navigation bar). */
-export function classView(results: GradeResults, model: CreditModel, links: RowLinks): { html: string; specs: Array<[string, string]> } {
+export function classView(results: GradeResults, model: CreditModel, links: RowLinks, slot: RowSlot = joinRows): { html: string; specs: Array<[string, string]> } {
   const all = model.class;
   if (!model.multiSpec) {
     const html = `<section id="class" aria-labelledby="class-h">
@@ -60,7 +60,7 @@ ${stats(all)}
 ${figures(model.bySpec[0] ?? all, '', false)}
 <h3 id="list">Submissions</h3>
 ${CONTROLS}
-${submissionsTable(results, model, all.members, links, 'submissions', 'Submissions table')}
+${submissionsTable(results, model, all.members, links, 'submissions', 'Submissions table', slot)}
 </section>`;
     return { html, specs: [] };
   }
@@ -74,7 +74,7 @@ ${submissionsTable(results, model, all.members, links, 'submissions', 'Submissio
 <summary><h2 id="${a}-h">${esc(g.title)} <code>${esc(g.spec!)}</code></h2><span class="spec-sum">${oneLine(g)}</span></summary>
 ${figures(g, a, true)}
 <h3 id="${a}-list">Submissions<span class="sr-only"> of ${esc(g.spec!)}</span></h3>
-${submissionsTable(results, model, g.members, links, `${a}-subs`, `Submissions of ${g.spec!}`)}
+${submissionsTable(results, model, g.members, links, `${a}-subs`, `Submissions of ${g.spec!}`, slot)}
 </details>`;
   });
   const html = `<section id="class" aria-labelledby="class-h">

@@ -19,7 +19,10 @@ import { page } from './html-page.js';
 import { DEFAULT_HTML_OPTIONS, type HtmlOptions } from './html-run.js';
 import { submissionView } from './html-submission.js';
 import { join, relative, sep } from 'node:path';
-import { keyOf, submissionDigest, writeOutputs } from './output.js';
+import { keyOf, writeOutputs, type Rendered } from './output.js';
+import type { RowSlot } from './html-class-tables.js';
+import { randomBytes } from 'node:crypto';
+import { asSource, wholeResults, type ResultSource } from './source.js';
 import type { ReportContext, Reporter } from './types.js';
 import { studentView } from './visibility.js';
 
@@ -29,9 +32,9 @@ export type { HtmlOptions } from './html-run.js';
 const FOOTER = 'Everything a program printed is shown as text; control characters appear as \\xNN. This page makes no network requests';
 
 /** The class page (index.html), for the instructor; links to each submission's pages. One submission: its page. */
-export function renderHtml(results: GradeResults, options: HtmlOptions & { missingPages?: ReadonlySet<string> } = {}): string {
+export function renderHtml(results: GradeResults, options: HtmlOptions & { missingPages?: ReadonlySet<string>; slot?: RowSlot } = {}): string {
   const subs = results.submissions;
-  const { missingPages, ...rest } = options;
+  const { missingPages, slot, ...rest } = options;
   const opts: Required<HtmlOptions> = { ...DEFAULT_HTML_OPTIONS, ...rest };
   // A page that could not be written is not linked (it would be a dead link).
   const linked = (paths: string[]) => paths.map((p) => (missingPages?.has(p) ? '' : p));
@@ -51,7 +54,7 @@ export function renderHtml(results: GradeResults, options: HtmlOptions & { missi
     const studentPage = linked(submissionPagePaths(subs))[0]!;
     main = submissionView(s, { anchor: sectionAnchor(s), opts, links: studentPage ? [[studentPage, 'student page']] : [] });
   } else {
-    const view = classView(results, model, { detail: linked(detailPagePaths(subs)), student: linked(submissionPagePaths(subs)) });
+    const view = classView(results, model, { detail: linked(detailPagePaths(subs)), student: linked(submissionPagePaths(subs)) }, slot);
     main = view.html;
     const items = view.specs.length
       ? [['class', 'Class overview'], ...view.specs]
@@ -67,6 +70,28 @@ export function renderHtml(results: GradeResults, options: HtmlOptions & { missi
     script: subs.length > 1,
     footer: `Made by tracegrade from results.json (schema ${results.schemaVersion}). ${FOOTER} and works without JavaScript.`,
   });
+}
+
+/**
+ * index.html as chunks: the page with each submissions table's rows made one at a time as
+ * they are written (a class of 10,000 is about 7 MB of rows, never held as one string).
+ */
+export function* renderHtmlChunks(results: GradeResults, options: { missingPages?: ReadonlySet<string> } = {}): Generator<string> {
+  // A per-call nonce, so no text of a submission can forge a placeholder.
+  const nonce = randomBytes(8).toString('hex');
+  const tables: Array<() => Iterable<string>> = [];
+  const slot: RowSlot = (rows) => `\u0000tg${nonce}:${tables.push(rows) - 1}\u0000`;
+  const parts = renderHtml(results, { ...options, slot }).split(new RegExp(`\u0000tg${nonce}:(\\d+)\u0000`));
+  for (const [k, part] of parts.entries()) {
+    if (k % 2 === 0) yield part;
+    else {
+      let first = true;
+      for (const row of tables[Number(part)]!()) {
+        yield first ? row : `\n${row}`;
+        first = false;
+      }
+    }
+  }
 }
 
 /** The instructor's page of one submission (every check), linking back to the class page. */
@@ -109,14 +134,17 @@ export function renderSubmissionPage(results: Pick<GradeResults, 'tool'>, s: Sub
 
 export const htmlReporter: Reporter = {
   name: 'html',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
+    // One submission: index.html is its page, made from its full result.
+    const results = source.results.submissions.length === 1 ? await wholeResults(source) : source.results;
     const subs = results.submissions;
     const v = results.tool.version;
-    const digests = subs.map(submissionDigest);
+    const digests = source.digests;
     // Pages first, so index.html links only to pages that exist; a failed page is reported, not fatal.
     return writeOutputs(ctx.outDir, 'html', async (out) => {
       const missing = new Set<string>();
-      const put = async (rel: string, key: string, render: () => string, first = false) => {
+      const put = async (rel: string, key: string, render: () => Rendered | Promise<Rendered>, first = false) => {
         if (!(await out.tryPut(rel, key, render, { first }))) missing.add(join(ctx.outDir, ...rel.split('/')));
       };
       const student = submissionPagePaths(subs);
@@ -125,14 +153,17 @@ export const htmlReporter: Reporter = {
       for (const [i, s] of subs.entries()) {
         // Relative from detail/<spec>/ to submissions/<spec>/.
         const studentHref = `${UP_TO_OUT}${student[i]!}`;
-        if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), () => renderDetailPage(results, s, studentHref));
-        await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), () => renderSubmissionPage(results, s, { revealAfterDue: reveal }));
+        // A submission's full result is read once for both its pages, only when one must be rendered.
+        let full: Promise<SubmissionResult> | undefined;
+        const load = () => (full ??= subs.length === 1 ? Promise.resolve(s) : source.load(i));
+        if (detail[i]) await put(detail[i]!, keyOf('detail', v, digests[i]!, studentHref), async () => renderDetailPage(results, await load(), studentHref));
+        await put(student[i]!, keyOf('student', v, digests[i]!, String(reveal)), async () => renderSubmissionPage(results, await load(), { revealAfterDue: reveal }));
       }
       // Pages land before index.html is rendered: it links only to those that did.
       await out.commit();
       for (const f of out.failures) missing.add(f.file);
       const indexKey = keyOf('index', v, results.createdAt, String(results.schemaVersion), [...missing].sort().join(','), ...digests);
-      await put(HTML_FILE, indexKey, () => renderHtml(results, { missingPages: new Set([...missing].map((f) => relative(ctx.outDir, f).split(sep).join('/'))) }), true);
+      await put(HTML_FILE, indexKey, () => renderHtmlChunks(results, { missingPages: new Set([...missing].map((f) => relative(ctx.outDir, f).split(sep).join('/'))) }), true);
     });
   },
 };

@@ -9,11 +9,13 @@ import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { terminalReporter } from './terminal.js';
 import { PartialWriteError } from './atomic.js';
+import { asSource, type ResultSource } from './source.js';
 import type { ReportContext, Reporter } from './types.js';
 
 export type { ReportContext, Reporter } from './types.js';
 export { writeFileAtomic, writeReason, PartialWriteError, type WriteFailure } from './atomic.js';
-export { readResultsFile, stringifyResults } from './json.js';
+export { openResultsFile, readResultsFile, ResultsFileError, stringifyResults } from './json.js';
+export { asSource, memorySource, pickedSource, summarizer, wholeResults, type ResultSource } from './source.js';
 export { defuseLine, stopCommands } from './ci-log.js';
 export { renderSubmission, renderSummaryLine, terminalWidth, useColor } from './terminal.js';
 
@@ -49,7 +51,9 @@ export class ReportWriteError extends Error {
  * unknown name is an error before anything is written; a failing reporter does not stop the
  * others, and the failures are reported together at the end.
  */
-export async function writeReports(results: GradeResults, ctx: ReportContext, names?: string[]): Promise<string[]> {
+export async function writeReports(results: GradeResults | ResultSource, ctx: ReportContext, names?: string[]): Promise<string[]> {
+  // Results in memory are their own summaries; a streamed source reads each full result again.
+  const source = asSource(results);
   const list = names ?? DEFAULT_REPORTERS;
   const unknown = list.filter((n) => !Object.hasOwn(reporters, n));
   if (unknown.length) {
@@ -60,7 +64,7 @@ export async function writeReports(results: GradeResults, ctx: ReportContext, na
   const failures: string[] = [];
   for (const name of [...new Set(list)]) {
     try {
-      files.push(...(await reporters[name]!.write(results, ctx)));
+      files.push(...(await reporters[name]!.write(source, ctx)));
     } catch (err) {
       // Say which files, and count the ones a writer did write before it failed.
       if (err instanceof PartialWriteError) files.push(...err.written);

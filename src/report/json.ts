@@ -1,9 +1,9 @@
 /** results.json: the complete GradeResults, documented in docs/results-json.md. */
 
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { GradeResults, SubmissionResult } from '../score/types.js';
-import { keyOf, submissionDigest, writeOutputs } from './output.js';
+import { keyOf, writeOutputs } from './output.js';
+import { asSource, type ResultSource } from './source.js';
 import type { ReportContext, Reporter } from './types.js';
 
 export const RESULTS_FILE = 'results.json';
@@ -37,15 +37,21 @@ function stringifySubmission(s: SubmissionResult): string {
 /** Indent every line but the first (JSON strings hold no raw newline: every one is layout). */
 const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
 
-/**
- * results.json as chunks, a submission at a time, so a class's file is never one huge string
- * in memory: pretty at the top, one trace line per row (a class's traces stay readable and small).
- */
-export function* resultsChunks(results: GradeResults): Generator<string> {
-  const keys = Object.keys(results).filter((k) => {
+/** The top-level keys that are printed (undefined and functions are not, as in JSON.stringify). */
+function keysOf(results: GradeResults): string[] {
+  return Object.keys(results).filter((k) => {
     const v = (results as unknown as Record<string, unknown>)[k];
     return v !== undefined && typeof v !== 'function';
   });
+}
+
+/**
+ * results.json as chunks, a submission at a time, so a class's file is never one huge string
+ * in memory: pretty at the top, one trace line per row (a class's traces stay readable and
+ * small). `results` gives the header and the submissions' count; `sub(j)` each full result.
+ */
+function* layout(results: GradeResults): Generator<string | number> {
+  const keys = keysOf(results);
   yield '{';
   for (const [i, k] of keys.entries()) {
     const head = `${i ? ',' : ''}\n  ${JSON.stringify(k)}: `;
@@ -55,10 +61,22 @@ export function* resultsChunks(results: GradeResults): Generator<string> {
       continue;
     }
     yield `${head}[`;
-    for (const [j, sub] of (v as SubmissionResult[]).entries()) yield `${j ? ',' : ''}\n    ${indent(stringifySubmission(sub), '    ')}`;
+    for (let j = 0; j < v.length; j++) yield j; // a submission's place
     yield '\n  ]';
   }
   yield keys.length ? '\n}\n' : '}\n';
+}
+
+const submissionText = (j: number, s: SubmissionResult) => `${j ? ',' : ''}\n    ${indent(stringifySubmission(s), '    ')}`;
+
+/** results.json as chunks, from results in memory. */
+export function* resultsChunks(results: GradeResults): Generator<string> {
+  for (const part of layout(results)) yield typeof part === 'number' ? submissionText(part, results.submissions[part]!) : part;
+}
+
+/** results.json as chunks, each full result read from `source` as it is written, then dropped. */
+export async function* sourceChunks(source: ResultSource): AsyncGenerator<string> {
+  for (const part of layout(source.results)) yield typeof part === 'number' ? submissionText(part, await source.load(part)) : part;
 }
 
 /** The whole results.json text (resultsChunks joined). */
@@ -68,34 +86,13 @@ export function stringifyResults(results: GradeResults): string {
 
 export const jsonReporter: Reporter = {
   name: 'json',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
     // Unchanged results (a resumed finished run) are not serialised or written again.
-    const { submissions, ...header } = results;
-    const key = keyOf('results', JSON.stringify(header), ...submissions.map(submissionDigest));
-    return writeOutputs(ctx.outDir, 'json', (out) => out.put(RESULTS_FILE, key, () => resultsChunks(results)).then(() => undefined));
+    const { submissions: _s, ...header } = source.results;
+    const key = keyOf('results', JSON.stringify(header), ...source.digests);
+    return writeOutputs(ctx.outDir, 'json', (out) => out.put(RESULTS_FILE, key, () => sourceChunks(source)).then(() => undefined));
   },
 };
 
-/** Read a results.json written by tracegrade (for `tracegrade report`); a clear error when it is not one. */
-export async function readResultsFile(file: string): Promise<GradeResults> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot read results (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass the results.json a 'tracegrade grade' run wrote`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message}); was the file edited or cut short?`);
-  }
-  const d = data as Partial<GradeResults> | null;
-  if (!d || typeof d !== 'object' || d.tool?.name !== 'tracegrade' || !Array.isArray(d.submissions)) {
-    throw new Error(`${file}: not a tracegrade results.json (expected "tool": {"name": "tracegrade"} and a "submissions" array)`);
-  }
-  if (d.schemaVersion !== 1) {
-    throw new Error(`${file}: results schemaVersion ${String(d.schemaVersion)} is not supported by this tracegrade (supports 1); re-grade or upgrade tracegrade`);
-  }
-  return d as GradeResults;
-}
+export { openResultsFile, readResultsFile, ResultsFileError } from './results-file.js';

@@ -9,7 +9,8 @@ import { checkLost, tamperReason } from '../score/index.js';
 import type { CheckResult, GradeResults, SubmissionResult } from '../score/types.js';
 import type { RunRecord } from '../trace/types.js';
 import { defuseLine } from './ci-log.js';
-import { keyOf, submissionDigest, writeOutputs } from './output.js';
+import { keyOf, writeOutputs } from './output.js';
+import { asSource, type ResultSource } from './source.js';
 import { excerptText, pts, relPath, runEnd, runOf, secondsDot, secs, showLine, visible } from './text.js';
 import type { ReportContext, Reporter } from './types.js';
 
@@ -100,18 +101,21 @@ interface Budget {
   left: number;
 }
 
-function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: string): { xml: string; tests: number; failures: number; errors: number } {
+/** A suite's counts, from its summary alone (the file's totals come before the suites). */
+function suiteCounts(s: SubmissionResult): { tests: number; failures: number; errors: number } {
+  const errors = (tamperReason(s) !== undefined ? 1 : 0) + (s.error ? 1 : 0);
+  return { tests: errors + s.checks.length, failures: s.checks.filter((c) => checkLost(c)).length, errors };
+}
+
+function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: string): string {
   const seen = new Set<string>();
   const dup = new Set<string>();
   for (const c of s.checks) (seen.has(c.title) ? dup : seen).add(c.title);
   const prefix = multiSpec ? `${s.spec}: ` : '';
   const cases: string[] = [];
-  let failures = 0;
   let skipped = 0;
-  let errors = 0;
   const tampered = tamperReason(s);
   if (tampered !== undefined) {
-    errors++;
     const msg = `trace tampered: ${tampered}`;
     cases.push(
       `    <testcase name="${xmlAttr(`${prefix}trace integrity`)}" classname="${xmlAttr(s.id)}" time="0.000">\n` +
@@ -119,7 +123,6 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
     );
   }
   if (s.error) {
-    errors++;
     cases.push(
       `    <testcase name="${xmlAttr(`${prefix}submission runs`)}" classname="${xmlAttr(s.id)}" time="0.000">\n` +
         `      <error message="${xmlAttr(s.error)}" type="${s.tampered ? 'tampered' : 'error'}">${xmlText(s.error)}</error>\n    </testcase>`,
@@ -132,7 +135,6 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
       skipped++;
       cases.push(`${open}>\n      <skipped message="${xmlAttr(`${points}: ${c.message}`)}"/>\n    </testcase>`);
     } else if (checkLost(c)) {
-      failures++;
       let body = `${open}>\n      <failure message="${xmlAttr(`${points}: ${c.message}`)}" type="${c.status}">${xmlText(failureBody(s, c))}</failure>`;
       const run = runOf(s, c);
       if (run && budget.left > 0) {
@@ -166,39 +168,55 @@ function suiteXml(s: SubmissionResult, multiSpec: boolean, budget: Budget, cwd: 
   ];
   const facts = s.runs.map((r, i) => runFacts(r, i, s.runs.length)).join('\n');
   const name = multiSpec ? `${s.id} — ${s.spec}` : s.id;
-  const tests = cases.length;
-  const xml =
+  const { tests, failures, errors } = suiteCounts(s);
+  return (
     `  <testsuite name="${xmlAttr(name)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" ` +
     `time="${secondsDot(s.durationMs)}" timestamp="${xmlAttr(s.gradedAt)}" package="${xmlAttr(s.spec)}" file="${xmlAttr(relPath(s.specFile, cwd))}">\n` +
     `    <properties>\n${props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`).join('\n')}\n    </properties>\n` +
     `${cases.join('\n')}\n` +
     `    <system-out>${xmlText(`${s.specTitle}\nscore ${pts(tampered !== undefined ? 0 : s.score)}/${pts(s.maxScore)}\n${facts}`)}</system-out>\n` +
-    `  </testsuite>`;
-  return { xml, tests, failures, errors };
+    `  </testsuite>`
+  );
 }
+
+/**
+ * junit.xml in parts: text, or the index of a submission whose suite goes there. The totals
+ * come from the summaries; the suites are rendered in order (the trace budget is the file's).
+ */
+function* layout(summaries: SubmissionResult[]): Generator<string | number> {
+  const counts = summaries.map(suiteCounts);
+  const sum = (k: 'tests' | 'failures' | 'errors') => counts.reduce((a, x) => a + x[k], 0);
+  const time = summaries.reduce((a, s) => a + s.durationMs, 0);
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n` + `<testsuites name="tracegrade" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" time="${secondsDot(time)}">\n`;
+  for (let i = 0; i < summaries.length; i++) yield i;
+  yield `</testsuites>\n`;
+}
+
+const isMultiSpec = (subs: SubmissionResult[]) => new Set(subs.map((s) => s.spec)).size > 1;
 
 /** The whole junit.xml document. */
 export function renderJunit(results: GradeResults, cwd = process.cwd()): string {
-  const multiSpec = new Set(results.submissions.map((s) => s.spec)).size > 1;
+  const multiSpec = isMultiSpec(results.submissions);
   const budget: Budget = { left: FILE_BUDGET };
-  const suites = results.submissions.map((s) => suiteXml(s, multiSpec, budget, cwd));
-  const sum = (k: 'tests' | 'failures' | 'errors') => suites.reduce((a, x) => a + x[k], 0);
-  const time = results.submissions.reduce((a, s) => a + s.durationMs, 0);
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="tracegrade" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" time="${secondsDot(time)}">\n` +
-    suites.map((x) => x.xml + '\n').join('') +
-    `</testsuites>\n`
-  );
+  const parts = [...layout(results.submissions)];
+  return parts.map((p) => (typeof p === 'number' ? suiteXml(results.submissions[p]!, multiSpec, budget, cwd) + '\n' : p)).join('');
+}
+
+/** junit.xml as chunks, each submission's full result read as its suite is written. */
+async function* junitChunks(source: ResultSource, cwd: string): AsyncGenerator<string> {
+  const multiSpec = isMultiSpec(source.results.submissions);
+  const budget: Budget = { left: FILE_BUDGET };
+  for (const p of layout(source.results.submissions)) yield typeof p === 'number' ? suiteXml(await source.load(p), multiSpec, budget, cwd) + '\n' : p;
 }
 
 export const junitReporter: Reporter = {
   name: 'junit',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
     // Rendered and written only when the results changed (see output.ts).
     const cwd = ctx.cwd ?? process.cwd();
-    const { submissions, ...header } = results;
-    const key = keyOf('junit', cwd, JSON.stringify(header), ...submissions.map(submissionDigest));
-    return writeOutputs(ctx.outDir, 'junit', (out) => out.put(JUNIT_FILE, key, () => renderJunit(results, cwd)).then(() => undefined));
+    const { submissions: _s, ...header } = source.results;
+    const key = keyOf('junit', cwd, JSON.stringify(header), ...source.digests);
+    return writeOutputs(ctx.outDir, 'junit', (out) => out.put(JUNIT_FILE, key, () => junitChunks(source, cwd)).then(() => undefined));
   },
 };

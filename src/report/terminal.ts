@@ -23,6 +23,7 @@ import {
   excerptMargin,
   visible,
 } from './text.js';
+import { asSource, wholeResults, type ResultSource } from './source.js';
 import type { ReportContext, Reporter } from './types.js';
 
 export interface RenderOptions {
@@ -206,7 +207,10 @@ export function renderSummaryLine(result: SubmissionResult, color = false): stri
 
 export const terminalReporter: Reporter = {
   name: 'terminal',
-  async write(results: GradeResults, ctx: ReportContext): Promise<string[]> {
+  async write(input: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]> {
+    const source = asSource(input);
+    // A class: a line per submission from the summaries; one submission: its full result.
+    const results = source.results.submissions.length === 1 ? await wholeResults(source) : source.results;
     const color = useColor(ctx.env, ctx.stdout);
     const showHidden = ctx.showHidden ?? true;
     // Student text is quoted here: on GitHub Actions the runner ignores commands until the token.

@@ -1,6 +1,7 @@
 /** One interface, many small writers (as Vitest and Playwright structure reporters). */
 
 import type { GradeResults } from '../score/types.js';
+import type { ResultSource } from './source.js';
 
 export interface ReportContext {
   /** Output directory for file reports. */
@@ -31,6 +32,10 @@ export interface ReportContext {
 export interface Reporter {
   /** Name used in --reporter lists and messages: "json", "junit", "html"… */
   name: string;
-  /** Write the report for a finished set of results. Returns the files written (may be empty). */
-  write(results: GradeResults, ctx: ReportContext): Promise<string[]>;
+  /**
+   * Write the report for a finished set of results: in memory, or a source whose class-level
+   * parts read `results` (summaries) while each submission's own part loads its full result,
+   * one at a time (source.ts). Returns the files written (may be empty).
+   */
+  write(results: GradeResults | ResultSource, ctx: ReportContext): Promise<string[]>;
 }

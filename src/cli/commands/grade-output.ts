@@ -2,6 +2,7 @@
 
 import { join } from 'node:path';
 import type { GradeResults } from '../../score/types.js';
+import type { ResultSource } from '../../report/source.js';
 import { renderSummaryLine } from '../deps.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
@@ -11,9 +12,10 @@ import { emitReports, type EmitOptions } from './report.js';
  * Write the reports; a write failure (exit 4) is printed, not thrown, and when results.json is
  * not on disk every score goes to stdout, so nothing graded is lost.
  */
-export async function reportAll(results: GradeResults, io: Io, outDir: string, names: string[], options: EmitOptions): Promise<{ files: string[]; failed: boolean }> {
+export async function reportAll(source: ResultSource, io: Io, outDir: string, names: string[], options: EmitOptions): Promise<{ files: string[]; failed: boolean }> {
+  const results = source.results;
   try {
-    return { files: await emitReports(results, io, outDir, names, options), failed: false };
+    return { files: await emitReports(source, io, outDir, names, options), failed: false };
   } catch (err) {
     if (!(err instanceof CliError) || err.exitCode !== EXIT.writeFailed) throw err;
     io.stderr.write(`tracegrade grade: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
@@ -40,7 +42,7 @@ export function surfaceSetupErrors(results: GradeResults, io: Io): void {
   }
 }
 
-/** Every submission's score, one line each, for when the files that hold them could not be written. */
+/** Every submission's score, one line each (from the summaries), for when the files that hold them could not be written. */
 function printScores(results: GradeResults, io: Io): void {
   io.stderr.write('The scores (results.json could not be written):\n');
   for (const s of results.submissions) io.stdout.write(`${renderSummaryLine(s)}\n`);

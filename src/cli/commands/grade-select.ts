@@ -10,10 +10,10 @@
 import { join } from 'node:path';
 import type { Job } from '../../batch/types.js';
 import { submissionCredit } from '../../score/credit.js';
-import type { GradeResults, SubmissionResult } from '../../score/types.js';
+import { pickedSource, type Pick, type ResultSource } from '../../report/source.js';
 import type { Spec } from '../../spec/types.js';
 import { checkMatcher, describeFilter, filterChecks } from '../check-filter.js';
-import { readResultsFile } from '../deps-batch.js';
+import { openResultsFile } from '../deps-batch.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { shown } from './validate.js';
@@ -38,7 +38,8 @@ export async function selectChecks(specs: Spec[], pattern: string, io: Io): Prom
 const keyOf = (spec: string, id: string): string => `${spec}\0${id}`;
 
 export interface Previous {
-  results: GradeResults;
+  /** The last run's results.json, streamed (close it when the reports are written). */
+  source: ResultSource;
   /** (spec, id) keys of the submissions below full marks or not graded. */
   failed: Set<string>;
 }
@@ -46,9 +47,9 @@ export interface Previous {
 /** The last run's results in `outDir`, for --failed; a usage error when there are none. */
 export async function previousResults(outDir: string, io: Io): Promise<Previous> {
   const file = join(outDir, 'results.json');
-  let results: GradeResults;
+  let source: ResultSource;
   try {
-    results = await readResultsFile(file);
+    source = await openResultsFile(file);
   } catch (err) {
     throw new CliError(
       `--failed re-grades what did not get full marks last time, but ${shown(io, file)} cannot be read: ${(err as Error).message.split(': ').slice(1).join(': ') || 'missing'}`,
@@ -56,8 +57,8 @@ export async function previousResults(outDir: string, io: Io): Promise<Previous>
       'Run the same grade command without --failed first (or point --out at the earlier run).',
     );
   }
-  const failed = new Set(results.submissions.filter((s) => !submissionCredit(s).fullCredit).map((s) => keyOf(s.spec, s.id)));
-  return { results, failed };
+  const failed = new Set(source.results.submissions.filter((s) => !submissionCredit(s).fullCredit).map((s) => keyOf(s.spec, s.id)));
+  return { source, failed };
 }
 
 /**
@@ -79,9 +80,13 @@ export function onlyFailed(jobs: Job[], prev: Previous): Job[] {
   return jobs.filter((j) => prev.failed.has(keyOf(j.spec.name, j.id)));
 }
 
-/** The previous results with every re-graded submission replaced, in the previous order. */
-export function mergeResults(prev: GradeResults, fresh: GradeResults): GradeResults {
-  const byKey = new Map<string, SubmissionResult>(fresh.submissions.map((s) => [keyOf(s.spec, s.id), s]));
-  const submissions = prev.submissions.map((s) => byKey.get(keyOf(s.spec, s.id)) ?? s);
-  return { ...fresh, submissions };
+/** The previous results with every re-graded submission replaced, in the previous order; fresh's header. */
+export function mergeResults(prev: ResultSource, fresh: ResultSource): ResultSource {
+  const byKey = new Map<string, number>(fresh.results.submissions.map((s, i) => [keyOf(s.spec, s.id), i]));
+  const picks = prev.results.submissions.map((s, index): Pick => {
+    const i = byKey.get(keyOf(s.spec, s.id));
+    return i !== undefined ? { from: fresh, index: i } : { from: prev, index };
+  });
+  const { submissions: _s, ...header } = fresh.results;
+  return pickedSource(header, picks);
 }

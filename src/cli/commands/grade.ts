@@ -4,10 +4,9 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { planJobs, PlanError } from '../../batch/plan.js';
 import type { BatchOptions } from '../../batch/types.js';
-import type { GradeResults } from '../../score/types.js';
 import { bool, positiveInt, shard, str } from '../args.js';
 import { parseWithConfig } from '../config.js';
-import { createProgress, gradeAll } from '../deps-batch.js';
+import { createProgress, gradeBatch, type ResultSource } from '../deps-batch.js';
 import { useColor } from '../deps.js';
 import { withOutLock } from '../out-lock.js';
 import { gateFailures, thresholdOption as threshold, unreachable } from '../fail-under.js';
@@ -89,7 +88,10 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     const all = plan.jobs.length;
     plan = { ...plan, jobs: onlyFailed(plan.jobs, previous) };
     io.stderr.write(`--failed: re-grading ${plan.jobs.length} of ${all} submissions (the rest got full marks last time)\n`);
-    if (plan.jobs.length === 0) return EXIT.ok;
+    if (plan.jobs.length === 0) {
+      await previous.source.close?.();
+      return EXIT.ok;
+    }
   }
   if (plan.jobs.length === 0) {
     throw new CliError(
@@ -126,7 +128,7 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     const interrupts = watchInterrupts(io);
     opts.signal = interrupts.stop;
     opts.cancel = interrupts.cancel;
-    let results: GradeResults;
+    let source: ResultSource;
     const started = Date.now();
     // Progress on stderr (a bar on a TTY, a line every few seconds in CI); the per-submission
     // lines come from the terminal reporter at the end, on stdout.
@@ -136,7 +138,8 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
     let planned = 0;
     const unstored: string[] = [];
     try {
-      results = await gradeAll(plan.jobs, opts, {
+      // Per submission a summary in memory; the reports read each full result from the store.
+      source = await gradeBatch(plan.jobs, opts, {
         ...progress,
         onWarning: (m) => io.stderr.write(`\nwarning: ${m}\n`),
         onStoreFailure(job, file, reason) {
@@ -153,8 +156,9 @@ export async function gradeCommand(argv: string[], io: Io): Promise<number> {
       interrupts.dispose();
     }
 
-    if (previous) results = mergeResults(previous.results, results);
-    const reported = await reportAll(results, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') });
+    if (previous) source = mergeResults(previous.source, source);
+    const results = source.results;
+    const reported = await reportAll(source, io, outDir, names, { ...(gradescopePath ? { gradescopePath } : {}), revealAfterDue: bool(p, 'reveal-hidden') }).finally(() => previous?.source.close?.());
     const files = reported.files;
     const writeFailed = unstored.length > 0 || reported.failed;
     surfaceSetupErrors(results, io);

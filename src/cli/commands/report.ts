@@ -3,12 +3,12 @@
 import { parseWithConfig } from '../config.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { merge, MergeError } from '../../batch/merge.js';
+import { mergeSources, MergeError } from '../../batch/merge.js';
 import { didYouMean } from '../../spec/suggest.js';
 import type { GradeResults } from '../../score/types.js';
 import type { ReportContext } from '../../report/types.js';
 import { bool, onePositional, str } from '../args.js';
-import { DEFAULT_REPORTERS, readResultsFile, reporters, ReportWriteError, writeReports } from '../deps-batch.js';
+import { DEFAULT_REPORTERS, openResultsFile, reporters, ResultsFileError, ReportWriteError, writeReports, type ResultSource } from '../deps-batch.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { shown } from './validate.js';
@@ -40,12 +40,13 @@ export interface EmitOptions {
 
 /** Write every report to outDir. */
 export async function emitReports(
-  results: GradeResults,
+  source: ResultSource,
   io: Io,
   outDir: string,
   names: string[],
   { gradescopePath, showHidden = true, revealAfterDue = false }: EmitOptions = {},
 ): Promise<string[]> {
+  const results = source.results;
   // One student, possibly graded against several specs (the writer merges those into one document).
   const students = new Set(results.submissions.map((s) => `${s.id}\u0000${s.path}`)).size;
   if (gradescopePath && students !== 1) {
@@ -72,7 +73,7 @@ export async function emitReports(
   let wanted = names;
   if (gradescopePath && !wanted.includes('gradescope')) wanted = [...wanted, 'gradescope'];
   try {
-    return await writeReports(results, ctx, wanted);
+    return await writeReports(source, ctx, wanted);
   } catch (err) {
     // A path we cannot write is the user's to fix, not a bug; what was written stays written.
     if (err instanceof ReportWriteError) {
@@ -114,17 +115,25 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
     example: 'tracegrade report reports/results.json --out site/',
   });
   const file = resolve(io.cwd, given);
-  let results: GradeResults;
+  const names = reporterNames(str(p, 'reporter'));
+  // Streamed: a summary per submission in memory, each full result read again as its pages are written.
+  let source: ResultSource;
   try {
-    results = await readResultsFile(file);
+    source = await openResultsFile(file);
   } catch (err) {
-    throw new CliError((err as Error).message, EXIT.usage);
+    if (err instanceof ResultsFileError) throw new CliError(err.message, EXIT.usage);
+    throw err;
   }
-  checkShape(results, given);
-  const outDir = resolve(io.cwd, str(p, 'out') ?? dirname(file));
-  const files = await withOutLock(outDir, io, () => emitReports(results, io, outDir, reporterNames(str(p, 'reporter')), { revealAfterDue: bool(p, 'reveal-hidden') }));
-  io.stderr.write(`Re-rendered ${results.submissions.length} submission${results.submissions.length === 1 ? '' : 's'}: ${describeFiles(io, outDir, files)}\n`);
-  return EXIT.ok;
+  try {
+    const n = source.results.submissions.length;
+    checkShape(source.results, given);
+    const outDir = resolve(io.cwd, str(p, 'out') ?? dirname(file));
+    const files = await withOutLock(outDir, io, () => emitReports(source, io, outDir, names, { revealAfterDue: bool(p, 'reveal-hidden') }));
+    io.stderr.write(`Re-rendered ${n} submission${n === 1 ? '' : 's'}: ${describeFiles(io, outDir, files)}\n`);
+    return EXIT.ok;
+  } finally {
+    await source.close?.();
+  }
 }
 
 /** Beyond the header readResultsFile checks: each submission has what every reporter reads. */
@@ -156,16 +165,21 @@ export async function mergeCommand(argv: string[], io: Io): Promise<number> {
   if (p.positionals.length === 0) {
     throw new CliError('give the results.json of every shard', EXIT.usage, 'Example: tracegrade merge shard-*/results.json --out reports/');
   }
-  let results: GradeResults;
+  let source: ResultSource;
   try {
-    results = merge(p.positionals.map((f) => resolve(io.cwd, f)), { allowIncomplete: bool(p, 'allow-incomplete') });
+    source = await mergeSources(p.positionals.map((f) => resolve(io.cwd, f)), { allowIncomplete: bool(p, 'allow-incomplete') });
   } catch (err) {
     if (err instanceof MergeError) throw new CliError(err.message, EXIT.usage);
     throw err;
   }
-  checkShape(results, 'merged results');
-  const outDir = resolve(io.cwd, str(p, 'out') ?? 'reports');
-  const files = await withOutLock(outDir, io, () => emitReports(results, io, outDir, reporterNames(str(p, 'reporter'))));
-  io.stderr.write(`Merged ${p.positionals.length} file${p.positionals.length === 1 ? '' : 's'} (${results.submissions.length} submissions): ${describeFiles(io, outDir, files)}\n`);
+  try {
+    const n = source.results.submissions.length;
+    checkShape(source.results, 'merged results');
+    const outDir = resolve(io.cwd, str(p, 'out') ?? 'reports');
+    const files = await withOutLock(outDir, io, () => emitReports(source, io, outDir, reporterNames(str(p, 'reporter'))));
+    io.stderr.write(`Merged ${p.positionals.length} file${p.positionals.length === 1 ? '' : 's'} (${n} submissions): ${describeFiles(io, outDir, files)}\n`);
+  } finally {
+    await source.close?.();
+  }
   return EXIT.ok;
 }

@@ -99,6 +99,9 @@ export async function gradeBatch(
   const planned = engine ? [] : todo.map((i) => plannedRuns(effectiveSpec(mine[i]!.spec, gradeOpts), resolve(mine[i]!.submission), gradeOpts).map((r) => r.req));
   const anyRealClock = planned.some((runs) => runs.some((r) => r.spec.run.clock !== 'virtual'));
   const warm = !engine && warmPoolEnabled({ anyRealClock, jobs: concurrency, cores: cores() }) ? new WarmPool(planned, concurrency) : undefined;
+  // A result's file is written while the lane's next run goes: its fsync is the disk's wait, not
+  // this thread's (what runs here afterwards is hashing the text made before). All are awaited below.
+  const storing: Promise<void>[] = [];
   try {
     await runPool(
       todo,
@@ -118,16 +121,19 @@ export async function gradeBatch(
         // Kept whole in memory until its file is written: a full disk must not lose a graded result.
         results[i] = graded(job, result, undefined, true, summarize);
         const text = scored?.result === result ? scored.text : undefined;
-        await writeStored(outDir, job, keys[i]!, result, secret, text).then(
-          (stored) => (results[i] = graded(job, result, stored, keep, summarize)),
-          () => unstored.push(i),
+        storing.push(
+          writeStored(outDir, job, keys[i]!, result, secret, text)
+            .then(
+              (stored) => void (results[i] = graded(job, result, stored, keep, summarize)),
+              () => void unstored.push(i),
+            )
+            .then(() => safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }))),
         );
-        safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }));
       },
       opts.signal ? { signal: opts.signal } : {},
     );
   } finally {
-    await Promise.all([scorer?.close(), warm?.close()]);
+    await Promise.all([scorer?.close(), warm?.close(), ...storing]);
   }
 
   // Retry once at the end (the runs' temp dirs are gone by then, which may have freed the disk).

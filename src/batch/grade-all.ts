@@ -19,6 +19,7 @@ import { readReusable, storeKeys } from './reuse.js';
 import { resultPath, writeStored } from './store.js';
 import { graded, storeSource, type Graded } from './store-source.js';
 import { summarizer, wholeResults, type ResultSource } from '../report/source.js';
+import { chooseSandbox, isRoot } from '../run/sandbox/index.js';
 
 /** Parallelism for a batch: virtual-clock batches use every core; any real-clock job limits it. */
 export function jobsFor(jobs: readonly Job[], opts: Pick<BatchOptions, 'jobs' | 'clock'>): number {
@@ -63,6 +64,9 @@ export async function gradeBatch(
   const { jobs: _j, outDir: _o, resume: _r, shard: _s, sealKey, ...gradeOpts } = opts;
 
   const keys = await storeKeys(mine, gradeOpts, opts.signal);
+  // Where a run can write --out (none; rlimit as the harness's own user), a later run could
+  // rewrite an earlier one's stored file before the reports read it again: keep the results.
+  if (!keep && !engine && (await storeWithinReach(opts))) keep = true;
 
   // No key on disk (a full disk, a read-only folder): seal with a one-off key; this run's stored
   // results then fail verification next time and are graded again, which is safe.
@@ -151,3 +155,8 @@ export async function gradeBatch(
   return final;
 }
 
+/** Whether this batch's runs can reach the store: the levels that do not keep a run out of --out. */
+async function storeWithinReach(opts: BatchOptions): Promise<boolean> {
+  const level = opts.sandbox && opts.sandbox !== 'auto' ? opts.sandbox : (await chooseSandbox('auto').catch(() => ({ level: 'none' as const }))).level;
+  return level === 'none' || (level === 'rlimit' && !isRoot());
+}

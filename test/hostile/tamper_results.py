@@ -1,15 +1,20 @@
 # Hostile: rewrites the grader's stored results (--out/.tracegrade/results/<spec>/<id>.json) to
 # full marks, keeping each file's key and seal, so that `grade --resume` would reuse them.
 # argv[1]: the --out folder (the attacker knows where the course keeps its reports).
-import glob, json, os, sys
+import glob, json, os, sys, time
 print("start", flush=True)
 out = sys.argv[1]
 store = os.path.join(out, ".tracegrade", "results")
+pattern = os.path.join(store, "*", "*.json")
 try:
     os.listdir(store)
+    # The grader writes a result's file while the next run starts: wait for it as an attacker would.
+    until = time.monotonic() + 5
+    while not glob.glob(pattern) and time.monotonic() < until:
+        time.sleep(0.02)
 except OSError as e:
     print(f"store {type(e).__name__}")
-for path in sorted(glob.glob(os.path.join(store, "*", "*.json"))):
+for path in sorted(glob.glob(pattern)):
     try:
         with open(path) as f:
             stored = json.load(f)

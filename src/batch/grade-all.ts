@@ -11,7 +11,7 @@ import { realEngine, type Engine } from './engine.js';
 import { effectiveClock, effectiveSpec, gradeOne, INTERRUPTED, plannedRuns } from './grade-one.js';
 import { WarmPool, warmPoolEnabled } from './warm-pool.js';
 import { cores, defaultJobs, runPool } from './pool.js';
-import { ScorePool } from './score-pool.js';
+import { ScorePool, type Scored } from './score-pool.js';
 import { shardJobs } from './shard.js';
 import { writeReason } from '../report/atomic.js';
 import { storeSecret } from './seal.js';
@@ -113,7 +113,7 @@ export async function gradeBatch(
       async (i, slot) => {
         const job = mine[i]!;
         safely(() => events.onStart?.(job));
-        let scored: { result: SubmissionResult; text?: string } | undefined;
+        let scored: Scored | undefined;
         const run: Engine['run'] = warm ? (req) => warm.run(slot, req.runIndex, req) : realEngine.run;
         const eng: Engine | undefined = engine ?? {
           run,
@@ -122,14 +122,18 @@ export async function gradeBatch(
         const result = await gradeOne(job.spec, job.submission, { ...gradeOpts, id: job.id }, eng).finally(() => warm?.finished(slot));
         // Cut short between repeats by an abort: not a verdict, so --resume must grade it again.
         if (result.error === INTERRUPTED) return;
-        // Kept whole in memory until its file is written: a full disk must not lose a graded result.
-        results[i] = graded(job, result, undefined, true, summarize);
-        const text = scored?.result === result ? scored.text : undefined;
+        // Held by this closure until its file is written (a full disk must not lose a graded
+        // result). Nothing heavy on this thread meanwhile: a result's digest is the store's hash
+        // of the text already made, computed here only for a result that could not be stored.
+        const made = scored?.result === result ? scored.stored : undefined;
         storing.push(
-          writeStored(outDir, job, keys[i]!, result, secret, text)
+          writeStored(outDir, job, keys[i]!, result, secret, made)
             .then(
               (stored) => void (results[i] = graded(job, result, stored, keep, summarize)),
-              () => void unstored.push(i),
+              () => {
+                results[i] = graded(job, result, undefined, true, summarize);
+                unstored.push(i);
+              },
             )
             .then(() => safely(() => events.onResult?.(job, result, { reused: false, done: ++done, total: mine.length }))),
         );

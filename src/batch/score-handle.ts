@@ -4,7 +4,7 @@ import { loadSpecFile } from '../spec/load.js';
 import { scoreSubmission } from '../score/score.js';
 import type { Spec } from '../spec/types.js';
 import { rebuildSpec, specFingerprint, type ScoreJob, type ScoreReply } from './score-job.js';
-import { storedText } from './store.js';
+import { makeStoreText } from './store.js';
 
 // Per spec file, loaded once per worker.
 const specs = new Map<string, Promise<Spec | string>>();
@@ -24,9 +24,9 @@ export async function handle(job: ScoreJob): Promise<ScoreReply> {
   const spec = rebuildSpec(loaded, job);
   if (specFingerprint(spec) !== job.fingerprint) return { id: job.id, unavailable: `the spec ${job.specFile} changed on disk` };
   const result = scoreSubmission(spec, job.runs, job.meta);
-  const text = job.store ? storedText(job.store.key, result, Buffer.from(job.store.secret)) : undefined;
+  const stored = job.store ? makeStoreText(job.store.key, result, Buffer.from(job.store.secret)) : undefined;
   // The main thread has the runs already: sending the traces back would cost it a deserialisation.
   const runsOmitted = result.runs === job.runs;
   const reply = runsOmitted ? { ...result, runs: [] } : result;
-  return { id: job.id, result: reply, runsOmitted, ...(text !== undefined ? { text } : {}) };
+  return { id: job.id, result: reply, runsOmitted, ...(stored !== undefined ? { stored } : {}) };
 }

@@ -9,7 +9,7 @@ import type { Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { SubmissionResult } from '../score/types.js';
 import type { ScoreMeta } from './engine.js';
-import type { StoreKey } from './store.js';
+import type { StoreKey, StoreText } from './store.js';
 
 export interface ScoreJob {
   id: number;
@@ -24,12 +24,12 @@ export interface ScoreJob {
   fingerprint: string;
   runs: RunRecord[];
   meta: ScoreMeta;
-  /** When given, the worker also serialises and seals the stored result (storedText). */
+  /** When given, the worker also serialises, seals and hashes the stored result (makeStoreText). */
   store?: { key: StoreKey; secret: Uint8Array };
 }
 
 export type ScoreReply =
-  | { id: number; result: SubmissionResult; runsOmitted: boolean; text?: string }
+  | { id: number; result: SubmissionResult; runsOmitted: boolean; stored?: StoreText }
   /** The worker could not rebuild this spec (changed on disk, not loadable): score in-process. */
   | { id: number; unavailable: string };
 

@@ -14,15 +14,15 @@ import type { SubmissionResult } from '../score/types.js';
 import { scoreSubmission } from '../score/score.js';
 import type { ScoreMeta } from './engine.js';
 import { specFingerprint, type ScoreJob, type ScoreReply } from './score-job.js';
-import type { StoreKey } from './store.js';
+import type { StoreKey, StoreText } from './store.js';
 
 /** The bundled entry (scripts/bundle-cli.mjs), from src/ (ts-jest), dist/ and the CLI's bundle alike: a plain Worker cannot load .ts. */
 export const WORKER_ENTRY = packagePath('dist/bundle/score-worker.js');
 
 export interface Scored {
   result: SubmissionResult;
-  /** The sealed store file's text, when a store key was given and a worker made it. */
-  text?: string;
+  /** The sealed store file's text and hashes, when a store key was given and a worker made them. */
+  stored?: StoreText;
 }
 
 interface Lane {
@@ -109,7 +109,7 @@ export class ScorePool {
     this.stats.offLoop++;
     // The runs stayed here: put this thread's own array back, where the scorer put it.
     if (reply.runsOmitted) reply.result.runs = p.job.runs;
-    p.resolve({ result: reply.result, ...(reply.text !== undefined ? { text: reply.text } : {}) });
+    p.resolve({ result: reply.result, ...(reply.stored !== undefined ? { stored: reply.stored } : {}) });
   }
 
   private drop(lane: Lane, why: string): void {

@@ -154,9 +154,22 @@ export function storedText(key: StoreKey, result: SubmissionResult, secret: Buff
   return `${JSON.stringify(stored)}\n`;
 }
 
-/** Store `result`; `text`, when given, is its storedText computed elsewhere. Returns the file's textHash and the result's digest. */
-export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult, secret: Buffer, text?: string): Promise<{ sha: string; digest: string }> {
-  const body = text ?? storedText(key, result, secret);
-  await writeFileAtomic(resultPath(outDir, job.spec.name, job.id), body);
-  return { sha: textHash(body), digest: resultDigest(body, key) };
+/** A stored file's text with the two hashes the reports key on (the file's, the result's). */
+export interface StoreText {
+  text: string;
+  sha: string;
+  digest: string;
+}
+
+/** storedText and its hashes: all of it heavy for a long trace, so the score workers make it. */
+export function makeStoreText(key: StoreKey, result: SubmissionResult, secret: Buffer): StoreText {
+  const text = storedText(key, result, secret);
+  return { text, sha: textHash(text), digest: resultDigest(text, key) };
+}
+
+/** Store `result`; `made`, when given, is its makeStoreText computed elsewhere. Returns the file's textHash and the result's digest. */
+export async function writeStored(outDir: string, job: Job, key: StoreKey, result: SubmissionResult, secret: Buffer, made?: StoreText): Promise<{ sha: string; digest: string }> {
+  const m = made ?? makeStoreText(key, result, secret);
+  await writeFileAtomic(resultPath(outDir, job.spec.name, job.id), m.text);
+  return { sha: m.sha, digest: m.digest };
 }

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GradeResults, SubmissionResult } from '../score/types.js';
-import { openResultsFile, ResultsFileError } from '../report/results-file.js';
+import { openResultsFile, parseResultsText, ResultsFileError, unreadable } from '../report/results-file.js';
 import { pickedSource, type ResultSource } from '../report/source.js';
 import { assembleResults, compareResults } from './results.js';
 
@@ -20,29 +20,23 @@ export interface MergeOptions {
   allowIncomplete?: boolean;
 }
 
+/** A shard given as its results.json or as the folder holding it. */
+const resultsFileOf = (path: string): string => (statSync(path, { throwIfNoEntry: false })?.isDirectory() ? join(path, 'results.json') : path);
+
+/** A shard's results, read whole (the in-memory merge); its problems in merge's words. */
 function readResults(path: string): GradeResults {
-  let file = path;
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) file = join(path, 'results.json');
+  const file = resultsFileOf(path);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new MergeError(`cannot read ${file} — give the results.json written by each shard (or the folder holding it)`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
   } catch (err) {
-    throw new MergeError(`${file} is not valid JSON (${(err as Error).message})`);
+    throw mergeError(unreadable(file, err));
   }
-  const r = data as Partial<GradeResults>;
-  if (!r || r.tool?.name !== 'tracegrade' || !Array.isArray(r.submissions)) {
-    throw new MergeError(`${file} is not a tracegrade results.json (no tool.name "tracegrade" or no submissions[])`);
+  try {
+    return parseResultsText(file, text);
+  } catch (err) {
+    throw err instanceof ResultsFileError ? mergeError(err) : err;
   }
-  if (r.schemaVersion !== 1) {
-    throw new MergeError(`${file} has schemaVersion ${String(r.schemaVersion)}; this tracegrade reads version 1`);
-  }
-  return r as GradeResults;
 }
 
 /** Every shard of one split is there (unless allowed otherwise). */
@@ -110,7 +104,7 @@ export async function mergeSources(resultsFiles: string[], opts: MergeOptions = 
   };
   try {
     for (const path of resultsFiles) {
-      const file = statSync(path, { throwIfNoEntry: false })?.isDirectory() ? join(path, 'results.json') : path;
+      const file = resultsFileOf(path);
       const source = await openResultsFile(file).catch((err: unknown) => {
         throw err instanceof ResultsFileError ? mergeError(err) : err;
       });

@@ -50,14 +50,19 @@ function checkHeader(file: string, data: unknown): GradeResults {
   return d as GradeResults;
 }
 
-const unreadable = (file: string, err: unknown) => new ResultsFileError(file, 'unreadable', (err as NodeJS.ErrnoException).code ?? String(err));
+/** A results file's text, checked: its parsed GradeResults, or a ResultsFileError. */
+export function parseResultsText(file: string, text: string): GradeResults {
+  return checkHeader(file, parse(file, text));
+}
+
+export const unreadable = (file: string, err: unknown) => new ResultsFileError(file, 'unreadable', (err as NodeJS.ErrnoException).code ?? String(err));
 
 /** The whole file parsed at once (small files, and any file not in our layout). */
 export async function readResultsFile(file: string): Promise<GradeResults> {
   const text = await readFile(file, 'utf8').catch((err: unknown) => {
     throw unreadable(file, err);
   });
-  return checkHeader(file, parse(file, text));
+  return parseResultsText(file, text);
 }
 
 interface Block {

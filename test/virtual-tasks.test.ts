@@ -101,6 +101,10 @@ describe(`task checks on programs run under Python ${NEWEST.version}`, () => {
     const run = runs['notawaited.py']!;
     expect(evaluateTaskRule('a', RULES.awaited!, run).status).toBe('failed');
     expect(why(run, 'awaited')).toMatch(/fetch_data ran as Task-2 but nothing awaited it: it was cancelled/);
+    // asyncio.run cancels the two pending tasks in a set's order: whichever goes first, their
+    // cancellation is not work, so they never overlapped (src/check/tasks/structure.test.ts).
+    expect(verdicts(run).overlap).toBe('failed');
+    expect(why(run, 'overlap')).toMatch(/main returned before its tasks finished/);
   });
 
   test('gather and TaskGroup are told apart from create_task', () => {

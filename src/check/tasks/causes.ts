@@ -8,11 +8,11 @@
 import type { TaskEvent } from '../../trace/types.js';
 import type { Block, StructureCause } from '../explain/evidence.js';
 import { taskRef, unitRef } from './lines.js';
-import { isJs, type Model, type TaskNode, type Unit } from './model.js';
+import { isJs, returnedMain, type Model, type TaskNode, type Unit } from './model.js';
 
 /** Tasks asyncio.run cancelled because main returned while they were pending. */
 export function cancelledByMainReturn(model: Model): StructureCause | undefined {
-  const main = [...model.tasks.values()].find((t) => t.via === 'main' && t.end !== undefined && t.endKind === 'done');
+  const main = returnedMain(model);
   if (!main) return undefined;
   const cancelled = [...model.tasks.values()].filter((t) => t !== main && t.endKind === 'cancelled' && (t.end ?? 0) >= main.end!);
   if (cancelled.length === 0) return undefined;

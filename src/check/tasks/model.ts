@@ -134,6 +134,15 @@ export function inStep(u: { from: number; to: number }, s: Step): boolean {
   return s.from < u.to && s.to > u.from;
 }
 
+/**
+ * asyncio.run's main task, when it returned normally. What runs after its end is asyncio.run's
+ * shutdown cancelling the tasks still pending, in the order of a set (memory addresses), so no
+ * verdict may count those steps as work.
+ */
+export function returnedMain(model: Model): TaskNode | undefined {
+  return [...model.tasks.values()].find((t) => t.via === 'main' && t.end !== undefined && t.endKind === 'done');
+}
+
 /** A task's span in positions: from its first step to its end (or the end of the run). */
 export function span(t: TaskNode, model: Model): { from: number; to: number } | undefined {
   const first = t.steps[0];

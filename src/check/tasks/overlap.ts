@@ -11,14 +11,18 @@ import type { CheckOutcome, TimeWindow } from '../types.js';
 import type { StructureCause } from '../explain/evidence.js';
 import { renderOverlapFail, renderOverlapPass } from '../explain/index.js';
 import { failed, passed, ref, type Ctx } from '../common.js';
-import { acrossStep, inStep, type Model, type Step, type Unit } from './model.js';
+import { acrossStep, inStep, returnedMain, type Model, type Step, type Unit } from './model.js';
 import { printedBy, taskRef, threadPrints, unitRef } from './lines.js';
 import { cancelledByMainReturn, whyApart } from './causes.js';
 
-/** The first step of b's task in which b progressed while a was in flight and suspended. */
+/**
+ * The first step of b's task in which b progressed while a was in flight and suspended. A step
+ * after main returned is asyncio.run cancelling b, not b's work.
+ */
 export function progressWhileSuspended(model: Model, a: Unit, b: Unit): Step | undefined {
   if (a.task === b.task) return undefined;
-  return model.tasks.get(b.task)?.steps.find((s) => inStep(b, s) && acrossStep(a, s));
+  const shutdown = returnedMain(model)?.end ?? Infinity;
+  return model.tasks.get(b.task)?.steps.find((s) => s.from < shutdown && inStep(b, s) && acrossStep(a, s));
 }
 
 function windowOf(model: Model, u: Unit): TimeWindow {

@@ -96,6 +96,32 @@ test('main returns without awaiting its tasks: the same verdict at any speed, an
   }
 });
 
+/**
+ * notawaited.py: both tasks print once and suspend, main returns, and asyncio.run cancels them in
+ * the order of a set of tasks (memory addresses): either order must give the same verdict.
+ */
+function startedThenCancelled(first: number, second: number): Row[] {
+  const cancel = (t: number, name: string): Row[] => [['resumed', t], ['left', t, name], ['cancelled', t]];
+  const names: Record<number, string> = { 2: 'fetch_data', 3: 'print_numbers' };
+  return [
+    ['created', 1, 'main'], ['started', 1], ['entered', 1, 'main'], ['created', 2, 'fetch_data'], ['created', 3, 'print_numbers'], ['suspended', 1],
+    ['started', 2], ['entered', 2, 'fetch_data'], ['print', 2, 'fetch_data', 'start fetching'], ['suspended', 2],
+    ['started', 3], ['entered', 3, 'print_numbers'], ['print', 3, 'print_numbers', '0'], ['suspended', 3],
+    ['resumed', 1], ['left', 1, 'main'], ['done', 1],
+    ...cancel(first, names[first]!), ...cancel(second, names[second]!),
+  ];
+}
+
+test('tasks cancelled by asyncio.run after main returned: the cancellation order does not decide overlap', () => {
+  for (const [a, b] of [[2, 3], [3, 2]] as const) {
+    const o = both(startedThenCancelled(a, b), OVERLAP);
+    expect({ order: [a, b], status: o.status }).toEqual({ order: [a, b], status: 'failed' });
+    expect(o.message).toMatch(/main returned before its tasks finished: at .* asyncio\.run cancelled fetch_data \(Task-2\) and print_numbers \(Task-3\)/);
+    // Both started and printed while the other was pending: that much concurrency is real.
+    expect(both(startedThenCancelled(a, b), CONCURRENT).status).toBe('passed');
+  }
+});
+
 test('awaited one after another inside main: says so, naming which finished before which started', () => {
   const rows: Row[] = [
     ['created', 1, 'main'], ['started', 1], ['entered', 1, 'main'], ['entered', 1, 'fetch_data'], ['print', 1, 'fetch_data', 'start fetching'], ['suspended', 1],

@@ -9,7 +9,7 @@ import type { GradeResults, SubmissionResult } from '../score/types.js';
 import type { BatchOptions, GradeEvents, Job } from './types.js';
 import { realEngine, type Engine } from './engine.js';
 import { effectiveClock, effectiveSpec, gradeOne, INTERRUPTED, plannedRuns } from './grade-one.js';
-import { WarmPool, warmPoolEnabled } from './warm-pool.js';
+import { WarmPool, warmDepth, warmPoolEnabled } from './warm-pool.js';
 import { cores, defaultJobs, runPool } from './pool.js';
 import { ScorePool, type Scored } from './score-pool.js';
 import { shardJobs } from './shard.js';
@@ -102,7 +102,7 @@ export async function gradeBatch(
   // The next run of each lane starts its sandbox while this one runs (warm-pool.ts).
   const planned = engine ? [] : todo.map((i) => plannedRuns(effectiveSpec(mine[i]!.spec, gradeOpts), resolve(mine[i]!.submission), gradeOpts).map((r) => r.req));
   const anyRealClock = planned.some((runs) => runs.some((r) => r.spec.run.clock !== 'virtual'));
-  const warm = !engine && warmPoolEnabled({ anyRealClock, jobs: concurrency, cores: cores() }) ? new WarmPool(planned, concurrency) : undefined;
+  const warm = !engine && warmPoolEnabled({ anyRealClock, jobs: concurrency, cores: cores() }) ? new WarmPool(planned, warmDepth({ anyRealClock, jobs: concurrency })) : undefined;
   // A result's file is written while the lane's next run goes: its fsync is the disk's wait, not
   // this thread's (what runs here afterwards is hashing the text made before). All are awaited below.
   const storing: Promise<void>[] = [];

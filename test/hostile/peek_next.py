@@ -61,7 +61,9 @@ def procs():
 found = set()
 peers = set()
 end = time.monotonic() + secs
-while time.monotonic() < end and not found:
+# Until it finds the copy itself: seeing the process first (its environment, a signal) must not
+# end the search before the walk gets to the files.
+while time.monotonic() < end and not any(f.startswith("FOUND") for f in found):
     hit = walk(tmp_root)
     if hit:
         found.add(f"FOUND {hit}")

@@ -8,11 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** A hidden, unique temp name beside `file` (its folder made): same filesystem, so rename is atomic. */
+/** A hidden, unique temp name beside `file`: same filesystem, so rename is atomic. */
+export function tempName(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** tempName, with `file`'s folder made. */
 export async function tempBeside(file: string): Promise<string> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  return join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await mkdir(dirname(file), { recursive: true });
+  return tempName(file);
 }
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {

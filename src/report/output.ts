@@ -9,9 +9,9 @@
  * neither rendered nor written again: `grade --resume` of a finished run rewrites nothing.
  */
 
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PartialWriteError, tempBeside, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
+import { PartialWriteError, tempName, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
 
 export { keyOf, submissionDigest } from './output-key.js';
 
@@ -26,6 +26,12 @@ interface Entry {
 
 /** fsyncs at once: enough to keep the disk's queue full, few enough for libuv's pool. */
 const PARALLEL = 16;
+/**
+ * Rendered files being written while the next is rendered. Each write is five trips to libuv's
+ * pool (open, write, close, …): awaited one file after another, a fresh report of 1,000
+ * submissions (3,000 files) left this thread idle for ~40 % of its time.
+ */
+const WRITING = 8;
 
 async function each<T>(items: T[], fn: (x: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -41,6 +47,38 @@ async function fsyncPath(path: string, flags = 'r'): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/** Write `body` (whole, or chunks) to the new file `tmp`; on failure the temp is removed and the error thrown. */
+async function writeTemp(tmp: string, body: Rendered): Promise<void> {
+  try {
+    const fh = await open(tmp, 'w', 0o644);
+    try {
+      if (typeof body === 'string' || body instanceof Uint8Array) await fh.writeFile(body);
+      else {
+        // Chunks (results.json a submission at a time, read from disk as they go): written in
+        // ~1 MB pieces, never joined whole.
+        let buf: string[] = [];
+        let size = 0;
+        for await (const chunk of body) {
+          buf.push(chunk);
+          size += chunk.length;
+          if (size >= 1 << 20) {
+            await fh.writeFile(buf.join(''));
+            buf = [];
+            size = 0;
+          }
+        }
+        if (buf.length) await fh.writeFile(buf.join(''));
+      }
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    // A full disk: this file is not written (the caller reports it); the others go on.
+    await rm(tmp, { force: true });
+    throw err;
   }
 }
 
@@ -92,39 +130,37 @@ export class OutputSet {
         return file;
       }
     }
-    const tmp = await tempBeside(file);
-    try {
-      const fh = await open(tmp, 'w', 0o644);
-      try {
-        const body = await render();
-        if (typeof body === 'string' || body instanceof Uint8Array) await fh.writeFile(body);
-        else {
-          // Chunks (results.json a submission at a time, read from disk as they go): written in
-          // ~1 MB pieces, never joined whole.
-          let buf: string[] = [];
-          let size = 0;
-          for await (const chunk of body) {
-            buf.push(chunk);
-            size += chunk.length;
-            if (size >= 1 << 20) {
-              await fh.writeFile(buf.join(''));
-              buf = [];
-              size = 0;
-            }
-          }
-          if (buf.length) await fh.writeFile(buf.join(''));
-        }
-      } finally {
-        await fh.close();
-      }
-    } catch (err) {
-      // A full disk: this file is not written (the caller reports it); the others go on.
-      await rm(tmp, { force: true });
-      throw err;
+    const tmp = tempName(file);
+    await this.folder(dirname(file));
+    const body = await render();
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      // Written while the caller renders the next file; commit() waits for every one, and a
+      // failure lands in `failures` as tryPut's would.
+      while (this.writing.size >= WRITING) await Promise.race(this.writing);
+      const w = writeTemp(tmp, body).then(
+        () => void this.pending.push({ tmp, file, rel, key }),
+        (err: unknown) => void this.failures.push({ file, reason: writeReason(err) }),
+      );
+      this.writing.add(w);
+      void w.finally(() => this.writing.delete(w));
+      listed(file);
+      return file;
     }
+    await writeTemp(tmp, body);
     this.pending.push({ tmp, file, rel, key });
     listed(file);
     return file;
+  }
+
+  /** Writes in flight (put's background writes). */
+  private readonly writing = new Set<Promise<void>>();
+  /** Folders made (or found) already: one mkdir each, not one per file. */
+  private readonly folders = new Map<string, Promise<unknown>>();
+
+  private folder(dir: string): Promise<unknown> {
+    let made = this.folders.get(dir);
+    if (!made) this.folders.set(dir, (made = mkdir(dir, { recursive: true })));
+    return made;
   }
 
   /** Files that could not be written by `tryPut`, with why. */
@@ -145,8 +181,10 @@ export class OutputSet {
   async commit(): Promise<string[]> {
     // File by file: one that cannot be made durable (a full disk, a folder in its way) is
     // recorded in `failures` and left out; the others still land.
+    await Promise.all(this.writing);
     const done: typeof this.pending = [];
-    const failed = new Set<string>();
+    // Files whose background write failed are in `failures` already.
+    const failed = new Set<string>(this.failures.map((f) => f.file));
     const fail = async (p: (typeof this.pending)[number], err: unknown) => {
       failed.add(p.file);
       this.failures.push({ file: p.file, reason: writeReason(err) });
@@ -179,6 +217,7 @@ export class OutputSet {
 
   /** Remove the temp files of a set that will not be committed. */
   async abort(): Promise<void> {
+    await Promise.all(this.writing);
     await Promise.all(this.pending.map((p) => rm(p.tmp, { force: true })));
     this.pending.length = 0;
   }

@@ -9,14 +9,14 @@
  * neither rendered nor written again: `grade --resume` of a finished run rewrites nothing.
  */
 
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PartialWriteError, tempName, writeFileAtomic, writeReason, type WriteFailure } from './atomic.js';
+import { each, fsyncPath, writeTemp, type Rendered } from './output-io.js';
 
 export { keyOf, submissionDigest } from './output-key.js';
 
-/** A file's content: whole, or chunks (made as they are written). */
-export type Rendered = string | Uint8Array | Iterable<string> | AsyncIterable<string>;
+export type { Rendered } from './output-io.js';
 
 interface Entry {
   key: string;
@@ -24,63 +24,12 @@ interface Entry {
   mtimeMs: number;
 }
 
-/** fsyncs at once: enough to keep the disk's queue full, few enough for libuv's pool. */
-const PARALLEL = 16;
 /**
  * Rendered files being written while the next is rendered. Each write is five trips to libuv's
  * pool (open, write, close, …): awaited one file after another, a fresh report of 1,000
  * submissions (3,000 files) left this thread idle for ~40 % of its time.
  */
 const WRITING = 8;
-
-async function each<T>(items: T[], fn: (x: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-}
-
-async function fsyncPath(path: string, flags = 'r'): Promise<void> {
-  const fh = await open(path, flags);
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Write `body` (whole, or chunks) to the new file `tmp`; on failure the temp is removed and the error thrown. */
-async function writeTemp(tmp: string, body: Rendered): Promise<void> {
-  try {
-    const fh = await open(tmp, 'w', 0o644);
-    try {
-      if (typeof body === 'string' || body instanceof Uint8Array) await fh.writeFile(body);
-      else {
-        // Chunks (results.json a submission at a time, read from disk as they go): written in
-        // ~1 MB pieces, never joined whole.
-        let buf: string[] = [];
-        let size = 0;
-        for await (const chunk of body) {
-          buf.push(chunk);
-          size += chunk.length;
-          if (size >= 1 << 20) {
-            await fh.writeFile(buf.join(''));
-            buf = [];
-            size = 0;
-          }
-        }
-        if (buf.length) await fh.writeFile(buf.join(''));
-      }
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    // A full disk: this file is not written (the caller reports it); the others go on.
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 export class OutputSet {
   private readonly pending: Array<{ tmp: string; file: string; rel: string; key: string }> = [];

@@ -1,6 +1,7 @@
 import type { Spec } from '../spec/types.js';
 import type { RunRecord } from '../trace/types.js';
 import type { RunRequest } from './engine.js';
+import { SandboxUnavailableError } from '../run/sandbox/index.js';
 import { WarmPool, warmDepth, warmPoolEnabled, type Prepare } from './warm-pool.js';
 
 describe('warmPoolEnabled', () => {
@@ -55,6 +56,40 @@ describe('WarmPool order', () => {
     expect(log.slice(4)).toEqual(['go s1#0', 'prestart s3#0']);
     await warm.close();
     expect(log.slice(6).sort()).toEqual(['discard s2#0', 'discard s3#0']);
+  });
+
+  it('runs waiting for later turns give way when the sandbox has nothing left for the run whose turn it is', async () => {
+    const planned = items(4);
+    const log: string[] = [];
+    let holders = 0; // prestarted runs holding the only uid
+    const prepare: Prepare = (r, warm) => {
+      const name = `${r.submission}#${r.runIndex}`;
+      log.push(`${warm ? 'prestart' : 'cold'} ${name}`);
+      if (warm) holders++;
+      let held = warm;
+      return {
+        start: async () => {
+          if (!warm && holders > 0) throw new SandboxUnavailableError('no free uid in 61950-61950');
+          log.push(`go ${name}`);
+          return {} as RunRecord;
+        },
+        discard: async () => {
+          if (held) holders--;
+          held = false;
+          log.push(`discard ${name}`);
+        },
+      };
+    };
+    const warm = new WarmPool(planned, 2, prepare);
+    await warm.run(0, 0, planned[0]![0]!);
+    await tick();
+    // s1 and s2 wait (the pool's depth is 2), each holding what a cold start needs.
+    expect(log).toEqual(['cold s0#0', 'go s0#0', 'prestart s1#0', 'prestart s2#0']);
+    // s3 out of order, cold: it finds nothing left, the waiting runs give way, it starts.
+    const out = warm.run(3, 0, planned[3]![0]!);
+    await expect(out).resolves.toEqual({});
+    expect(log.slice(4)).toEqual(['cold s3#0', 'discard s1#0', 'discard s2#0', 'cold s3#0', 'go s3#0']);
+    await warm.close();
   });
 
   it("pre-starts a submission's own next run first", async () => {

@@ -9,6 +9,7 @@
  */
 
 import { canPrestart } from '../run/prepare.js';
+import { SandboxUnavailableError } from '../run/sandbox/index.js';
 import { prepareRun, type PreparedRun } from '../run/runner.js';
 import type { RunRecord } from '../trace/types.js';
 import { runOptions, type RunRequest } from './engine.js';
@@ -71,7 +72,14 @@ export class WarmPool {
   async run(item: number, run: number, req: RunRequest): Promise<RunRecord> {
     const found = this.take(item, run, req);
     this.begun.add(item);
-    const started = (found ?? this.prepare(req, false)).start(req.signal);
+    const started = (found ?? this.prepare(req, false)).start(req.signal).catch(async (err: unknown) => {
+      // What the sandbox could not give this run (rlimit as root: no uid free in the range) may
+      // be held by runs waiting for later turns: they give way, and this run starts cold.
+      if (!(err instanceof SandboxUnavailableError) || this.waiting.length === 0) throw err;
+      for (const w of this.waiting.splice(0)) this.discard(w.prepared);
+      await Promise.all(this.discarding);
+      return this.prepare(req, false).start(req.signal);
+    });
     // Once this run has its go (a resolved promise away): its start comes first, then the next one's.
     setImmediate(() => this.refill(item, run));
     return started;

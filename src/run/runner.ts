@@ -84,8 +84,10 @@ export function prepareRun(opts: RunOptions, warm: boolean): PreparedRun {
       const r = await ready;
       if (!('work' in r)) return r;
       try {
-        if (r.failed !== undefined) throw r.failed;
-        let staged = r.staged!;
+        // A pre-start that failed (no uid free while the runs before it hold theirs, a sandbox
+        // set-up that failed early) is staged again, cold, now that its turn has come.
+        if (r.failed !== undefined && !warm) throw r.failed;
+        let staged = r.failed === undefined ? r.staged! : await stageRun(r.work, settings, limits, r.chosen, r.runtime, false);
         // A warm child that died before its go (it could not start), or one near the end of its
         // wait (WARM_WAIT_S): this run starts cold, so no verdict depends on when it gave up.
         const live = staged.live;

@@ -3,7 +3,7 @@
  * (the same submission's next run, else the next submission) is already started — its own work
  * dir, its own plan (uid, cgroup), the interpreter up with the tracer and asyncio loaded — and
  * waits for go (run/prepare.ts). Each pre-started process is a complete sandbox for exactly one
- * run, so isolation is what a cold start gives. At most `capacity` (--jobs) wait at once; a
+ * run, so isolation is what a cold start gives. At most `capacity` (warmDepth) wait at once; a
  * prepared run that will not be made (an error cut its submission short, the batch ends or is
  * interrupted) is killed and its dir removed. When it is used: warmPoolEnabled.
  */

@@ -55,6 +55,23 @@ describe('sealed stored results', () => {
     expect(third.runs).toBe(0);
   });
 
+  test('a second "result" after the seal (JSON.parse keeps the last) is found tampered, not read', async () => {
+    const out = join(root, 'out');
+    await gradeAll(jobs, { jobs: 1, outDir: out }, {}, pythonEngine());
+    const file = resultPath(out, 'sealed', 'bad');
+    const text = readFileSync(file, 'utf8').trimEnd();
+    const forged = JSON.parse(text).result;
+    forged.score = 1;
+    for (const c of forged.checks) Object.assign(c, { status: 'passed', points: c.maxPoints });
+    // The sealed bytes stay as they were; the forgery comes after the mac.
+    writeFileSync(file, `${text.slice(0, -1)},"result":${JSON.stringify(forged)}}\n`);
+    expect(JSON.parse(readFileSync(file, 'utf8')).result.score).toBe(1);
+    const warnings: string[] = [];
+    const again = await gradeAll(jobs, { jobs: 1, outDir: out, resume: true }, { onWarning: (m) => warnings.push(m) }, pythonEngine());
+    expect(warnings).toEqual([expect.stringMatching(/^the stored result of sealed\/bad \(.*bad\.json\) fails verification/)]);
+    expect(again.submissions.map((s) => [s.id, s.score])).toEqual([['bad', 0], ['good', 1]]);
+  });
+
   test('a forged seal (a guessed key) does not verify, and a deleted key re-grades everything', async () => {
     const out = join(root, 'out');
     await gradeAll(jobs, { jobs: 1, outDir: out }, {}, pythonEngine());

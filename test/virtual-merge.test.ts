@@ -1,7 +1,9 @@
 /** The parent's side of the channel as pure functions: authentication, cross-checking, merging. */
 
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   ChannelReader,
@@ -236,6 +238,45 @@ describe('ParentClock', () => {
     expect(await c.jump(1_000_000, { stdout: 0, stderr: 0 })).toBe(2_000_000);
     expect(await c.jump(9_000_000, { stdout: 0, stderr: 0 })).toBe(3_000_000);
     expect(c.hitWall).toBe(true);
+  });
+
+  // Real sockets, so Node's event loop decides, phase by phase, as it does for a run: the jump
+  // is asked from an I/O callback (the channel's), and a line written just before, behind the
+  // tracer (os.write(1, …)), is readable only after this turn's poll has returned.
+  test('a line written behind the tracer just before the jump request keeps the time before the jump', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tg-clock-'));
+    const pair = async (name: string) => {
+      const server = net.createServer();
+      const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+      await new Promise<void>((r) => server.listen(path.join(dir, name), r));
+      const client = net.connect(path.join(dir, name));
+      await new Promise((r) => client.once('connect', r));
+      return { server, write: client, read: await accepted };
+    };
+    const channel = await pair('channel');
+    const stdout = await pair('stdout');
+    try {
+      const capture = { newlines: { stdout: 0, stderr: 0 }, open: () => true };
+      const c = new ParentClock(3_000_000, capture);
+      const line: TraceLine = { tMs: 0, stream: 'stdout', text: 'done fetching' };
+      stdout.read.on('data', () => c.lineArrived(line));
+      const granted = new Promise<number>((resolve) =>
+        channel.read.once('data', () => {
+          stdout.write.write('done fetching\n'); // in the kernel now; this turn's poll is over
+          resolve(c.jump(500_000, { stdout: 0, stderr: 0 }));
+        }),
+      );
+      channel.write.write('jump\n');
+      expect(await granted).toBe(500_000);
+      expect(c.stampOf(line)).toBe(0);
+    } finally {
+      for (const p of [channel, stdout]) {
+        p.write.destroy();
+        p.read.destroy();
+        p.server.close();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a child claiming lines it never wrote only waits (bounded), it does not hang the parent', async () => {

@@ -55,10 +55,13 @@ export class ParentClock {
   /** Grant a jump to `toUs` once `lines` have arrived (or LINE_WAIT_MS passed); returns the new time. */
   async jump(toUs: number, lines: Record<Stream, number>): Promise<number> {
     // Output the tracer never counted (os.write(1, …), a child process) may already wait in the
-    // stdout pipe, written before this request. One turn of the event loop reads every pipe
-    // that was ready with the channel, so such a line keeps the time before the jump instead
-    // of whichever pipe Node happened to read first.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // stdout pipe, written before this request, so such a line must keep the time before the
+    // jump. The rest of this turn's poll reads the pipes that were ready with the channel; but
+    // when the channel woke us earlier (a record before the raw write) and its read already
+    // held the jump, the pipe's data came after that poll. It is in the pipe by now (written
+    // before the request was sent): the next turn's poll, which does not block while an
+    // immediate waits, reads it. Two turns, then.
+    for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
     const have = () =>
       (['stdout', 'stderr'] as const).every((s) => this.capture.newlines[s] >= lines[s] || !this.capture.open(s));
     if (!have()) {

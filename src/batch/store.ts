@@ -140,14 +140,18 @@ export async function readStored(outDir: string, job: Job, key: StoreKey, secret
       return null; // A corrupt file (impossible with atomic writes, but a user may edit it): grade again.
     }
     if (whole?.format !== STORE_FORMAT) return null; // an older tracegrade's file
-    body = JSON.stringify({ format: whole.format, key: whole.key, result: whole.result });
+    body = sealedJson(whole.key, whole.result);
     if (!verifySeal(secret, body, whole.mac)) return { tampered: file };
     stored = whole;
   }
-  if (stored?.format !== STORE_FORMAT) return null;
   if (!stored.key || !sameKey(stored.key, key)) return null;
   if (stored.result?.id !== job.id || stored.result.spec !== job.spec.name) return null;
   return { result: stored.result, sha: textHash(text), digest: resultDigest(body, stored.key, body.length - 1) };
+}
+
+/** The JSON a stored file's mac seals. */
+function sealedJson(key: StoreKey, result: SubmissionResult): string {
+  return JSON.stringify({ format: STORE_FORMAT, key, result });
 }
 
 /**
@@ -176,7 +180,7 @@ export function resultDigest(text: string, key: StoreKey, end = text.lastIndexOf
 
 /** The sealed file's text. Pure and heavy (the whole trace, twice): the score workers compute it off the stamping loop. */
 export function storedText(key: StoreKey, result: SubmissionResult, secret: Buffer): string {
-  const body = JSON.stringify({ format: STORE_FORMAT, key, result });
+  const body = sealedJson(key, result);
   const stored: StoredResult = { format: STORE_FORMAT, key, result, mac: seal(secret, body) };
   return `${JSON.stringify(stored)}\n`;
 }

@@ -12,7 +12,7 @@ import type { RunRecord } from '../../trace/types.js';
 import type { CheckOutcome, TimeWindow } from '../types.js';
 import { renderConcurrentFail, renderConcurrentPass } from '../explain/index.js';
 import { failed, passed, type Ctx } from '../common.js';
-import { acrossStep, isJs, returnedMain, span, type Model, type Step, type TaskNode } from './model.js';
+import { acrossStep, isJs, shutdownAt, span, type Model, type Step, type TaskNode } from './model.js';
 import { taskRef, unitRef } from './lines.js';
 import { cancelledByMainReturn, whyApart } from './causes.js';
 
@@ -45,7 +45,7 @@ function workingAt(model: Model, s: Step): TaskNode[] {
 export function concurrent(ctx: Ctx, model: Model, _run: RunRecord, atLeast: number): CheckOutcome {
   let best: { who: TaskNode[]; step?: Step } = { who: [] };
   // Steps after main returned are asyncio.run cancelling what is left: not work done together.
-  const shutdown = returnedMain(model)?.end ?? Infinity;
+  const shutdown = shutdownAt(model);
   for (const s of model.steps) {
     if (s.from >= shutdown) break;
     const w = workingAt(model, s);

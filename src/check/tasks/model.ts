@@ -143,6 +143,11 @@ export function returnedMain(model: Model): TaskNode | undefined {
   return [...model.tasks.values()].find((t) => t.via === 'main' && t.end !== undefined && t.endKind === 'done');
 }
 
+/** Where asyncio.run's shutdown begins (main's end), or Infinity: steps from there on are not work. */
+export function shutdownAt(model: Model): number {
+  return returnedMain(model)?.end ?? Infinity;
+}
+
 /** A task's span in positions: from its first step to its end (or the end of the run). */
 export function span(t: TaskNode, model: Model): { from: number; to: number } | undefined {
   const first = t.steps[0];

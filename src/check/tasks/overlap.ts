@@ -11,7 +11,7 @@ import type { CheckOutcome, TimeWindow } from '../types.js';
 import type { StructureCause } from '../explain/evidence.js';
 import { renderOverlapFail, renderOverlapPass } from '../explain/index.js';
 import { failed, passed, ref, type Ctx } from '../common.js';
-import { acrossStep, inStep, returnedMain, type Model, type Step, type Unit } from './model.js';
+import { acrossStep, inStep, shutdownAt, type Model, type Step, type Unit } from './model.js';
 import { printedBy, taskRef, threadPrints, unitRef } from './lines.js';
 import { cancelledByMainReturn, whyApart } from './causes.js';
 
@@ -21,7 +21,7 @@ import { cancelledByMainReturn, whyApart } from './causes.js';
  */
 export function progressWhileSuspended(model: Model, a: Unit, b: Unit): Step | undefined {
   if (a.task === b.task) return undefined;
-  const shutdown = returnedMain(model)?.end ?? Infinity;
+  const shutdown = shutdownAt(model);
   return model.tasks.get(b.task)?.steps.find((s) => s.from < shutdown && inStep(b, s) && acrossStep(a, s));
 }
 

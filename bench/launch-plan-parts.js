@@ -1,6 +1,7 @@
 // Diagnostic: the bwrap launch plan taken apart. The plan planLaunch builds today (a `sh` that
-// joins the run's cgroups, bwrap, an inner `sh -c cp -a` into the tmpfs, prlimit) is spawned
-// whole and with pieces removed, interleaved, medians; the differences are the pieces' costs.
+// joins the run's cgroups, bwrap filling the work tmpfs from fds (src/run/sandbox/feed.ts),
+// prlimit) is spawned whole and with pieces removed, interleaved, medians; the differences are
+// the pieces' costs.
 // It knows the plan's current shape: when that changes it says so and stops (exit 0).
 //
 // Env: BENCH_PARTS_N=15. Needs bwrap and root (the cgroups).
@@ -25,27 +26,32 @@ const root = tempDir();
 const sub = join(root, 'sub'); mkdirSync(sub); writeFileSync(join(sub, 'main.py'), "print('hello')\n");
 const settings = { runtime: 'python', entry: 'main.py', args: [], env: {}, files: [], limits: {}, clock: 'real', repeat: 1, policy: 'all' };
 const limits = resolveLimits(settings.limits, {}, 1);
-const run = (file, args, env, cwd) => new Promise((res, rej) => { const t0 = performance.now(); const c = spawn(file, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] }); for (const s of c.stdio.slice(1)) s?.resume(); c.on('close', (code) => code === 0 ? res(performance.now() - t0) : rej(new Error('exit ' + code))); });
+const { closeFeed } = await dist('run/sandbox/feed.js');
+// The plan's feeds go to fd 4 on, as the runner passes them; closed once the child has them.
+const run = (p, file, args) => new Promise((res, rej) => { const t0 = performance.now(); const c = spawn(file, args, { env: p.env, cwd: p.cwd, stdio: ['ignore', 'pipe', 'pipe', 'pipe', ...p.feeds] }); closeFeed(p.feeds); for (const s of c.stdio.slice(1, 4)) s?.resume(); c.on('close', (code) => code === 0 ? res(performance.now() - t0) : rej(new Error('exit ' + code))); });
 async function plan() {
   const work = join(root, 'w' + Math.random().toString(36).slice(2)); cpSync(sub, join(work, 'work'), { recursive: true }); mkdirSync(join(work, 'tmp'));
   const m = instrumentPython(settings, { wallMs: limits.wallMs });
   const p = await planLaunch({ level: 'bwrap', runtime: 'python', argv: [py, 'main.py'], workDir: join(work, 'work'), tmpDir: join(work, 'tmp'), workBytes: 15, roots: [dirname(dirname(py))], binds: [{ from: runtimePythonDir(), to: '/opt/tracegrade/0' }], env: { LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...m.env, PYTHONPATH: '/opt/tracegrade/0' }, limits });
   return { p, work };
 }
+const bwrapArgs = (p) => p.args.slice(p.args.indexOf('/usr/bin/bwrap') + 1);
+const noPrlimit = (args) => { const pr = args.indexOf('/usr/bin/prlimit'); return [...args.slice(0, pr), ...args.slice(args.indexOf('--', pr) + 1)]; };
+const timed = async (f) => { const { p, work } = await plan(); const r = await f(p); closeFeed(p.feeds); await p.cgroup?.destroy(); rmSync(work, { recursive: true }); return r; };
 const variants = {
-  'full plan (cgroups+sh wrapper+bwrap+sh cp+prlimit)': async () => { const { p, work } = await plan(); const t0 = performance.now(); await run(p.file, p.args, p.env, p.cwd); const t1 = performance.now(); await p.cgroup?.destroy(); const t2 = performance.now(); rmSync(work, { recursive: true }); return [t1 - t0, t2 - t1]; },
-  'no cgroup wrapper (bwrap+sh cp+prlimit)': async () => { const { p, work } = await plan(); await p.cgroup?.destroy(); const i = p.args.indexOf('/usr/bin/bwrap'); const args = p.args.slice(i + 1); const t0 = performance.now(); await run('/usr/bin/bwrap', args, p.env, p.cwd); const t1 = performance.now(); rmSync(work, { recursive: true }); return [t1 - t0, 0]; },
-  'no cgroups, no sh/cp (bwrap+prlimit)': async () => { const { p, work } = await plan(); await p.cgroup?.destroy(); const i = p.args.indexOf('/usr/bin/bwrap'); let args = p.args.slice(i + 1); const j = args.indexOf('/bin/sh'); const pr = args.indexOf('/usr/bin/prlimit'); args = [...args.slice(0, j), ...args.slice(pr)]; args = args.map((a) => a === '/sub' ? '/work' : a); const k = args.indexOf('--tmpfs', args.indexOf('/tmp') + 1); args.splice(k - 2, 4); const t0 = performance.now(); await run('/usr/bin/bwrap', args, p.env, p.cwd); const t1 = performance.now(); rmSync(work, { recursive: true }); return [t1 - t0, 0]; },
-  'no cgroups, no sh/cp, no prlimit (bwrap)': async () => { const { p, work } = await plan(); await p.cgroup?.destroy(); const i = p.args.indexOf('/usr/bin/bwrap'); let args = p.args.slice(i + 1); const j = args.indexOf('/bin/sh'); args = [...args.slice(0, j), py, 'main.py']; args = args.map((a) => a === '/sub' ? '/work' : a); const k = args.indexOf('--tmpfs', args.indexOf('/tmp') + 1); args.splice(k - 2, 4); const t0 = performance.now(); await run('/usr/bin/bwrap', args, p.env, p.cwd); const t1 = performance.now(); rmSync(work, { recursive: true }); return [t1 - t0, 0]; },
+  'full plan (cgroups+sh wrapper+bwrap feeding the copy+prlimit)': () => timed(async (p) => { const t0 = performance.now(); await run(p, p.file, p.args); const t1 = performance.now(); await p.cgroup?.destroy(); return [t1 - t0, performance.now() - t1]; }),
+  'no cgroup wrapper (bwrap+prlimit)': () => timed(async (p) => [await run(p, '/usr/bin/bwrap', bwrapArgs(p)), 0]),
+  'no cgroups, no prlimit (bwrap)': () => timed(async (p) => [await run(p, '/usr/bin/bwrap', noPrlimit(bwrapArgs(p))), 0]),
   'cgroup create+destroy only': async () => { const t0 = performance.now(); const c = await RunCgroup.create(64); const t1 = performance.now(); await c?.destroy(); return [t1 - t0, performance.now() - t1]; },
 };
 const N = envInt('BENCH_PARTS_N', 15);
 {
   const { p, work } = await plan();
+  closeFeed(p.feeds);
   await p.cgroup?.destroy();
   rmSync(work, { recursive: true });
-  if (!p.cgroup || p.file !== '/bin/sh' || !p.args.includes('/usr/bin/bwrap') || !p.args.includes('/usr/bin/prlimit') || !p.args.some((a) => a.startsWith('cp -a'))) {
-    console.log('skipped: the launch plan no longer has the shape this script takes apart (cgroup sh → bwrap → sh cp → prlimit)');
+  if (!p.cgroup || p.file !== '/bin/sh' || !p.args.includes('/usr/bin/bwrap') || !p.args.includes('/usr/bin/prlimit') || !p.args.includes('--file')) {
+    console.log('skipped: the launch plan no longer has the shape this script takes apart (cgroup sh → bwrap feeding the copy → prlimit)');
     process.exit(0);
   }
 }

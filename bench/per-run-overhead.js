@@ -7,8 +7,8 @@
 //                   /usr and interpreter; rlimit: prlimit)
 //   + start marker  + runtime/python on PYTHONPATH, TRACEGRADE_CLOCK=start, the fd 3 channel
 //                   (what every real-clock Python run loads: sitecustomize + the tracer's boot)
-//   + launch plan   the sandbox's real plan (planLaunch): cgroup dirs made and removed, the sh
-//                   wrapper joining them, `sh -c cp -a` into the tmpfs, prlimit
+//   + launch plan   the sandbox's real plan (planLaunch): the sh wrapper joining the run's cgroups,
+//                   bwrap filling the work tmpfs from fds (feed.ts), prlimit
 //   runSubmission   + work-dir copy on the host, execa, trace capture, drain, clean-up
 //   gradeOne        + checks and scoring
 //
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { dist, envInt, fmt, median, printMachine, realPython, removeDir, tempDir, tinySpec } from './lib/common.js';
 import { benchSandbox, floorArgv, printLoad } from './lib/cli.js';
 
-const { planLaunch } = await dist('run/sandbox/index.js');
+const { planLaunch, closeFeed } = await dist('run/sandbox/index.js');
 const { instrumentPython, runtimePythonDir } = await dist('run/instrument/index.js');
 const { resolveLimits } = await dist('run/limits.js');
 const { runSubmission } = await dist('run/index.js');
@@ -30,11 +30,13 @@ const n = envInt('BENCH_LADDER_N', 15);
 const level = await benchSandbox();
 const RUNTIME_AT = '/opt/tracegrade/0';
 
-function timeSpawn(file, args, { cwd, env, fd3 = false }) {
+function timeSpawn(file, args, { cwd, env, fd3 = false, feeds = [] }) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', ...(fd3 ? ['pipe'] : [])] });
-    for (const s of child.stdio.slice(1)) s?.resume();
+    // A plan's feeds at fd 4 on, as the runner passes them (src/run/sandbox/feed.ts).
+    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', ...(fd3 || feeds.length ? ['pipe'] : []), ...feeds] });
+    closeFeed(feeds);
+    for (const s of child.stdio.slice(1, 4)) s?.resume();
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${file} exited ${code}`))));
   });
@@ -89,8 +91,9 @@ try {
         limits,
       });
       try {
-        await timeSpawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, fd3: true });
+        await timeSpawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, fd3: true, feeds: plan.feeds });
       } finally {
+        closeFeed(plan.feeds);
         await plan.cgroup?.destroy();
       }
       const ms = performance.now() - t0;

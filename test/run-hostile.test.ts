@@ -122,7 +122,9 @@ d('hostile corpus under bwrap', () => {
       expect(lines.filter((l) => l.startsWith('denied '))).toHaveLength(5);
       expect(lines).toContain('env secrets: none');
       const keys = lines.find((l) => l.startsWith('env keys:'))!.slice('env keys: '.length).split(',');
-      expect(keys.sort()).toEqual(['HOME', 'LANG', 'PATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
+      // PWD: bwrap sets it to the folder it starts the program in, the sandbox's own /work.
+      expect(keys.sort()).toEqual(['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
+      expect(lines).toContain('env PWD: /work');
     } finally {
       delete process.env.TRACEGRADE_TEST_SECRET;
       delete process.env.GITHUB_TOKEN_FAKE;

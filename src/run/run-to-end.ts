@@ -5,6 +5,7 @@
  */
 
 import { spawn } from 'node:child_process';
+import { withFeeds } from './sandbox/feed.js';
 
 export interface Ended {
   /** null when the process was killed by a signal or could not start. */
@@ -22,6 +23,8 @@ export interface RunToEndOptions {
   cwd?: string;
   /** Killed (SIGKILL) past this. */
   timeoutMs: number;
+  /** Fds for the child at 4, 5, … (a sandbox plan's feeds); the caller closes them. */
+  feeds?: number[];
 }
 
 /** Enough for any probe's answer; a helper that floods its output is cut off here, not buffered whole. */
@@ -32,14 +35,14 @@ export function runToEnd(file: string, args: string[], opts: RunToEndOptions): P
     let stdout = '';
     let all = '';
     let error: Error | undefined;
-    const child = spawn(file, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(file, args, { env: opts.env, cwd: opts.cwd, stdio: withFeeds(['ignore', 'pipe', 'pipe'], opts.feeds ?? []), windowsHide: true });
     const keep = (into: 'stdout' | 'all', chunk: Buffer) => {
       const text = chunk.toString('utf8');
       if (into === 'stdout' && stdout.length < KEEP) stdout += text;
       if (all.length < KEEP) all += text;
     };
-    child.stdout.on('data', (c: Buffer) => keep('stdout', c));
-    child.stderr.on('data', (c: Buffer) => keep('all', c));
+    child.stdout!.on('data', (c: Buffer) => keep('stdout', c));
+    child.stderr!.on('data', (c: Buffer) => keep('all', c));
     const timer = setTimeout(() => {
       error = new Error(`${file} did not finish within ${opts.timeoutMs} ms`);
       child.kill('SIGKILL');

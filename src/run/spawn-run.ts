@@ -11,7 +11,7 @@ import type { Limits, RunSettings } from '../spec/types.js';
 import type { RunEndReason, Stream } from '../trace/types.js';
 import { TraceCapture } from './capture.js';
 import type { Instrumentation } from './instrument/index.js';
-import type { LaunchPlan } from './sandbox/index.js';
+import { closeFeed, withFeeds, type LaunchPlan } from './sandbox/index.js';
 import { signalRun } from './kill.js';
 
 /** SIGTERM, then this long, then SIGKILL for the whole tree. */
@@ -53,7 +53,12 @@ export function spawnRun(plan: LaunchPlan, settings: RunSettings, limits: Limits
   const now = () => performance.now() - (run.goAt ?? spawnedAt);
   const capture = new TraceCapture({ outputLimit: limits.outputBytes, onLimit: () => run.stop('output-limit'), now });
   // Its own process group (detached), so a kill reaches the whole tree; streams stay Buffers.
-  const child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, stdio: [...stdio], detached: true, windowsHide: true });
+  let child: ChildProcess;
+  try {
+    child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, stdio: withFeeds(stdio, plan.feeds), detached: true, windowsHide: true });
+  } finally {
+    closeFeed(plan.feeds); // the child has its own copies now
+  }
   const run: LiveRun = {
     plan,
     settings,

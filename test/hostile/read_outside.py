@@ -10,3 +10,4 @@ for path in [a for a in sys.argv[1:] if not a.startswith("tg-marker-")]:
 secrets = [k for k in os.environ if "SECRET" in k or "TOKEN" in k]
 print("env secrets:", ",".join(secrets) or "none")
 print("env keys:", ",".join(sorted(os.environ)))
+print("env PWD:", os.environ.get("PWD"))

@@ -3,11 +3,12 @@
  * the interpreter and tracegrade's runtime (read-only), the copy on a size-limited tmpfs.
  */
 
+import { planFeed, type Feed } from './feed.js';
 import { prlimitArgs } from './flags.js';
 import { bwrapVersion } from './tools.js';
 import { BWRAP_WORK, SUB_MOUNT, SandboxUnavailableError, type LaunchRequest, type Planner } from './types.js';
 
-function bwrapArgs(req: LaunchRequest, version: number[]): { args: string[]; mechanisms: string[] } {
+function bwrapArgs(req: LaunchRequest, version: number[], feed: Feed | null): { args: string[]; mechanisms: string[] } {
   const { limits } = req;
   const a: string[] = [
     '--ro-bind', '/usr', '/usr',
@@ -17,13 +18,15 @@ function bwrapArgs(req: LaunchRequest, version: number[]): { args: string[]; mec
     '--symlink', 'usr/sbin', '/sbin',
   ];
   const disk = req.workBytes + 4 * limits.fileSizeBytes;
+  // Without a feed, `cp` copies the copy from a read-only mount of it (planBwrap).
+  if (!feed) a.push('--ro-bind', req.workDir, SUB_MOUNT);
   a.push(
-    '--ro-bind', req.workDir, SUB_MOUNT,
     '--proc', '/proc',
     '--dev', '/dev',
     '--size', String(limits.fileSizeBytes * 2), '--tmpfs', '/tmp',
     '--size', String(disk), '--tmpfs', BWRAP_WORK,
   );
+  if (feed) a.push(...feed.args);
   // After the tmpfs mounts: a root under /tmp or /work (a clone in /tmp, a checkout in /work)
   // would otherwise be hidden by them.
   for (const r of [...new Set(req.roots)].sort()) {
@@ -49,18 +52,24 @@ function bwrapArgs(req: LaunchRequest, version: number[]): { args: string[]; mec
 export const planBwrap: Planner = async (req, t, root) => {
   if (!t.bwrap) throw new SandboxUnavailableError('bwrap not found');
   if (!t.prlimit) throw new SandboxUnavailableError('prlimit (util-linux) not found');
-  const b = bwrapArgs(req, await bwrapVersion(t.bwrap));
+  const version = await bwrapVersion(t.bwrap);
+  // --perms came with bwrap 0.5; older ones copy with `cp`.
+  const [maj = 0, min = 0] = version;
+  const feed = maj > 0 || min >= 5 ? planFeed(req.workDir, BWRAP_WORK) : null;
+  const b = bwrapArgs(req, version, feed);
   const mechanisms = [...b.mechanisms];
   // Non-root: the user namespace makes RLIMIT_NPROC count the sandbox's processes only.
   const nproc = root ? null : req.limits.processes;
   if (nproc !== null) mechanisms.push(`RLIMIT_NPROC ${nproc} (in its user namespace: counts the sandbox's processes only)`);
   const inner = [t.prlimit, ...prlimitArgs(req.limits, req.runtime, nproc, req.extraAddressSpace), '--', ...req.argv];
+  const copy = ['/bin/sh', '-c', `cp -a ${SUB_MOUNT}/. ${BWRAP_WORK}/ && exec "$@"`, 'sh'];
   return {
     file: t.bwrap,
-    args: [...b.args, '--', '/bin/sh', '-c', `cp -a ${SUB_MOUNT}/. ${BWRAP_WORK}/ && unset PWD OLDPWD && exec "$@"`, 'sh', ...inner],
+    args: [...b.args, '--', ...(feed ? [] : copy), ...inner],
     env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
     cwd: req.workDir,
     mechanisms,
     wrapperExit: true,
+    feeds: feed?.fds ?? [],
   };
 };

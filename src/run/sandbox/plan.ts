@@ -6,6 +6,7 @@
 import type { SandboxLevel } from '../../trace/types.js';
 import { planBwrap } from './bwrap.js';
 import { RunCgroup } from './cgroup.js';
+import { closeFeed } from './feed.js';
 import { addressSpaceBytes } from '../limits.js';
 import { appliedLimits } from './flags.js';
 import { planNone } from './none.js';
@@ -25,6 +26,7 @@ export async function planLaunch(req: LaunchRequest): Promise<LaunchPlan> {
     applied: appliedLimits(req.limits, req.runtime, req.level, req.extraAddressSpace),
     cgroup: null,
     uid: p.uid ?? null,
+    feeds: p.feeds ?? [],
   };
   if (req.level === 'none' || !root) return plan;
   try {
@@ -33,6 +35,7 @@ export async function planLaunch(req: LaunchRequest): Promise<LaunchPlan> {
     const memoryBytes = addressSpaceBytes(req.limits, req.runtime, req.extraAddressSpace) + req.workBytes + 6 * req.limits.fileSizeBytes;
     plan.cgroup = await RunCgroup.create({ processes: req.limits.processes, memoryBytes });
   } catch (e) {
+    closeFeed(plan.feeds);
     await plan.uid?.release();
     throw e;
   }
@@ -49,6 +52,7 @@ export async function planLaunch(req: LaunchRequest): Promise<LaunchPlan> {
 
 /** Kill what is left of the run and free its cgroup and uid. */
 export async function disposePlan(plan: LaunchPlan): Promise<void> {
+  closeFeed(plan.feeds);
   const emptied = plan.cgroup ? await plan.cgroup.destroy() : false;
   await plan.uid?.release(emptied);
 }

@@ -20,6 +20,7 @@ function plan(dir: string, pid: number, extra: string[] = []): LaunchPlan {
     cgroup: null,
     uid: null,
     wrapperExit: true,
+    feeds: [],
   };
 }
 

@@ -77,7 +77,7 @@ async function probeUncached(level: SandboxLevel): Promise<ProbeResult> {
 
 /** Run the probe's plan: the program must find its copy in the sandbox and exit 0. */
 async function launch(level: SandboxLevel, plan: LaunchPlan): Promise<ProbeResult> {
-  const r = await runToEnd(plan.file, plan.args, { env: plan.env, cwd: plan.cwd, timeoutMs: 15_000 });
+  const r = await runToEnd(plan.file, plan.args, { env: plan.env, cwd: plan.cwd, timeoutMs: 15_000, feeds: plan.feeds });
   if (r.exitCode === 0) return { level, ok: true };
   const msg = r.all.trim().split('\n')[0] || r.error?.message || `exit ${r.exitCode ?? r.signal}`;
   return { level, ok: false, reason: `${level} probe failed: ${msg}${level === 'bwrap' ? hint(msg) : ''}` };

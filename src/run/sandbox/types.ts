@@ -10,7 +10,7 @@ export type SandboxChoice = 'auto' | SandboxLevel;
 
 export const LEVELS: readonly SandboxLevel[] = ['bwrap', 'rlimit', 'none'];
 
-/** Mount point of the submission's copy inside bwrap (read-only; copied onto /work's tmpfs). */
+/** Mount point of the submission's copy inside bwrap when `cp` copies it onto /work's tmpfs (feed.ts: too many files to feed). */
 export const SUB_MOUNT = '/sub';
 export const BWRAP_WORK = '/work';
 
@@ -60,9 +60,14 @@ export interface LaunchPlan {
   uid: UidLease | null;
   /** The wrapper reports death by signal N as exit 128+N. */
   wrapperExit: boolean;
+  /**
+   * Open fds the child gets at 4, 5, … (feed.ts: bwrap reads the copy's files from them). The
+   * spawn closes them once the child has its own; disposePlan closes what was never spawned.
+   */
+  feeds: number[];
 }
 
 /** The level-specific part of a plan; planLaunch adds the cgroup and the common fields. */
-export type LevelPlan = Pick<LaunchPlan, 'file' | 'args' | 'env' | 'cwd' | 'mechanisms' | 'wrapperExit'> & { uid?: UidLease | null };
+export type LevelPlan = Pick<LaunchPlan, 'file' | 'args' | 'env' | 'cwd' | 'mechanisms' | 'wrapperExit'> & { uid?: UidLease | null; feeds?: number[] };
 
 export type Planner = (req: LaunchRequest, tools: Tools, root: boolean) => Promise<LevelPlan>;

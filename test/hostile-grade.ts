@@ -65,6 +65,8 @@ export interface Graded {
   stderr: string;
   /** out/results.json, when written. */
   results?: GradeResults;
+  /** What came back through the pipe of `inheritPipeAt`. */
+  inherited?: string;
 }
 
 export interface GradeOptions {
@@ -77,29 +79,36 @@ export interface GradeOptions {
   killMs?: number;
   /** Called once the process is spawned (to signal it mid-batch). */
   onSpawn?: (child: ChildProcess) => void;
+  /** Start the grader with one more open pipe at this fd (as a CI runner or a container may); what reaches it is `inherited`. */
+  inheritPipeAt?: number;
 }
 
 /** `tracegrade grade root/spec.yaml <targets> --out root/out --sandbox <level> --python <system python> …` as a process. */
 export async function gradeAt(level: SandboxLevel, root: HostileRoot, opts: GradeOptions = {}): Promise<Graded> {
   const t0 = Date.now();
-  const child = spawn(
-    process.execPath,
-    [BIN, 'grade', root.spec, ...(opts.targets ?? [join(root.dir, 'subs')]), '--out', root.out, '--sandbox', level, '--python', PYTHON, ...(opts.flags ?? [])],
-    {
-      // No CI of the machine running the suite leaks in; the test says what CI it plays.
-      env: { ...process.env, GITHUB_ACTIONS: '', CI: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', TRACEGRADE_ACCEPT_NO_ISOLATION: '1', TMPDIR: root.tmp, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const argv = [process.execPath, BIN, 'grade', root.spec, ...(opts.targets ?? [join(root.dir, 'subs')]), '--out', root.out, '--sandbox', level, '--python', PYTHON, ...(opts.flags ?? [])];
+  const fd = opts.inheritPipeAt;
+  // Node marks a child's low fds close-on-exec; Python's dup2 makes one that is inherited (as a runner's).
+  const [cmd, ...args] = fd ? [PYTHON, '-c', `import os, sys; os.dup2(3, ${fd}); os.close(3); os.execv(sys.argv[1], sys.argv[1:])`, ...argv] : argv;
+  const child = spawn(cmd!, args, {
+    // No CI of the machine running the suite leaks in; the test says what CI it plays.
+    env: { ...process.env, GITHUB_ACTIONS: '', CI: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', TRACEGRADE_ACCEPT_NO_ISOLATION: '1', TMPDIR: root.tmp, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe', ...(fd ? (['pipe'] as const) : [])],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
+  let inherited: string | undefined;
+  if (opts.inheritPipeAt) {
+    inherited = '';
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => (inherited += d));
+  }
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.killMs ?? 40_000);
   opts.onSpawn?.(child);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
   clearTimeout(killer);
   const file = join(root.out, 'results.json');
   const results = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as GradeResults) : undefined;
-  return { code, signal, ms: Date.now() - t0, stdout, stderr, results };
+  return { code, signal, ms: Date.now() - t0, stdout, stderr, results, ...(inherited !== undefined ? { inherited } : {}) };
 }

@@ -10,7 +10,9 @@
  * - tamper_results.py: rewrites --out's stored results to full marks; `--resume` grades the
  *   victim again (the seal) wherever the rewrite got through, and reuses nothing forged;
  * - many_files.py: a generator of a submission of very many files: "submission too large";
- * - sleeper.py in flight when the grader gets SIGTERM: exit 143, the run killed, its temp gone.
+ * - sleeper.py in flight when the grader gets SIGTERM: exit 143, the run killed, its temp gone;
+ * - inherited_fd.py: writes into every fd it finds; the grader was started with an inheritable
+ *   pipe at fd 200 (as a CI runner's or a container's), which must not reach the run.
  *
  * The levels run side by side (their grades share nothing); within a level, one attack after the
  * other. No verdict depends on timing: the bounds are many times what each grade takes.
@@ -97,6 +99,17 @@ async function manyFiles(level: SandboxLevel): Promise<Graded> {
   }
 }
 
+/** The grader started with an inheritable pipe at fd 200 (Node itself marks low fds close-on-exec at start); inherited_fd.py writes into every fd past 3 it has. */
+async function inheritedFd(level: SandboxLevel): Promise<Graded> {
+  const root = hostileRoot('tg-hcli-fd-', DONE_SPEC('fd'));
+  try {
+    hostileSubmission(root, 'fd', 'inherited_fd.py');
+    return await gradeAt(level, root, { flags: ['--reporter', 'json'], inheritPipeAt: 200 });
+  } finally {
+    root.remove();
+  }
+}
+
 interface Sigterm {
   g: Graded;
   left: number[];
@@ -155,6 +168,7 @@ interface Level {
   tamper: Tamper;
   many: Graded;
   sigterm: Sigterm;
+  fd: Graded;
 }
 
 const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
@@ -168,7 +182,9 @@ const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
 
 async function attackAt(level: SandboxLevel): Promise<Level> {
   // The three output programs at once (each a short run), then the rest one by one.
-  const [ci, bidi, redos] = await timed(`${level} output`, () => Promise.all(['ci_commands.py', 'bidi_output.py', 'redos.py'].map((p) => output(level, p))));
+  const [[ci, bidi, redos], fd] = await timed(`${level} output`, () =>
+    Promise.all([Promise.all(['ci_commands.py', 'bidi_output.py', 'redos.py'].map((p) => output(level, p))), inheritedFd(level)]),
+  );
   for (const o of [ci!, bidi!, redos!]) roots.push(o.root); // the tests read their reports
   return {
     ci: ci!,
@@ -177,6 +193,7 @@ async function attackAt(level: SandboxLevel): Promise<Level> {
     tamper: await timed(`${level} tamper`, () => tamper(level)),
     many: await timed(`${level} many`, () => manyFiles(level)),
     sigterm: await timed(`${level} sigterm`, () => sigterm(level)),
+    fd,
   };
 }
 
@@ -283,6 +300,14 @@ describe.each(['bwrap', 'rlimit', 'none'] as const)('graded by the CLI at the %s
     expect(by.many!.error).toMatch(/^submission too large: more than 500 files \(limit 500 files; raise it with TRACEGRADE_SUBMISSION_MAX_FILES=…\)/);
     expect(by.ok!.score).toBe(1);
     expect(g.stdout).toMatch(/^.*many.*submission too large/m); // the terminal's line for it
+  });
+
+  d.test('inherited_fd.py: a pipe the grader inherited (fd 200, as from a CI runner) never reaches the run, so nothing is written into it', async () => {
+    const g = (await at()).fd;
+    expect(g.code).toBe(0);
+    const lines = g.results!.submissions[0]!.runs[0]!.trace.map((l) => l.text);
+    expect(lines).toEqual(['wrote to []', 'done']);
+    expect(g.inherited).toBe('');
   });
 
   d.test('sleeper.py in flight when the grader gets SIGTERM: exit 143, the run killed, its temp folder gone, what finished kept', async () => {

@@ -12,6 +12,8 @@ import { CliError, EXIT } from './errors.js';
 import { HELP, MAIN_HELP } from './help.js';
 import { ciSafeIo, processIo, type Io } from './io.js';
 
+export { closeInheritedFds } from './inherited-fds.js';
+
 export type Command = (argv: string[], io: Io) => Promise<number>;
 
 // Loaded on demand: `--help` and `--version` stay fast (no yaml or spec validator to load).

@@ -22,7 +22,7 @@ if (argv.length === 0 || ['-h', '--help', 'help', '-V', '--version', 'version'].
 } else {
   const { loadBundle } = await import(loader.href);
   const cli = loadBundle(fileURLToPath(bundle), argv[0]);
-  // Before anything is spawned: no run inherits an fd the CLI was started with (src/cli/inherited-fds.ts).
+  // Before anything is spawned: no run inherits an fd the CLI was started with (src/run/inherited-fds.ts).
   cli.exports.closeInheritedFds(argv);
   process.exitCode = await cli.exports.main(argv);
   cli.save();

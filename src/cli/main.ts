@@ -12,7 +12,7 @@ import { CliError, EXIT } from './errors.js';
 import { HELP, MAIN_HELP } from './help.js';
 import { ciSafeIo, processIo, type Io } from './io.js';
 
-export { closeInheritedFds } from './inherited-fds.js';
+export { closeInheritedFds } from '../run/inherited-fds.js';
 
 export type Command = (argv: string[], io: Io) => Promise<number>;
 

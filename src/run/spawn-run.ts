@@ -12,6 +12,7 @@ import type { RunEndReason, Stream } from '../trace/types.js';
 import { TraceCapture } from './capture.js';
 import type { Instrumentation } from './instrument/index.js';
 import { closeFeed, withFeeds, type LaunchPlan } from './sandbox/index.js';
+import { shieldStdio } from './inherited-fds.js';
 import { signalRun } from './kill.js';
 
 /** SIGTERM, then this long, then SIGKILL for the whole tree. */
@@ -55,7 +56,7 @@ export function spawnRun(plan: LaunchPlan, settings: RunSettings, limits: Limits
   // Its own process group (detached), so a kill reaches the whole tree; streams stay Buffers.
   let child: ChildProcess;
   try {
-    child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, stdio: withFeeds(stdio, plan.feeds), detached: true, windowsHide: true });
+    child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, stdio: shieldStdio(withFeeds(stdio, plan.feeds)), detached: true, windowsHide: true });
   } finally {
     closeFeed(plan.feeds); // the child has its own copies now
   }

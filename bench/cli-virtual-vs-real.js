@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, envInt, fmt, median, printMachine, removeDir, tempDir } from './lib/common.js';
-import { benchSandbox, printLoad, runCli } from './lib/cli.js';
+import { benchSandbox, printLoad, runCli, timeFloor } from './lib/cli.js';
 
 const rounds = envInt('BENCH_CLI_VVR_ROUNDS', 1);
 const lessons = (process.env.BENCH_CLI_VVR_LESSONS ?? 'fetch-and-count,node-event-loop').split(',').filter(Boolean);
@@ -27,6 +27,10 @@ const verdicts = (out) =>
 printMachine(`Virtual vs real clock at the CLI: \`tracegrade grade\` of bundled lessons (${lessons.join(', ')}), --jobs 1`);
 const root = tempDir();
 try {
+  // The target is absolute (≥ 30×) while the virtual side is CPU work: say how fast this host is now.
+  const floor = [];
+  for (let i = 0; i < 5; i++) floor.push(await timeFloor(level, ['-c', 'pass']));
+  console.log(`\nthis host now: \`python -c pass\` in a minimal ${level} sandbox ${fmt(median(floor), 1)} ms (median of 5)`);
   console.log(`\n${rounds} round(s) per clock, medians; sandbox ${level}; every reporter\n`);
   console.log('| lesson | submissions | real (median) | virtual (median) | speed-up | same verdicts |');
   console.log('|---|---|---|---|---|---|');

@@ -2,7 +2,7 @@
  * The run's copy put into bwrap's work-dir tmpfs by bwrap itself while it builds the sandbox:
  * one --dir, --file or --symlink per entry, each file read from an fd the parent opened and
  * handed to bwrap at spawn (fd 4, 5, …). It replaces a shell and `cp -a` inside the sandbox:
- * two process starts, ~3 ms of CPU of every run (bench/per-run-overhead.js). A copy of more
+ * two process starts, ~2.5 ms of CPU of every run (README, "Benchmarks"). A copy of more
  * than FEED_MAX_FILES files still goes through `cp` (feeds would take as many fds).
  *
  * The folder walked is the run's own staged copy (workdir.ts: links already judged, no

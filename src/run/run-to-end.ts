@@ -5,6 +5,7 @@
  */
 
 import { spawn } from 'node:child_process';
+// Not through sandbox/index.ts: the sandbox's probe imports this file (no import cycle).
 import { withFeeds } from './sandbox/feed.js';
 
 export interface Ended {

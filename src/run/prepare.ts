@@ -13,11 +13,15 @@ import type { ResolvedRuntime } from './interpreter.js';
 import { killLeftovers, signalRun } from './kill.js';
 import { NODE_HOOKS_GRACE, allowanceRuntime } from './limits.js';
 import { withReadableDirs } from './runtime-stage.js';
-import { disposePlan, isRoot, planLaunch, type LaunchPlan } from './sandbox/index.js';
+import { BWRAP_WORK, disposePlan, isRoot, planLaunch, prlimitArgs, type LaunchPlan } from './sandbox/index.js';
+import { forkServerWanted, rlimitsOf } from './fork-server.js';
 import { sandboxInfo } from './record.js';
 import { spawnRun, type LiveRun } from './spawn-run.js';
 import { goAndCapture } from './supervise.js';
 import type { WorkDir } from './workdir.js';
+
+/** What bwrap runs for a forked run: nothing but a wait, until the run is over and bwrap is killed. */
+const HOLDER = ['/usr/bin/sleep', 'infinity'];
 
 /** The longest a warm child waits for its go (it exits sooner if the parent goes away). */
 export const WARM_WAIT_S = 3600;
@@ -54,11 +58,16 @@ export async function stageRun(
   const prestart = warm && !!instr?.wantsChannel && canPrestart(settings);
   if (prestart) instr.env = { ...instr.env, TRACEGRADE_WARM: String(WARM_WAIT_S) };
   const child = childSetup(settings, runtime, work, limits, chosen.level, instr);
+  // A pre-started run can come from the fork server instead: bwrap then holds only a waiting
+  // process, whose sandbox the server's fork of the program joins (fork-server.ts).
+  const fork = prestart && forkServerWanted(chosen.level, settings.runtime);
+  const allowance = allowanceRuntime(settings.runtime, child.argv);
+  const extraAddressSpace = settings.runtime === 'node' && settings.nodeResolve === 'loose' ? NODE_HOOKS_GRACE : 0;
   const plan = await planLaunch({
     level: chosen.level,
-    runtime: allowanceRuntime(settings.runtime, child.argv),
-    extraAddressSpace: settings.runtime === 'node' && settings.nodeResolve === 'loose' ? NODE_HOOKS_GRACE : 0,
-    argv: child.argv,
+    runtime: allowance,
+    extraAddressSpace,
+    argv: fork ? HOLDER : child.argv,
     workDir: work.dir,
     tmpDir: work.tmp,
     workBytes: work.bytes,
@@ -70,7 +79,17 @@ export async function stageRun(
   const staged: Staged = { settings, limits, chosen, runtime, instr, plan };
   if (prestart) {
     try {
-      staged.live = spawnRun(plan, settings, limits, instr, true);
+      const forked = fork
+        ? {
+            interpreter: child.argv[0]!,
+            argv: child.argv.slice(1),
+            env: { ...child.env, PATH: '/usr/local/bin:/usr/bin:/bin', HOME: BWRAP_WORK },
+            cwd: BWRAP_WORK,
+            limits: rlimitsOf(prlimitArgs(limits, allowance, isRoot() ? null : limits.processes, extraAddressSpace)),
+            cgroup: plan.cgroup?.joinFiles ?? [],
+          }
+        : undefined;
+      staged.live = spawnRun(plan, settings, limits, instr, true, forked);
     } catch (e) {
       await disposePlan(plan);
       throw e;

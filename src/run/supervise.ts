@@ -32,9 +32,11 @@ export function spawnAndCapture(
 /** Let the run start (a warm child gets "go" on its channel) and supervise it to its record. */
 export async function goAndCapture(run: LiveRun, abort?: AbortSignal): Promise<RunRecord> {
   const { plan, settings, limits, instr, child, capture, outs, channel } = run;
+  // A forked program's pid comes from the fork server: the observer and the witness start from it.
+  const pid = run.programPid ? ((await run.programPid) ?? child.pid) : child.pid;
   run.goAt = run.warm ? performance.now() : run.spawnedAt;
   const since = (at: number) => at - run.goAt!;
-  instr?.attach({ channel: channel as unknown as Duplex | null, capture, pid: child.pid });
+  instr?.attach({ channel: channel as unknown as Duplex | null, capture, pid });
   if (run.warm) (channel as unknown as Duplex | null)?.write('go\n');
 
   if (settings.stdin !== undefined && child.stdin) {
@@ -64,7 +66,8 @@ export async function goAndCapture(run: LiveRun, abort?: AbortSignal): Promise<R
   if (err && ex.code === null && ex.signal === null) throw err;
 
   const killReason = run.killReason;
-  const { exitCode, signal } = plan.wrapperExit ? translateWrapperExit(ex.code, ex.signal) : { exitCode: ex.code, signal: ex.signal };
+  // The fork server reports the program's own status; bwrap and the shells report 128+N for signal N.
+  const { exitCode, signal } = plan.wrapperExit && !run.programPid ? translateWrapperExit(ex.code, ex.signal) : { exitCode: ex.code, signal: ex.signal };
   const trace = capture.lines.map((l, i) => ({ l, i })).sort((a, b) => a.l.tMs - b.l.tMs || a.i - b.i).map((x) => x.l);
   const { end, endDetail } = explainEnd({ killReason, exitCode, signal, limits, plan, trace, stats });
   const record: RunRecord = {

@@ -89,6 +89,11 @@ export class RunCgroup {
     return [`pids cgroup (max ${this.maxProcesses})`, `memory cgroup v${this.version} (max ${formatBytes(this.memoryBytes)}, all its processes together)`];
   }
 
+  /** The files a process writes "0" into to join the cgroup itself (the wrapper's `echo`s). */
+  get joinFiles(): string[] {
+    return this.dirs.join.map((j) => j.file);
+  }
+
   /** Wrap argv so the process joins the cgroup before it execs (no fork can happen before). */
   wrap(file: string, args: string[]): { file: string; args: string[] } {
     const joins = this.dirs.join.map((j) => `echo ${j.value} > '${j.file}'`).join(' && ');

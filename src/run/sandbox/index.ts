@@ -9,6 +9,7 @@ export { LEVELS, BWRAP_WORK, SandboxUnavailableError, type SandboxChoice, type L
 export { probeSandbox, chooseSandbox, requireSandbox, resetSandboxProbes, type ProbeResult } from './probe.js';
 export { planLaunch, disposePlan } from './plan.js';
 export { closeFeed, withFeeds } from './feed.js';
+export { prlimitArgs } from './flags.js';
 export { ACCEPT_ENV, ACCEPT_FLAG, acceptsNoIsolation, assertIsolationPolicy, notProtected } from './policy.js';
 export { RunCgroup, resetCgroups, type CgroupHost, type CgroupStats } from './cgroup.js';
 export { UidLease, pidsOfUid, uidRange } from './uids.js';

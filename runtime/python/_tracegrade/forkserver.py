@@ -1,0 +1,231 @@
+"""A fork server: one interpreter with site, asyncio and the tracer loaded, forked into each run.
+
+The parent builds each run's bwrap sandbox as for any run, around a holder process that only
+waits. For each request (one JSON line on stdin) the server forks a child that joins the run's
+cgroup, takes the holder's stdio and side channel (pidfd_getfd), joins its namespaces (setns: the
+user namespace that owns them first, then mount, pid, net, ipc, uts, cgroup, then the program's
+own user namespace) and forks the program, which closes every other fd, starts a new session,
+sets its limits, drops every privilege and runs the entry as `python entry` would. The program
+starts the tracer with TRACEGRADE_WARM, so nothing of the submission runs before the parent's go.
+
+Replies, one JSON line each: {"id", "pid"} (the program's host pid, before it can run anything
+of its own), then {"id", "code"} or {"id", "signal"}; {"id", "error"} if the run could not start.
+"""
+import ctypes
+import gc
+import json
+import os
+import signal
+import struct
+import sys
+
+from . import boot, warm
+
+# Loaded once, the point of the server: asyncio (stashed until the program imports it, as a
+# warm run does), and every module of the tracer, since the program's sandbox shows this folder
+# at another path and nothing may be imported from here after the fork.
+warm._preload_asyncio(tracing=True)
+
+
+def _load_tracer():
+    import importlib
+    import pkgutil
+
+    pkg = sys.modules[__package__]
+    for m in pkgutil.iter_modules(pkg.__path__):
+        if m.name != "forkserver":
+            importlib.import_module("%s.%s" % (__package__, m.name))
+
+
+_load_tracer()
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_SYS_PIDFD_OPEN, _SYS_PIDFD_GETFD = 434, 438  # the same on every architecture
+_PR_SET_PDEATHSIG, _PR_CAPBSET_DROP, _PR_SET_NO_NEW_PRIVS = 1, 24, 38
+_NS_GET_USERNS = 0xB701
+_NAMESPACES = ["mnt", "pid", "net", "ipc", "uts", "cgroup", "user"]
+_out = sys.stdout
+_IN_PROGRAM = False
+
+
+def _check(rc, what):
+    if rc < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "%s: %s" % (what, os.strerror(err)))
+    return rc
+
+
+def _reply(rec):
+    # One line, well under PIPE_BUF: lines of concurrent runs never interleave.
+    os.write(_out.fileno(), (json.dumps(rec) + "\n").encode())
+
+
+def _take_fds(holder):
+    pidfd = _check(_libc.syscall(_SYS_PIDFD_OPEN, holder, 0), "pidfd_open")
+    try:
+        fds = []
+        for n in (0, 1, 2, 3):
+            fd = _libc.syscall(_SYS_PIDFD_GETFD, pidfd, n, 0)
+            if fd < 0 and n == 3:
+                break  # no side channel
+            fds.append(_check(fd, "pidfd_getfd %d" % n))
+        return fds
+    finally:
+        os.close(pidfd)
+
+
+def _enter(holder):
+    own = {ns: os.stat("/proc/self/ns/" + ns).st_ino for ns in _NAMESPACES}
+    # Every fd first: inside the sandbox's mount namespace, /proc is the sandbox's own.
+    ns_fds = {ns: os.open("/proc/%d/ns/%s" % (holder, ns), os.O_RDONLY) for ns in _NAMESPACES}
+
+    def join(fd, ns):
+        if os.fstat(fd).st_ino != own[ns]:
+            _check(_libc.setns(fd, 0), "setns " + ns)
+
+    owner = _check(_libc.ioctl(ns_fds["mnt"], _NS_GET_USERNS), "NS_GET_USERNS")
+    join(owner, "user")
+    os.close(owner)
+    for ns in _NAMESPACES:
+        join(ns_fds[ns], ns)
+        os.close(ns_fds[ns])
+
+
+def _drop_privileges(uid, gid):
+    try:
+        os.setgroups([])
+    except PermissionError:
+        pass  # bwrap's user namespace denies setgroups: the groups are fixed already
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    for cap in range(64):
+        if _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 and ctypes.get_errno() == 22:
+            break  # past the last capability this kernel has
+    header = ctypes.create_string_buffer(struct.pack("Ii", 0x20080522, 0))
+    data = ctypes.create_string_buffer(24)
+    _check(_libc.capset(header, data), "capset")
+    _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def _set_limits(limits):
+    import resource
+
+    for name, soft, hard in limits:
+        resource.setrlimit(getattr(resource, "RLIMIT_" + name.upper()), (soft, hard))
+
+
+def _prepare(req, fds):
+    """Everything before the program, in the program's process: nothing of the server left."""
+    global _IN_PROGRAM
+    _IN_PROGRAM = True
+    for n, fd in enumerate(fds):
+        os.dup2(fd, n)
+        os.close(fd)
+    os.closerange(len(fds), 65536)
+    os.setsid()
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _set_limits(req["limits"])
+    _drop_privileges(req["uid"], req["gid"])
+    _fresh_stdio()
+    os.chdir(req["cwd"])
+    os.environ.clear()
+    os.environ.update(req["env"])
+    if "random" in sys.modules:
+        sys.modules["random"].seed()  # not the server's state: each run its own (or the spec's seed, below)
+    entry = os.path.abspath(req["argv"][0])
+    sys.argv = list(req["argv"])
+    sys.path[0] = os.path.dirname(entry)
+    # As `python entry` does from here: the tracer (which waits for go), then the entry.
+    boot.start()
+    return entry
+
+
+def _fresh_stdio():
+    """New text streams over fds 0-2, as the interpreter makes them: the server's stdin buffer
+    (other runs' requests) must not be readable by the program."""
+    import io
+
+    for n, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        old = getattr(sys, name)
+        raw = io.FileIO(n, "r" if n == 0 else "w", closefd=False)
+        buf = io.BufferedReader(raw) if n == 0 else raw  # PYTHONUNBUFFERED: no buffer for output
+        new = io.TextIOWrapper(buf, encoding=old.encoding, errors=old.errors, line_buffering=old.line_buffering, write_through=n > 0)
+        setattr(sys, name, new)
+        setattr(sys, "__%s__" % name, new)
+
+
+def _run_main(entry):
+    """Run the entry as __main__; raise SystemExit with its status, so the interpreter ends as it
+    would after `python entry` (threads joined, atexit, finalizers, flushed streams)."""
+    import runpy
+
+    try:
+        runpy.run_path(entry, run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException as e:
+        tb = e.__traceback__
+        # Only the program's frames, as the interpreter shows them: not ours, not runpy's.
+        while tb is not None and tb.tb_frame.f_code.co_filename != entry:
+            tb = tb.tb_next
+        if tb is not None:
+            e.__traceback__ = tb
+        # Kept as the interpreter keeps an uncaught exception (so what its frames hold is freed
+        # at the interpreter's end, as after `python entry`: a never-awaited coroutine warns then).
+        sys.last_type, sys.last_value, sys.last_traceback = type(e), e, e.__traceback__
+        if sys.version_info >= (3, 12):
+            sys.last_exc = e
+        sys.excepthook(type(e), e, e.__traceback__)
+        raise SystemExit(130 if isinstance(e, KeyboardInterrupt) else 1)
+    raise SystemExit(0)
+
+
+def _intermediate(req):
+    """Joins the cgroup and the namespaces, forks the program, reports its pid and its end."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for f in req.get("cgroup", []):
+        with open(f, "w") as h:
+            h.write("0")  # this very thread; what it forks is born inside
+    fds = _take_fds(req["holder"])
+    _enter(req["holder"])
+    pid = os.fork()  # a new pid namespace applies to children
+    if pid == 0:
+        try:
+            entry = _prepare(req, fds)
+        except BaseException as e:
+            os.write(2, ("tracegrade fork server: the run could not start: %r\n" % (e,)).encode())
+            os._exit(70)
+        _run_main(entry)  # raises SystemExit: the interpreter's own end, out through serve()
+    for fd in fds:
+        os.close(fd)
+    # The pid as the parent sees it: ours is the host's pid namespace.
+    _reply({"id": req["id"], "pid": pid})
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        _reply({"id": req["id"], "signal": os.WTERMSIG(status)})
+    else:
+        _reply({"id": req["id"], "code": os.WEXITSTATUS(status)})
+
+
+def serve():
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the intermediates are reaped by the kernel
+    gc.freeze()
+    for line in sys.stdin:
+        try:
+            req = json.loads(line)
+        except ValueError:
+            continue
+        try:
+            pid = os.fork()
+        except OSError as e:
+            _reply({"id": req.get("id"), "error": "fork: %s" % (e,)})
+            continue
+        if pid == 0:
+            try:
+                _intermediate(req)
+            except BaseException as e:
+                if _IN_PROGRAM:
+                    raise  # the program's end (SystemExit), not the server's failure
+                _reply({"id": req.get("id"), "error": repr(e)})
+            os._exit(0)

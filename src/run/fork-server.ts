@@ -1,0 +1,127 @@
+/**
+ * The fork server (runtime/python/_tracegrade/forkserver.py): one interpreter per Python
+ * executable with site, asyncio and the tracer loaded, which forks a run's program into the bwrap
+ * sandbox the runner built around a holder process (docs/batch.md, "What the pool cannot do").
+ * A run then costs a fork, not an interpreter start. Opt-in (TRACEGRADE_FORK_SERVER=1), bwrap
+ * level only: at the other levels, and when the server cannot start a run, runs start as before.
+ *
+ * What the server says is trusted as bwrap's word is: it runs outside every sandbox, as the
+ * grader, and no program of a submission can reach it (another pid namespace, no capability).
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { runtimePythonDir } from './instrument/index.js';
+
+export interface ForkRequest {
+  /** Host pid of the holder: the sandbox's waiting process whose namespaces and fds the program takes. */
+  holder: number;
+  /** The program's argv without the interpreter: entry, then its arguments. */
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  uid: number;
+  gid: number;
+  /** [name, soft, hard] for setrlimit (RLIMIT_<NAME>). */
+  limits: Array<[string, number, number]>;
+  /** cgroup files the server's child writes itself into before it enters the sandbox (root). */
+  cgroup: string[];
+}
+
+export interface ForkEvents {
+  onPid(pid: number): void;
+  onEnd(end: { code: number | null; signal: number | null; error?: string }): void;
+}
+
+/** Whether runs at `level` of `runtime` go through a fork server (opt-in). */
+export function forkServerWanted(level: string, runtime: string): boolean {
+  return process.env.TRACEGRADE_FORK_SERVER === '1' && level === 'bwrap' && runtime === 'python' && process.platform === 'linux';
+}
+
+const servers = new Map<string, ForkServer>();
+
+export class ForkServer {
+  private readonly proc: ChildProcess;
+  private buf = '';
+  private nextId = 0;
+  private readonly waiting = new Map<number, ForkEvents>();
+  private dead: string | undefined;
+
+  private constructor(interpreter: string) {
+    this.proc = spawn(interpreter, ['-c', 'from _tracegrade.forkserver import serve; serve()'], {
+      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir() },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.proc.stdout!.setEncoding('utf8');
+    this.proc.stdout!.on('data', (d: string) => this.onData(d));
+    const gone = (why: string) => {
+      this.dead ??= why;
+      for (const [, ev] of this.waiting) ev.onEnd({ code: null, signal: null, error: `the fork server ended (${why})` });
+      this.waiting.clear();
+      servers.forEach((s, k) => s === this && servers.delete(k));
+    };
+    this.proc.on('exit', (c, s) => gone(`exit ${c ?? s}`));
+    this.proc.on('error', (e) => gone(e.message));
+    // It must not keep the grader alive once nothing waits on it.
+    this.proc.unref();
+    (this.proc.stdin as unknown as { unref?: () => void }).unref?.();
+    (this.proc.stdout as unknown as { unref?: () => void }).unref?.();
+  }
+
+  /** The server for `interpreter`, started on first use. */
+  static for(interpreter: string): ForkServer {
+    let s = servers.get(interpreter);
+    if (!s) {
+      s = new ForkServer(interpreter);
+      servers.set(interpreter, s);
+    }
+    return s;
+  }
+
+  run(req: ForkRequest, events: ForkEvents): void {
+    if (this.dead) return events.onEnd({ code: null, signal: null, error: `the fork server ended (${this.dead})` });
+    const id = this.nextId++;
+    this.waiting.set(id, events);
+    this.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
+  }
+
+  private onData(d: string): void {
+    this.buf += d;
+    for (let nl = this.buf.indexOf('\n'); nl >= 0; nl = this.buf.indexOf('\n')) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      let rec: { id?: number; pid?: number; code?: number; signal?: number; error?: string };
+      try {
+        rec = JSON.parse(line) as typeof rec;
+      } catch {
+        continue;
+      }
+      const ev = typeof rec.id === 'number' ? this.waiting.get(rec.id) : undefined;
+      if (!ev) continue;
+      if (typeof rec.pid === 'number') ev.onPid(rec.pid);
+      else {
+        this.waiting.delete(rec.id!);
+        ev.onEnd({ code: typeof rec.code === 'number' ? rec.code : null, signal: typeof rec.signal === 'number' ? rec.signal : null, ...(rec.error ? { error: rec.error } : {}) });
+      }
+    }
+  }
+}
+
+/** bwrap → its init → the holder, once the holder runs `sleep` (its namespaces are final then). */
+export async function findHolder(bwrapPid: number, readText: (f: string) => string | null, give = 2000): Promise<number | null> {
+  const kids = (pid: number) => (readText(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+  for (let i = 0; i < give; i++) {
+    for (const init of kids(bwrapPid)) for (const h of kids(init)) if ((readText(`/proc/${h}/comm`) ?? '').trim() === 'sleep') return h;
+    await new Promise((r) => setImmediate(r));
+  }
+  return null;
+}
+
+/** prlimit's flags (sandbox/flags.ts) as setrlimit triples: the same limits, set by the program's own start. */
+export function rlimitsOf(prlimit: string[]): Array<[string, number, number]> {
+  const out: Array<[string, number, number]> = [];
+  for (const a of prlimit) {
+    const m = /^--([a-z]+)=(\d+)(?::(\d+))?$/.exec(a);
+    if (m) out.push([m[1]!, Number(m[2]), Number(m[3] ?? m[2])]);
+  }
+  return out;
+}

@@ -81,6 +81,7 @@ export class ForkServer {
     if (this.dead) return events.onEnd({ code: null, signal: null, error: `the fork server ended (${this.dead})` });
     const id = this.nextId++;
     this.waiting.set(id, events);
+    if (process.env.TG_FORK_DEBUG) process.stderr.write(`FORK> ${id} holder ${req.holder} ${req.argv[0]}\n`);
     this.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
   }
 
@@ -89,6 +90,7 @@ export class ForkServer {
     for (let nl = this.buf.indexOf('\n'); nl >= 0; nl = this.buf.indexOf('\n')) {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
+      if (process.env.TG_FORK_DEBUG) process.stderr.write(`FORK< ${line}\n`);
       let rec: { id?: number; pid?: number; code?: number; signal?: number; error?: string };
       try {
         rec = JSON.parse(line) as typeof rec;
@@ -106,12 +108,18 @@ export class ForkServer {
   }
 }
 
-/** bwrap → its init → the holder, once the holder runs `sleep` (its namespaces are final then). */
-export async function findHolder(bwrapPid: number, readText: (f: string) => string | null, give = 2000): Promise<number | null> {
+/**
+ * bwrap → its init → the holder, once the holder runs `sleep` (its namespaces are final then);
+ * null if bwrap is gone or `giveMs` passed (bwrap's set-up takes milliseconds, more on a loaded machine).
+ */
+export async function findHolder(bwrapPid: number, readText: (f: string) => string | null, giveMs = 10_000): Promise<number | null> {
   const kids = (pid: number) => (readText(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
-  for (let i = 0; i < give; i++) {
+  const until = performance.now() + giveMs;
+  for (let i = 0; performance.now() < until; i++) {
+    if (readText(`/proc/${bwrapPid}/stat`) === null) return null;
     for (const init of kids(bwrapPid)) for (const h of kids(init)) if ((readText(`/proc/${h}/comm`) ?? '').trim() === 'sleep') return h;
-    await new Promise((r) => setImmediate(r));
+    // A few quick looks, then one a millisecond: bwrap is building the sandbox meanwhile.
+    await new Promise((r) => (i < 50 ? setImmediate(r) : setTimeout(r, 1)));
   }
   return null;
 }

@@ -166,7 +166,11 @@ function forkInto(run: LiveRun, fork: ForkPlan): void {
   const forkExited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => (ended = r));
   run.programPid = (async () => {
     const holder = run.child.pid === undefined ? null : await findHolder(run.child.pid, readText);
-    if (holder === null) return undefined;
+    if (holder === null) {
+      run.capture.push('stderr', Buffer.from('tracegrade: the sandbox for the fork server never became ready\n'));
+      ended({ code: null, signal: null, at: performance.now() });
+      return undefined;
+    }
     const id = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readText(`/proc/${holder}/status`) ?? '')?.[1] ?? NaN);
     const { interpreter, ...rest } = fork;
     return new Promise<number | undefined>((resolve) => {

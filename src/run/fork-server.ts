@@ -25,6 +25,8 @@ export interface ForkRequest {
   limits: Array<[string, number, number]>;
   /** cgroup files the server's child writes itself into before it enters the sandbox (root). */
   cgroup: string[];
+  /** The tracer's folder as the server has it and as the sandbox shows it (sys.path is mapped). */
+  tracerDir: [string, string];
 }
 
 export interface ForkEvents {

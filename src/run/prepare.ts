@@ -8,7 +8,7 @@
 import type { Limits, RunSettings } from '../spec/types.js';
 import type { RunRecord, SandboxLevel } from '../trace/types.js';
 import { childSetup } from './child-env.js';
-import { instrumentNode, instrumentPython, type Instrumentation } from './instrument/index.js';
+import { instrumentNode, instrumentPython, runtimePythonDir, type Instrumentation } from './instrument/index.js';
 import type { ResolvedRuntime } from './interpreter.js';
 import { killLeftovers, signalRun } from './kill.js';
 import { NODE_HOOKS_GRACE, allowanceRuntime } from './limits.js';
@@ -76,6 +76,7 @@ export async function stageRun(
     env: child.env,
     limits,
   });
+  if (fork) plan.mechanisms.push('the program forked into this sandbox from a preloaded interpreter (fork server)');
   const staged: Staged = { settings, limits, chosen, runtime, instr, plan };
   if (prestart) {
     try {
@@ -83,7 +84,9 @@ export async function stageRun(
         ? {
             interpreter: child.argv[0]!,
             argv: child.argv.slice(1),
-            env: { ...child.env, PATH: '/usr/local/bin:/usr/bin:/bin', HOME: BWRAP_WORK },
+            // As bwrap gives a started program: its PATH, HOME and PWD.
+            env: { ...child.env, PATH: '/usr/local/bin:/usr/bin:/bin', HOME: BWRAP_WORK, PWD: BWRAP_WORK },
+            tracerDir: [runtimePythonDir(), child.binds.find((b) => b.from === runtimePythonDir())?.to ?? runtimePythonDir()] as [string, string],
             cwd: BWRAP_WORK,
             limits: rlimitsOf(prlimitArgs(limits, allowance, isRoot() ? null : limits.processes, extraAddressSpace)),
             cgroup: plan.cgroup?.joinFiles ?? [],

@@ -135,7 +135,16 @@ def _prepare(req, fds):
         sys.modules["random"].seed()  # not the server's state: each run its own (or the spec's seed, below)
     entry = os.path.abspath(req["argv"][0])
     sys.argv = list(req["argv"])
-    sys.path[0] = os.path.dirname(entry)
+    # The path as the program's own interpreter would have it: the entry's folder first, the
+    # tracer's folder where the sandbox shows it (the server found it at its host path).
+    host, inside = req["tracerDir"]
+    sys.path[:] = [os.path.dirname(entry)] + [inside if p == host else p for p in sys.path[1:]]
+    # And, as boot.py does for a started program, not on the PYTHONPATH its own children see.
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != inside]
+    if rest:
+        os.environ["PYTHONPATH"] = os.pathsep.join(rest)
+    else:
+        os.environ.pop("PYTHONPATH", None)
     # As `python entry` does from here: the tracer (which waits for go), then the entry.
     boot.start()
     return entry
@@ -156,17 +165,25 @@ def _fresh_stdio():
 
 
 def _run_main(entry):
-    """Run the entry as __main__; raise SystemExit with its status, so the interpreter ends as it
-    would after `python entry` (threads joined, atexit, finalizers, flushed streams)."""
-    import runpy
+    """Run the entry as `python entry` does (a fresh __main__, argv untouched); raise SystemExit
+    with its status, so the interpreter ends as it would (threads joined, atexit, finalizers)."""
+    import builtins
+    import types
 
+    main = types.ModuleType("__main__")
+    main.__file__ = entry
+    main.__cached__ = None
+    main.__builtins__ = builtins
+    sys.modules["__main__"] = main
     try:
-        runpy.run_path(entry, run_name="__main__")
+        with open(entry, "rb") as f:
+            source = f.read()
+        exec(compile(source, entry, "exec"), main.__dict__)
     except SystemExit:
         raise
     except BaseException as e:
         tb = e.__traceback__
-        # Only the program's frames, as the interpreter shows them: not ours, not runpy's.
+        # Only the program's frames, as the interpreter shows them: not the server's.
         while tb is not None and tb.tb_frame.f_code.co_filename != entry:
             tb = tb.tb_next
         if tb is not None:

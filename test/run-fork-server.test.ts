@@ -1,0 +1,74 @@
+/**
+ * The fork server (src/run/fork-server.ts, opt-in TRACEGRADE_FORK_SERVER=1): a program forked
+ * into its bwrap sandbox from a preloaded interpreter must be indistinguishable from one started
+ * there — the same view of its process and sandbox, fact by fact, and on the bundled
+ * fetch-and-count class the same trace and the same verdict and explanation for every check.
+ * Both through the compiled CLI (`grade`: forks serve pre-started runs).
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GradeResults } from '../src/score/types.js';
+import { needs } from './facilities.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(HERE, '..');
+const BIN = path.join(ROOT, 'bin', 'tracegrade.js');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function grade(spec: string, subs: string, fork: boolean, extra: string[] = []): Promise<GradeResults> {
+  const out = mkdtempSync(path.join(tmpdir(), 'tg-fork-'));
+  dirs.push(out);
+  const child = spawn(process.execPath, [BIN, 'grade', spec, subs, '--jobs', '1', '--sandbox', 'bwrap', '--reporter', 'json', '--out', out, ...extra], {
+    env: { ...process.env, TRACEGRADE_FORK_SERVER: fork ? '1' : '0', GITHUB_ACTIONS: '', CI: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (code !== 0) throw new Error(`grade exited ${code}: ${err}`);
+  return JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as GradeResults;
+}
+
+const lines = (r: GradeResults, id: string) => r.submissions.find((s) => s.id === id)!.runs[0]!.trace.map((l) => `${l.stream} ${l.text}`);
+const forked = (r: GradeResults) => r.submissions.map((s) => (s.runs[0]!.sandbox?.mechanisms ?? []).some((m) => /fork server/.test(m)));
+
+needs('bwrap').describe('a run forked by the fork server', () => {
+  test('sees what a started run sees: ids, capabilities, no_new_privs, files, argv, env, limits, fds, cgroup, stdin, network, user namespaces; its own session', async () => {
+    const spec = path.join(HERE, 'fixtures', 'fork-view', 'view.yaml');
+    const subs = path.join(HERE, 'fixtures', 'fork-view');
+    const [started, fork] = await Promise.all([grade(spec, subs, false), grade(spec, subs, true)]);
+    // Two submissions: a batch's first run starts cold; forks serve the warm pool's, the rest.
+    expect(forked(started)).toEqual([false, false]);
+    expect(forked(fork)).toEqual([false, true]);
+    for (const id of ['view', 'view2']) {
+      const a = lines(started, id);
+      expect(a).toContain('stdout asyncio ran');
+      expect(a).toContain('stdout NoNewPrivs 1');
+      expect(a).toContain('stdout network blocked OSError');
+      expect(a).toContain('stdout stdin True from the spec');
+      // The one difference, kept on purpose: a forked program leads a session of its own (a
+      // started one is in bwrap's), so no signal of its group reaches the fork server's.
+      const f = lines(fork, id);
+      expect(a).toContain('stdout sid False pgrp False');
+      expect(f).toContain(id === 'view2' ? 'stdout sid True pgrp True' : 'stdout sid False pgrp False');
+      const bare = (xs: string[]) => xs.filter((l) => !l.startsWith('stdout sid '));
+      expect(bare(f)).toEqual(bare(a));
+    }
+  });
+
+  test('grades the bundled fetch-and-count class exactly as started runs do: every trace, verdict and explanation', async () => {
+    const spec = path.join(ROOT, 'specs', 'fetch-and-count.yaml');
+    const subs = path.join(ROOT, 'submissions', 'fetch-and-count');
+    const started = await grade(spec, subs, false, ['--clock', 'virtual']);
+    const fork = await grade(spec, subs, true, ['--clock', 'virtual']);
+    expect(forked(fork).filter(Boolean)).toHaveLength(fork.submissions.length - 1); // all but the first
+    const view = (r: GradeResults) =>
+      r.submissions.map((s) => ({ id: s.id, score: s.score, checks: s.checks.map((c) => [c.id, c.status, c.message]), trace: s.runs[0]!.trace.map((l) => [l.stream, l.text, l.tMs]) }));
+    expect(view(fork)).toEqual(view(started));
+  });
+});

@@ -2,8 +2,9 @@
  * The fork server (runtime/python/_tracegrade/forkserver.py): one interpreter per Python
  * executable with site, asyncio and the tracer loaded, which forks a run's program into the bwrap
  * sandbox the runner built around a holder process (docs/batch.md, "What the pool cannot do").
- * A run then costs a fork, not an interpreter start. Opt-in (TRACEGRADE_FORK_SERVER=1), bwrap
- * level only: at the other levels, and when the server cannot start a run, runs start as before.
+ * A run then costs a fork, not an interpreter start. EXPERIMENTAL and off unless
+ * TRACEGRADE_FORK_SERVER=1; bwrap level, Python, the warm pool's pre-started runs only (a
+ * batch's first run and single checks start as before). Known gaps: docs/batch.md.
  *
  * What the server says is trusted as bwrap's word is: it runs outside every sandbox, as the
  * grader, and no program of a submission can reach it (another pid namespace, no capability).
@@ -83,7 +84,6 @@ export class ForkServer {
     if (this.dead) return events.onEnd({ code: null, signal: null, error: `the fork server ended (${this.dead})` });
     const id = this.nextId++;
     this.waiting.set(id, events);
-    if (process.env.TG_FORK_DEBUG) process.stderr.write(`FORK> ${id} holder ${req.holder} ${req.argv[0]}\n`);
     this.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
   }
 
@@ -92,7 +92,6 @@ export class ForkServer {
     for (let nl = this.buf.indexOf('\n'); nl >= 0; nl = this.buf.indexOf('\n')) {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
-      if (process.env.TG_FORK_DEBUG) process.stderr.write(`FORK< ${line}\n`);
       let rec: { id?: number; pid?: number; code?: number; signal?: number; error?: string };
       try {
         rec = JSON.parse(line) as typeof rec;

@@ -7,7 +7,7 @@
  */
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,9 +40,14 @@ const forked = (r: GradeResults) => r.submissions.map((s) => (s.runs[0]!.sandbox
 needs('bwrap').describe('a run forked by the fork server', () => {
   test('sees what a started run sees: ids, capabilities, no_new_privs, files, argv, env, limits, fds, cgroup, stdin, network, user namespaces; its own session', async () => {
     const spec = path.join(HERE, 'fixtures', 'fork-view', 'view.yaml');
-    const subs = path.join(HERE, 'fixtures', 'fork-view');
+    // The same program twice: a batch's first run starts cold, the second is pre-started.
+    const subs = mkdtempSync(path.join(tmpdir(), 'tg-fork-view-'));
+    dirs.push(subs);
+    for (const id of ['view', 'view2']) {
+      mkdirSync(path.join(subs, id));
+      copyFileSync(path.join(HERE, 'fixtures', 'fork-view', 'view', 'main.py'), path.join(subs, id, 'main.py'));
+    }
     const [started, fork] = await Promise.all([grade(spec, subs, false), grade(spec, subs, true)]);
-    // Two submissions: a batch's first run starts cold; forks serve the warm pool's, the rest.
     expect(forked(started)).toEqual([false, false]);
     expect(forked(fork)).toEqual([false, true]);
     for (const id of ['view', 'view2']) {

@@ -1,0 +1,61 @@
+/**
+ * A pre-started run whose program the fork server forks (fork-server.ts): bwrap holds the
+ * sandbox around a waiting holder; once the holder is there the server is asked to fork the
+ * program into it. The run ends when the program does (the server's word) or when bwrap does
+ * (the sandbox is gone, and the program with it); then bwrap's whole group is killed, which ends
+ * the holder's pid namespace.
+ */
+
+import { readFileSync } from 'node:fs';
+import { constants as osConsts } from 'node:os';
+import { ForkServer, findHolder, type ForkRequest } from './fork-server.js';
+import { signalRun } from './kill.js';
+import type { LiveRun } from './spawn-run.js';
+
+/** What the fork server needs besides the holder: the program, its interpreter and limits. */
+export type ForkPlan = Omit<ForkRequest, 'holder' | 'uid' | 'gid'> & { interpreter: string };
+
+const readText = (f: string): string | null => {
+  try {
+    return readFileSync(f, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+/** Ask for the fork once the holder runs; `run.exited` becomes the program's end. */
+export function forkInto(run: LiveRun, fork: ForkPlan): void {
+  const bwrapExited = run.exited;
+  let ended!: (e: { code: number | null; signal: NodeJS.Signals | null; at: number }) => void;
+  const forkExited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => (ended = r));
+  run.programPid = (async () => {
+    const holder = run.child.pid === undefined ? null : await findHolder(run.child.pid, readText);
+    if (holder === null) {
+      run.capture.push('stderr', Buffer.from('tracegrade: the sandbox for the fork server never became ready\n'));
+      ended({ code: null, signal: null, at: performance.now() });
+      return undefined;
+    }
+    const id = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readText(`/proc/${holder}/status`) ?? '')?.[1] ?? NaN);
+    const { interpreter, ...rest } = fork;
+    return new Promise<number | undefined>((resolve) => {
+      ForkServer.for(interpreter).run(
+        { ...rest, holder, uid: id('Uid'), gid: id('Gid') },
+        {
+          onPid: (pid) => resolve(pid),
+          onEnd: (e) => {
+            resolve(undefined);
+            if (e.error) run.capture.push('stderr', Buffer.from(`tracegrade: ${e.error}\n`));
+            ended({ code: e.code, signal: e.signal === null ? null : signalName(e.signal), at: performance.now() });
+          },
+        },
+      );
+    });
+  })();
+  run.exited = Promise.race([forkExited, bwrapExited]);
+  void run.exited.then(() => signalRun(run.plan, run.child.pid, 'SIGKILL'));
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  const found = Object.entries(osConsts.signals).find(([, v]) => v === n);
+  return (found?.[0] as NodeJS.Signals | undefined) ?? null;
+}

@@ -29,30 +29,33 @@ test('re-checks on save, shows what changed, survives a syntax error, quits on q
   const poke = (): void => waiters.splice(0).forEach((w) => w());
   child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), poke()));
   child.stderr!.on('data', (b: Buffer) => ((err += b.toString()), poke()));
-  /** Resolves once `n` runs have ended; returns the stdout of the last one. */
+  /**
+   * Resolves once the next run has ended — its marker on stderr and its last line on stdout
+   * (`last`): the two pipes arrive in either order — and returns that run's stdout.
+   */
   let seen = 0;
-  const nextRun = async (): Promise<string> => {
+  const nextRun = async (last: RegExp): Promise<string> => {
     const from = out.length;
     seen++;
-    while ((err.match(MARKER) ?? []).length < seen) {
+    while ((err.match(MARKER) ?? []).length < seen || !last.test(out.slice(from))) {
       if (child.exitCode !== null) throw new Error(`watch exited early:\n${err}`);
       await new Promise<void>((r) => waiters.push(r));
     }
     return out.slice(from);
   };
   try {
-    const first = await nextRun();
+    const first = await nextRun(/visible checks did not pass/); // the first run has no change line
     expect(first).toContain('1 of 3 visible checks did not pass');
     expect(first).not.toContain('Since the last run');
     expect(first).not.toContain('\x1b[2J'); // not a TTY: nothing to clear
 
     await writeFile(join(d, 'me', 'main.py'), ABC_GOOD);
-    const fixed = await nextRun();
+    const fixed = await nextRun(/Since the last run/);
     expect(fixed).toContain('All 3 visible checks pass');
     expect(fixed).toContain('Since the last run: ✗→✓ says-done; score 2/3 → 3/3 (+1)');
 
     await writeFile(join(d, 'me', 'main.py'), "print('a'\n");
-    const broken = await nextRun();
+    const broken = await nextRun(/Since the last run/);
     // says-done requires prints-a: skipped, not failed.
     expect(broken).toMatch(/✓→✗ prints-a, ✓→✗ then-b, ✓→○ says-done; score 3\/3 → 0\/3 \(-3\)/);
     expect(child.exitCode).toBeNull();

@@ -185,7 +185,9 @@ describe(`Python ${NEWEST.version}: clock edge cases`, () => {
     expect(record.clockFallback).toMatch(/not asyncio's selector loop .*real time/);
     expect(realMs).toBeGreaterThanOrEqual(300);
     const [t0, t1] = rows(record).map(([t]) => t);
-    expect(t1! - t0!).toBeGreaterThanOrEqual(290);
+    // Real time between the lines (virtual time would show none): the 300 ms sleep, less however
+    // late the parent stamped the first line on a loaded machine (272 ms seen in a CI trial).
+    expect(t1! - t0!).toBeGreaterThanOrEqual(150);
   });
 
   test('forged channel records are ignored; a line printed behind the tracer keeps the time before it', async () => {

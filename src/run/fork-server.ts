@@ -35,6 +35,19 @@ export interface ForkEvents {
   onEnd(end: { code: number | null; signal: number | null; error?: string }): void;
 }
 
+/** What the fork server's interpreter was started with; any other PYTHON* variable acts only at start-up. */
+const SERVER_FLAGS = new Set(['PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE']);
+
+/**
+ * Whether a program with this environment can be forked: no PYTHON* variable but the server's
+ * own flags and a PYTHONPATH of only the tracer's folder (`tracerPath`, as the sandbox shows it).
+ * A spec's PYTHONHASHSEED (a seeded run's too), PYTHONPATH or other start-up variable would not
+ * reach a forked interpreter: such runs start as before.
+ */
+export function forkable(env: Record<string, string>, tracerPath: string): boolean {
+  return Object.entries(env).every(([k, v]) => !k.startsWith('PYTHON') || SERVER_FLAGS.has(k) || (k === 'PYTHONPATH' && v === tracerPath));
+}
+
 /** Whether runs at `level` of `runtime` go through a fork server (opt-in). */
 export function forkServerWanted(level: string, runtime: string): boolean {
   return process.env.TRACEGRADE_FORK_SERVER === '1' && level === 'bwrap' && runtime === 'python' && process.platform === 'linux';

@@ -14,7 +14,7 @@ import { killLeftovers, signalRun } from './kill.js';
 import { NODE_HOOKS_GRACE, allowanceRuntime } from './limits.js';
 import { withReadableDirs } from './runtime-stage.js';
 import { BWRAP_WORK, disposePlan, isRoot, planLaunch, prlimitArgs, type LaunchPlan } from './sandbox/index.js';
-import { forkServerWanted, rlimitsOf } from './fork-server.js';
+import { forkServerWanted, forkable, rlimitsOf } from './fork-server.js';
 import { sandboxInfo } from './record.js';
 import { spawnRun, type LiveRun } from './spawn-run.js';
 import { goAndCapture } from './supervise.js';
@@ -60,7 +60,8 @@ export async function stageRun(
   const child = childSetup(settings, runtime, work, limits, chosen.level, instr);
   // A pre-started run can come from the fork server instead: bwrap then holds only a waiting
   // process, whose sandbox the server's fork of the program joins (fork-server.ts).
-  const fork = prestart && forkServerWanted(chosen.level, settings.runtime);
+  const tracerAt = child.binds.find((b) => b.from === runtimePythonDir())?.to ?? runtimePythonDir();
+  const fork = prestart && forkServerWanted(chosen.level, settings.runtime) && forkable(child.env, tracerAt);
   const allowance = allowanceRuntime(settings.runtime, child.argv);
   const extraAddressSpace = settings.runtime === 'node' && settings.nodeResolve === 'loose' ? NODE_HOOKS_GRACE : 0;
   const plan = await planLaunch({
@@ -86,7 +87,7 @@ export async function stageRun(
             argv: child.argv.slice(1),
             // As bwrap gives a started program: its PATH, HOME and PWD.
             env: { ...child.env, PATH: '/usr/local/bin:/usr/bin:/bin', HOME: BWRAP_WORK, PWD: BWRAP_WORK },
-            tracerDir: [runtimePythonDir(), child.binds.find((b) => b.from === runtimePythonDir())?.to ?? runtimePythonDir()] as [string, string],
+            tracerDir: [runtimePythonDir(), tracerAt] as [string, string],
             cwd: BWRAP_WORK,
             limits: rlimitsOf(prlimitArgs(limits, allowance, isRoot() ? null : limits.processes, extraAddressSpace)),
             cgroup: plan.cgroup?.joinFiles ?? [],

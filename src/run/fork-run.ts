@@ -6,22 +6,14 @@
  * the holder's pid namespace.
  */
 
-import { readFileSync } from 'node:fs';
 import { constants as osConsts } from 'node:os';
-import { ForkServer, findHolder, type ForkRequest } from './fork-server.js';
+import { ForkServer, type ForkRequest } from './fork-server.js';
 import { signalRun } from './kill.js';
+import { readProc } from './observe.js';
 import type { LiveRun } from './spawn-run.js';
 
 /** What the fork server needs besides the holder: the program, its interpreter and limits. */
 export type ForkPlan = Omit<ForkRequest, 'holder' | 'uid' | 'gid'> & { interpreter: string };
-
-const readText = (f: string): string | null => {
-  try {
-    return readFileSync(f, 'utf8');
-  } catch {
-    return null;
-  }
-};
 
 /** Ask for the fork once the holder runs; `run.exited` becomes the program's end. */
 export function forkInto(run: LiveRun, fork: ForkPlan): void {
@@ -29,13 +21,13 @@ export function forkInto(run: LiveRun, fork: ForkPlan): void {
   let ended!: (e: { code: number | null; signal: NodeJS.Signals | null; at: number }) => void;
   const forkExited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => (ended = r));
   run.programPid = (async () => {
-    const holder = run.child.pid === undefined ? null : await findHolder(run.child.pid, readText);
+    const holder = run.child.pid === undefined ? null : await findHolder(run.child.pid);
     if (holder === null) {
       run.capture.push('stderr', Buffer.from('tracegrade: the sandbox for the fork server never became ready\n'));
       ended({ code: null, signal: null, at: performance.now() });
       return undefined;
     }
-    const id = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readText(`/proc/${holder}/status`) ?? '')?.[1] ?? NaN);
+    const id = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readProc(`/proc/${holder}/status`) ?? '')?.[1] ?? NaN);
     const { interpreter, ...rest } = fork;
     return new Promise<number | undefined>((resolve) => {
       ForkServer.for(interpreter).run(
@@ -53,6 +45,22 @@ export function forkInto(run: LiveRun, fork: ForkPlan): void {
   })();
   run.exited = Promise.race([forkExited, bwrapExited]);
   void run.exited.then(() => signalRun(run.plan, run.child.pid, 'SIGKILL'));
+}
+
+/**
+ * bwrap → its init → the holder, once the holder runs `sleep` (its namespaces are final then);
+ * null if bwrap is gone or `giveMs` passed (bwrap's set-up takes milliseconds, more on a loaded machine).
+ */
+async function findHolder(bwrapPid: number, giveMs = 10_000): Promise<number | null> {
+  const kids = (pid: number) => (readProc(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+  const until = performance.now() + giveMs;
+  for (let i = 0; performance.now() < until; i++) {
+    if (readProc(`/proc/${bwrapPid}/stat`) === null) return null;
+    for (const init of kids(bwrapPid)) for (const h of kids(init)) if ((readProc(`/proc/${h}/comm`) ?? '').trim() === 'sleep') return h;
+    // A few quick looks, then one a millisecond: bwrap is building the sandbox meanwhile.
+    await new Promise((r) => (i < 50 ? setImmediate(r) : setTimeout(r, 1)));
+  }
+  return null;
 }
 
 function signalName(n: number): NodeJS.Signals | null {

@@ -122,22 +122,6 @@ export class ForkServer {
   }
 }
 
-/**
- * bwrap → its init → the holder, once the holder runs `sleep` (its namespaces are final then);
- * null if bwrap is gone or `giveMs` passed (bwrap's set-up takes milliseconds, more on a loaded machine).
- */
-export async function findHolder(bwrapPid: number, readText: (f: string) => string | null, giveMs = 10_000): Promise<number | null> {
-  const kids = (pid: number) => (readText(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
-  const until = performance.now() + giveMs;
-  for (let i = 0; performance.now() < until; i++) {
-    if (readText(`/proc/${bwrapPid}/stat`) === null) return null;
-    for (const init of kids(bwrapPid)) for (const h of kids(init)) if ((readText(`/proc/${h}/comm`) ?? '').trim() === 'sleep') return h;
-    // A few quick looks, then one a millisecond: bwrap is building the sandbox meanwhile.
-    await new Promise((r) => (i < 50 ? setImmediate(r) : setTimeout(r, 1)));
-  }
-  return null;
-}
-
 /** prlimit's flags (sandbox/flags.ts) as setrlimit triples: the same limits, set by the program's own start. */
 export function rlimitsOf(prlimit: string[]): Array<[string, number, number]> {
   const out: Array<[string, number, number]> = [];

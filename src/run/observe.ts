@@ -82,7 +82,8 @@ export class ProcObserver {
   }
 }
 
-function read(p: string): string | null {
+/** A /proc file's text, or null (the process is gone). */
+export function readProc(p: string): string | null {
   try {
     return readFileSync(p, 'utf8');
   } catch {
@@ -104,7 +105,7 @@ export function descendants(pid: number): number[] {
     }
     out.push(p);
     for (const t of tids) {
-      const kids = read(`/proc/${p}/task/${t}/children`);
+      const kids = readProc(`/proc/${p}/task/${t}/children`);
       if (kids) for (const k of kids.split(' ')) if (k.trim()) todo.push(Number(k));
     }
   }
@@ -113,21 +114,21 @@ export function descendants(pid: number): number[] {
 
 /** The pid of `pid` in its innermost pid namespace (NSpid's last field). */
 export function innermostPid(pid: number): number | undefined {
-  const m = /^NSpid:\s*([\d\s]+)$/m.exec(read(`/proc/${pid}/status`) ?? '');
+  const m = /^NSpid:\s*([\d\s]+)$/m.exec(readProc(`/proc/${pid}/status`) ?? '');
   const f = m?.[1]!.trim().split(/\s+/);
   return f && f.length ? Number(f[f.length - 1]) : undefined;
 }
 
 /** Start time of `pid` in clock ticks since boot (/proc/<pid>/stat field 22). */
 function startTime(pid: number): number | undefined {
-  const st = read(`/proc/${pid}/stat`);
+  const st = readProc(`/proc/${pid}/stat`);
   if (!st) return undefined;
   const v = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[19]);
   return Number.isFinite(v) ? v : undefined;
 }
 
 function ppidOf(pid: number): number | undefined {
-  const st = read(`/proc/${pid}/stat`);
+  const st = readProc(`/proc/${pid}/stat`);
   if (!st) return undefined;
   return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
 }

@@ -5,7 +5,7 @@
  * discarded one leaves no process and no folder behind.
  */
 
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gradeAll } from '../src/batch/grade-all.js';
 import type { Job } from '../src/batch/types.js';
@@ -18,6 +18,25 @@ import { processesWith } from './run-helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The run's folder, from the host side: the cwd of the sandbox's outermost process (bwrap, or the
+ * program itself without bwrap), an ancestor of the program or of a process in its pid namespace
+ * (a forked program's own ancestors are the fork server's).
+ */
+function runFolder(pids: number[]): string | undefined {
+  const read = (f: string) => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };
+  const link = (f: string) => { try { return readlinkSync(f); } catch { return ''; } };
+  const ns = new Set(pids.map((p) => link(`/proc/${p}/ns/pid`)));
+  const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  for (let p of [...pids, ...all.filter((q) => ns.has(link(`/proc/${q}/ns/pid`)))]) {
+    for (; p > 1; p = Number(read(`/proc/${p}/stat`).split(') ')[1]?.split(' ')[1] ?? 0)) {
+      const cwd = link(`/proc/${p}/cwd`);
+      if (cwd.includes('tracegrade-run-')) return dirname(cwd);
+    }
+  }
+  return undefined;
+}
 
 async function withWarm<T>(on: boolean, f: () => Promise<T>): Promise<T> {
   const was = process.env.TRACEGRADE_WARM;
@@ -140,15 +159,19 @@ describe('a pre-started run', () => {
   it('discarded (the batch ended or was interrupted): its waiting process is killed and its folder removed', async () => {
     const mark = `tg-warm-${Date.now()}`;
     const run = prepareRun({ submission: join(dir, 'slow'), settings: { ...base, args: [mark] } }, true);
-    await sleep(1000);
-    const pids = processesWith(mark);
-    expect(pids.length).toBeGreaterThan(0); // it was there, waiting
-    // The run's folder, from the host side: the cwd of its outermost process (the sandbox's or the program's).
-    const folders = pids.map((p) => { try { return readlinkSync(`/proc/${p}/cwd`); } catch { return ''; } }).filter((c) => c.includes('tracegrade-run-'));
-    const folder = dirname(folders[0]!);
-    expect(existsSync(folder)).toBe(true);
-    await run.discard();
-    expect(processesWith(mark)).toEqual([]);
-    expect(existsSync(folder)).toBe(false);
+    try {
+      await sleep(1000);
+      // It was there, waiting (started, or forked: the fork server writes its program's argv where ps reads it).
+      const pids = processesWith(mark);
+      expect(pids.length).toBeGreaterThan(0);
+      const folder = runFolder(pids);
+      expect(folder).toMatch(/tracegrade-run-/);
+      expect(existsSync(folder!)).toBe(true);
+      await run.discard();
+      expect(processesWith(mark)).toEqual([]);
+      expect(existsSync(folder!)).toBe(false);
+    } finally {
+      await run.discard(); // a failed assertion must not leave it waiting (an hour) behind the test
+    }
   });
 });

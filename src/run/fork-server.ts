@@ -53,6 +53,10 @@ export function forkServerWanted(level: string, runtime: string): boolean {
   return process.env.TRACEGRADE_FORK_SERVER === '1' && level === 'bwrap' && runtime === 'python' && process.platform === 'linux';
 }
 
+/** Bytes of argv and environment a forked program can show in /proc (more is cut at a whole string). */
+const ARGV_ROOM = 16 * 1024;
+const ENV_ROOM = 64 * 1024;
+
 const servers = new Map<string, ForkServer>();
 
 export class ForkServer {
@@ -63,8 +67,10 @@ export class ForkServer {
   private dead: string | undefined;
 
   private constructor(interpreter: string) {
-    this.proc = spawn(interpreter, ['-c', 'from _tracegrade.forkserver import serve; serve()'], {
-      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir() },
+    // The room: each fork writes its program's argv and environment over the server's, so that
+    // /proc/<pid>/cmdline and environ show the program's (ps, the leftover sweep, the program).
+    this.proc = spawn(interpreter, ['-c', 'from _tracegrade.forkserver import serve; serve()', ' '.repeat(ARGV_ROOM)], {
+      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM) },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.proc.stdout!.setEncoding('utf8');

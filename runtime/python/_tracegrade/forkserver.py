@@ -48,6 +48,35 @@ _out = sys.stdout
 _IN_PROGRAM = False
 
 
+def _proc_areas():
+    """Where the kernel finds this process's argv and environment strings (/proc/<pid>/cmdline,
+    environ): fields 48-51 of /proc/self/stat. Every fork has them at the same addresses."""
+    with open("/proc/self/stat") as f:
+        rest = f.read().rsplit(")", 1)[1].split()  # rest[0] is field 3
+    return (int(rest[45]), int(rest[46])), (int(rest[47]), int(rest[48]))
+
+
+# The parent starts the server with room to spare in both (fork-server.ts), so a fork can show
+# the program's own argv and environment there instead of the server's.
+_AREAS = _proc_areas()
+# The interpreter as the parent named it, which is what a started program's argv[0] is.
+with open("/proc/self/cmdline", "rb") as _f:
+    _ARGV0 = os.fsdecode(_f.read().split(b"\0", 1)[0])
+
+
+def _show_as(argv, env):
+    """/proc/<pid>/cmdline and environ as a started program's, what ps, the grader's leftover
+    sweep and the program itself read there: written over the server's strings (this process's
+    copy of them), the rest of the room NUL. (Moving the end to fit needs CAP_SYS_RESOURCE, which
+    a container's root lacks.) Longer than the room: cut at a whole string."""
+    for (start, end), strings in zip(_AREAS, (argv, ["%s=%s" % kv for kv in env.items()])):
+        data = b"".join(os.fsencode(s) + b"\0" for s in strings)
+        room = end - start
+        if len(data) > room:
+            data = data[: data.rfind(b"\0", 0, room) + 1]
+        ctypes.memmove(ctypes.c_void_p(start), data.ljust(room, b"\0"), room)
+
+
 def _check(rc, what):
     if rc < 0:
         err = ctypes.get_errno()
@@ -135,6 +164,8 @@ def _prepare(req, fds):
         sys.modules["random"].seed()  # not the server's state: each run its own (or the spec's seed, below)
     entry = os.path.abspath(req["argv"][0])
     sys.argv = list(req["argv"])
+    if hasattr(sys, "orig_argv"):  # 3.10+
+        sys.orig_argv = [_ARGV0] + sys.argv
     # The path as the program's own interpreter would have it: the entry's folder first, the
     # tracer's folder where the sandbox shows it (the server found it at its host path).
     host, inside = req["tracerDir"]
@@ -205,6 +236,7 @@ def _intermediate(req):
         with open(f, "w") as h:
             h.write("0")  # this very thread; what it forks is born inside
     fds = _take_fds(req["holder"])
+    _show_as([_ARGV0] + req["argv"], req["env"])
     _enter(req["holder"])
     pid = os.fork()  # a new pid namespace applies to children
     if pid == 0:

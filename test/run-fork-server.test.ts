@@ -1,17 +1,20 @@
 /**
- * The fork server (src/run/fork-server.ts, opt-in TRACEGRADE_FORK_SERVER=1): a program forked
+ * The fork server (src/run/fork-server.ts, on at bwrap unless TRACEGRADE_FORK_SERVER=0): a program forked
  * into its bwrap sandbox from a preloaded interpreter must be indistinguishable from one started
  * there — the same view of its process and sandbox, fact by fact, and on the bundled
  * fetch-and-count class the same trace and the same verdict and explanation for every check.
- * Both through the compiled CLI (`grade`: forks serve pre-started runs).
+ * Where the machine refuses it, runs start as before and grade the same. Both through the
+ * compiled CLI (`grade`: forks serve pre-started runs).
  */
 
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareRun } from '../src/run/runner.js';
 import type { GradeResults } from '../src/score/types.js';
+import type { RunSettings } from '../src/spec/types.js';
 import { needs } from './facilities.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -20,11 +23,12 @@ const BIN = path.join(ROOT, 'bin', 'tracegrade.js');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function grade(spec: string, subs: string, fork: boolean, extra: string[] = []): Promise<GradeResults> {
+/** `fork`: the default (on), or off with TRACEGRADE_FORK_SERVER=0; `env`: more for the grader. */
+async function grade(spec: string, subs: string, fork: boolean, extra: string[] = [], env: Record<string, string> = {}): Promise<GradeResults> {
   const out = mkdtempSync(path.join(tmpdir(), 'tg-fork-'));
   dirs.push(out);
   const child = spawn(process.execPath, [BIN, 'grade', spec, subs, '--jobs', '1', '--sandbox', 'bwrap', '--reporter', 'json', '--out', out, ...extra], {
-    env: { ...process.env, TRACEGRADE_FORK_SERVER: fork ? '1' : '0', GITHUB_ACTIONS: '', CI: '' },
+    env: { ...withoutFork(process.env), ...(fork ? {} : { TRACEGRADE_FORK_SERVER: '0' }), GITHUB_ACTIONS: '', CI: '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -32,6 +36,11 @@ async function grade(spec: string, subs: string, fork: boolean, extra: string[] 
   const code = await new Promise<number | null>((r) => child.on('close', r));
   if (code !== 0) throw new Error(`grade exited ${code}: ${err}`);
   return JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as GradeResults;
+}
+
+function withoutFork(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { TRACEGRADE_FORK_SERVER: _on, TRACEGRADE_FORK_SERVER_FAULT: _fault, ...rest } = env;
+  return rest;
 }
 
 const lines = (r: GradeResults, id: string) => r.submissions.find((s) => s.id === id)!.runs[0]!.trace.map((l) => `${l.stream} ${l.text}`);
@@ -75,5 +84,35 @@ needs('bwrap').describe('a run forked by the fork server', () => {
     const view = (r: GradeResults) =>
       r.submissions.map((s) => ({ id: s.id, score: s.score, checks: s.checks.map((c) => [c.id, c.status, c.message]), trace: s.runs[0]!.trace.map((l) => [l.stream, l.text, l.tMs]) }));
     expect(view(fork)).toEqual(view(started));
+  });
+
+  test('where the machine refuses to fork into a sandbox (a kernel before 5.6, a seccomp filter), runs start as before and grade the same', async () => {
+    const spec = path.join(ROOT, 'specs', 'fetch-and-count.yaml');
+    const subs = path.join(ROOT, 'submissions', 'fetch-and-count');
+    // The server refuses as such a kernel would (EPERM from pidfd_getfd): the first fork fails,
+    // that run starts cold, and no later run asks the server again.
+    const refused = await grade(spec, subs, true, ['--clock', 'virtual'], { TRACEGRADE_FORK_SERVER_FAULT: 'eperm' });
+    const started = await grade(spec, subs, false, ['--clock', 'virtual']);
+    expect(forked(refused).filter(Boolean)).toEqual([]);
+    const view = (r: GradeResults) => r.submissions.map((s) => ({ id: s.id, score: s.score, checks: s.checks.map((c) => [c.id, c.status, c.message]), stderr: s.runs[0]!.trace.filter((l) => l.stream === 'stderr').map((l) => l.text) }));
+    expect(view(refused)).toEqual(view(started));
+  });
+
+  test('a pre-started run the server could not fork starts cold, even when its start is asked for at once', async () => {
+    const sub = mkdtempSync(path.join(tmpdir(), 'tg-fork-refused-'));
+    dirs.push(sub);
+    writeFileSync(path.join(sub, 'main.py'), "import asyncio\nasync def main():\n    await asyncio.sleep(0.1)\n    print('done')\nasyncio.run(main())\n");
+    const settings: RunSettings = { runtime: 'python', entry: 'main.py', args: [], env: {}, files: [], limits: {}, clock: 'virtual', repeat: 1, policy: 'all' };
+    const was = { ...process.env };
+    process.env.TRACEGRADE_FORK_SERVER_FAULT = 'eperm';
+    delete process.env.TRACEGRADE_FORK_SERVER;
+    try {
+      // start() comes before the server's answer: it must wait for it, not send go to the holder.
+      const rec = await prepareRun({ submission: sub, settings, sandbox: 'bwrap' }, true).start();
+      expect([rec.end, rec.exitCode, rec.trace.map((l) => `${l.tMs} ${l.text}`)]).toEqual(['exited', 0, ['100 done']]);
+      expect(rec.sandbox.mechanisms?.some((m) => /fork server/.test(m))).toBe(false);
+    } finally {
+      process.env = was;
+    }
   });
 });

@@ -2,9 +2,10 @@
  * The fork server (runtime/python/_tracegrade/forkserver.py): one interpreter per Python
  * executable with site, asyncio and the tracer loaded, which forks a run's program into the bwrap
  * sandbox the runner built around a holder process (docs/batch.md, "What the pool cannot do").
- * A run then costs a fork, not an interpreter start. EXPERIMENTAL and off unless
- * TRACEGRADE_FORK_SERVER=1; bwrap level, Python, the warm pool's pre-started runs only (a
- * batch's first run and single checks start as before). Known gaps: docs/batch.md.
+ * A run then costs a fork, not an interpreter start. At the bwrap level, for Python, the warm
+ * pool's pre-started runs only (a batch's first run and single checks start as before); off with
+ * TRACEGRADE_FORK_SERVER=0, and wherever the machine refuses it (a run it could not fork starts
+ * as before, and so do the rest). What differs from a started run: docs/batch.md.
  *
  * What the server says is trusted as bwrap's word is: it runs outside every sandbox, as the
  * grader, and no program of a submission can reach it (another pid namespace, no capability).
@@ -48,16 +49,33 @@ export function forkable(env: Record<string, string>, tracerPath: string): boole
   return Object.entries(env).every(([k, v]) => !k.startsWith('PYTHON') || SERVER_FLAGS.has(k) || (k === 'PYTHONPATH' && v === tracerPath));
 }
 
-/** Whether runs at `level` of `runtime` go through a fork server (opt-in). */
-export function forkServerWanted(level: string, runtime: string): boolean {
-  return process.env.TRACEGRADE_FORK_SERVER === '1' && level === 'bwrap' && runtime === 'python' && process.platform === 'linux';
+/**
+ * Whether pre-started runs of `interpreter` at `level` go through a fork server: at bwrap, for
+ * Python, unless TRACEGRADE_FORK_SERVER=0 or this machine refused it (forkRefusal).
+ */
+export function forkServerWanted(level: string, runtime: string, interpreter: string): boolean {
+  return process.env.TRACEGRADE_FORK_SERVER !== '0' && level === 'bwrap' && runtime === 'python' && process.platform === 'linux' && !refused.has(interpreter);
 }
+
+/**
+ * Errors that say the machine will refuse every fork, not just this run's (whose holder may be
+ * gone: ESRCH): a kernel before 5.6 (ENOSYS), a seccomp filter or a policy (EPERM, EACCES), a
+ * namespace it cannot join (EINVAL).
+ */
+const MACHINE_REFUSES = new Set([1, 13, 22, 38]);
 
 /** Bytes of argv and environment a forked program can show in /proc (more is cut at a whole string). */
 const ARGV_ROOM = 16 * 1024;
 const ENV_ROOM = 64 * 1024;
 
 const servers = new Map<string, ForkServer>();
+/** Interpreters whose fork server this machine refused, and why: their runs start as before. */
+const refused = new Map<string, string>();
+
+/** Why the fork server is not used for `interpreter` here (undefined: it is, or has not been tried). */
+export function forkRefusal(interpreter: string): string | undefined {
+  return refused.get(interpreter);
+}
 
 export class ForkServer {
   private readonly proc: ChildProcess;
@@ -65,18 +83,21 @@ export class ForkServer {
   private nextId = 0;
   private readonly waiting = new Map<number, ForkEvents>();
   private dead: string | undefined;
+  /** Programs it has forked: a server that ends before its first could not start here at all. */
+  private forked = 0;
 
-  private constructor(interpreter: string) {
+  private constructor(private readonly interpreter: string) {
     // The room: each fork writes its program's argv and environment over the server's, so that
     // /proc/<pid>/cmdline and environ show the program's (ps, the leftover sweep, the program).
     this.proc = spawn(interpreter, ['-c', 'from _tracegrade.forkserver import serve; serve()', ' '.repeat(ARGV_ROOM)], {
-      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM) },
+      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM), ...fault() },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.proc.stdout!.setEncoding('utf8');
     this.proc.stdout!.on('data', (d: string) => this.onData(d));
     const gone = (why: string) => {
       this.dead ??= why;
+      if (this.forked === 0) refused.set(interpreter, `the fork server ended before its first run (${why})`);
       for (const [, ev] of this.waiting) ev.onEnd({ code: null, signal: null, error: `the fork server ended (${why})` });
       this.waiting.clear();
       servers.forEach((s, k) => s === this && servers.delete(k));
@@ -111,7 +132,7 @@ export class ForkServer {
     for (let nl = this.buf.indexOf('\n'); nl >= 0; nl = this.buf.indexOf('\n')) {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
-      let rec: { id?: number; pid?: number; code?: number; signal?: number; error?: string };
+      let rec: { id?: number; pid?: number; code?: number; signal?: number; error?: string; errno?: number | null };
       try {
         rec = JSON.parse(line) as typeof rec;
       } catch {
@@ -119,13 +140,22 @@ export class ForkServer {
       }
       const ev = typeof rec.id === 'number' ? this.waiting.get(rec.id) : undefined;
       if (!ev) continue;
-      if (typeof rec.pid === 'number') ev.onPid(rec.pid);
-      else {
+      if (typeof rec.pid === 'number') {
+        this.forked++;
+        ev.onPid(rec.pid);
+      } else {
+        if (rec.error && typeof rec.errno === 'number' && MACHINE_REFUSES.has(rec.errno)) refused.set(this.interpreter, rec.error);
         this.waiting.delete(rec.id!);
         ev.onEnd({ code: typeof rec.code === 'number' ? rec.code : null, signal: typeof rec.signal === 'number' ? rec.signal : null, ...(rec.error ? { error: rec.error } : {}) });
       }
     }
   }
+}
+
+/** Tests only: TRACEGRADE_FORK_SERVER_FAULT=eperm makes the server refuse as a kernel would (forkserver.py). */
+function fault(): Record<string, string> {
+  const f = process.env.TRACEGRADE_FORK_SERVER_FAULT;
+  return f ? { TRACEGRADE_FORK_SERVER_FAULT: f } : {};
 }
 
 /** prlimit's flags (sandbox/flags.ts) as setrlimit triples: the same limits, set by the program's own start. */

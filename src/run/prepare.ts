@@ -61,7 +61,7 @@ export async function stageRun(
   // A pre-started run can come from the fork server instead: bwrap then holds only a waiting
   // process, whose sandbox the server's fork of the program joins (fork-server.ts).
   const tracerAt = child.binds.find((b) => b.from === runtimePythonDir())?.to ?? runtimePythonDir();
-  const fork = prestart && forkServerWanted(chosen.level, settings.runtime) && forkable(child.env, tracerAt);
+  const fork = prestart && forkServerWanted(chosen.level, settings.runtime, child.argv[0]!) && forkable(child.env, tracerAt);
   const allowance = allowanceRuntime(settings.runtime, child.argv);
   const extraAddressSpace = settings.runtime === 'node' && settings.nodeResolve === 'loose' ? NODE_HOOKS_GRACE : 0;
   const plan = await planLaunch({

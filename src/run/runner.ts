@@ -88,10 +88,12 @@ export function prepareRun(opts: RunOptions, warm: boolean): PreparedRun {
         // set-up that failed early) is staged again, cold, now that its turn has come.
         if (r.failed !== undefined && !warm) throw r.failed;
         let staged = r.failed === undefined ? r.staged! : await stageRun(r.work, settings, limits, r.chosen, r.runtime, false);
-        // A warm child that died before its go (it could not start), or one near the end of its
-        // wait (WARM_WAIT_S): this run starts cold, so no verdict depends on when it gave up.
+        // A warm child that died before its go (it could not start; a fork the server could not
+        // make, whose answer is awaited here), or one near the end of its wait (WARM_WAIT_S):
+        // this run starts cold, so no verdict depends on when it gave up.
         const live = staged.live;
-        if (live && (live.hasExited || performance.now() - live.spawnedAt > (WARM_WAIT_S - 60) * 1000)) {
+        const unforked = live?.programPid !== undefined && (await live.programPid) === undefined;
+        if (live && (unforked || live.hasExited || performance.now() - live.spawnedAt > (WARM_WAIT_S - 60) * 1000)) {
           await discardStaged(staged);
           staged = await stageRun(r.work, settings, limits, r.chosen, r.runtime, false);
         }

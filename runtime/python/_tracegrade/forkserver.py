@@ -9,7 +9,8 @@ sets its limits, drops every privilege and runs the entry as `python entry` woul
 starts the tracer with TRACEGRADE_WARM, so nothing of the submission runs before the parent's go.
 
 Replies, one JSON line each: {"id", "pid"} (the program's host pid, before it can run anything
-of its own), then {"id", "code"} or {"id", "signal"}; {"id", "error"} if the run could not start.
+of its own), then {"id", "code"} or {"id", "signal"}; {"id", "error", "errno"} if the run could
+not start (errno: the failed call's, when it was a system call).
 """
 import ctypes
 import gc
@@ -90,6 +91,10 @@ def _reply(rec):
 
 
 def _take_fds(holder):
+    if os.environ.get("TRACEGRADE_FORK_SERVER_FAULT") == "eperm":
+        # Tests only: a kernel that refuses, as Linux before 5.6 (ENOSYS) or a seccomp filter
+        # (EPERM) does; the parent must then start its runs as before (test/run-fork-server.test.ts).
+        raise OSError(1, "pidfd_getfd: Operation not permitted (TRACEGRADE_FORK_SERVER_FAULT)")
     pidfd = _check(_libc.syscall(_SYS_PIDFD_OPEN, holder, 0), "pidfd_open")
     try:
         fds = []
@@ -276,5 +281,5 @@ def serve():
             except BaseException as e:
                 if _IN_PROGRAM:
                     raise  # the program's end (SystemExit), not the server's failure
-                _reply({"id": req.get("id"), "error": repr(e)})
+                _reply({"id": req.get("id"), "error": repr(e), "errno": getattr(e, "errno", None)})
             os._exit(0)

@@ -67,12 +67,13 @@ test('stamps of a running submission are never as late as one scoring on their l
     { spec: timingSpec, submission: join(dir, 'timing'), id: 'timing' },
     ...[1, 2, 3].map((k) => ({ spec: heavySpec, submission: join(dir, 'heavy'), id: `heavy-${k}` })),
   ];
-  // The claim, judged on a second batch only when the first came out late: the machine's other
-  // load (CI's other test files on the same 2 cores) once made one 325 ms late against a 324 ms
-  // bound while the control, scoring on the loop, gave 507 ms.
+  // The claim, judged on up to two more batches only when the first came out late: the
+  // machine's other load (CI's other test files on the same 2 cores) once made one 325 ms late
+  // against a 324 ms bound while the control, scoring on the loop, gave 507 ms; in a full suite
+  // two batches in a row came out 267 ms late against a 222 ms bound (alone: 50-60 ms).
   let offLoop = worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, 'out1') }));
   let bound = blockMs - PERIOD_S * 1000;
-  if (offLoop >= bound) offLoop = Math.min(offLoop, worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, 'out1b') })));
+  for (let k = 0; k < 2 && offLoop >= bound; k++) offLoop = Math.min(offLoop, worstLateness(await gradeAll(jobs, { ...opts, jobs: 2, outDir: join(dir, `out1-${k}`) })));
   // The control: the same batch scoring on the stamping loop (an injected engine scores in-process).
   // It shows only when a scoring lands while the timing program prints, which the machine's
   // scheduling decides: up to three tries (the claim itself, offLoop, on at most two batches). A busy

@@ -8,13 +8,17 @@
  */
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gradeAll } from '../src/batch/grade-all.js';
+import type { Job } from '../src/batch/types.js';
 import { prepareRun } from '../src/run/runner.js';
 import type { GradeResults } from '../src/score/types.js';
 import type { RunSettings } from '../src/spec/types.js';
+import { makeSpec } from './batch-helpers.js';
 import { needs } from './facilities.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -111,6 +115,53 @@ needs('bwrap').describe('a run forked by the fork server', () => {
       const rec = await prepareRun({ submission: sub, settings, sandbox: 'bwrap' }, true).start();
       expect([rec.end, rec.exitCode, rec.trace.map((l) => `${l.tMs} ${l.text}`)]).toEqual(['exited', 0, ['100 done']]);
       expect(rec.sandbox.mechanisms?.some((m) => /fork server/.test(m))).toBe(false);
+    } finally {
+      process.env = was;
+    }
+  });
+
+  test("a forked program finds no other run's settings in the memory it was copied from (a spec's env graded before it)", async () => {
+    // Each program reads its whole memory for values shaped like spec A's secret. The pattern
+    // cannot match itself ('[' is not hex).
+    const scan = [
+      'import re',
+      'pat, found = re.compile(rb"fork-leak-[0-9a-f]{8}"), set()',
+      'with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:',
+      '    for line in maps:',
+      '        addr, perms = line.split()[:2]',
+      '        lo, hi = (int(x, 16) for x in addr.split("-"))',
+      '        if not perms.startswith("r") or hi - lo > 1 << 28:',
+      '            continue',
+      '        try:',
+      '            mem.seek(lo)',
+      '            found.update(m.decode() for m in pat.findall(mem.read(hi - lo)))',
+      '        except OSError:',
+      '            pass',
+      'print("found", sorted(found))',
+      'print("done")',
+    ].join('\n');
+    const dir = mkdtempSync(path.join(tmpdir(), 'tg-fork-leak-'));
+    dirs.push(dir);
+    for (const id of ['a1', 'a2', 'b']) {
+      mkdirSync(path.join(dir, id));
+      writeFileSync(path.join(dir, id, 'main.py'), `${scan}\n`);
+    }
+    const secret = `fork-leak-${randomBytes(4).toString('hex')}`;
+    const specA = makeSpec('with-secret', { env: { SECRET: secret } });
+    const specB = makeSpec('other');
+    const jobs: Job[] = [
+      { spec: specA, submission: path.join(dir, 'a1'), id: 'a1' },
+      { spec: specA, submission: path.join(dir, 'a2'), id: 'a2' },
+      { spec: specB, submission: path.join(dir, 'b'), id: 'b' },
+    ];
+    const was = { ...process.env };
+    delete process.env.TRACEGRADE_FORK_SERVER;
+    try {
+      const res = await gradeAll(jobs, { jobs: 1, sandbox: 'bwrap', outDir: path.join(dir, 'out') });
+      const seen = (id: string) => res.submissions.find((s) => s.id === id)!.runs[0]!;
+      expect(['a2', 'b'].map((id) => seen(id).sandbox.mechanisms?.some((m) => /fork server/.test(m)))).toEqual([true, true]);
+      expect(seen('a2').trace[0]!.text).toBe(`found ['${secret}']`); // the scan works: its own spec's env
+      expect(seen('b').trace[0]!.text).toBe('found []');
     } finally {
       process.env = was;
     }

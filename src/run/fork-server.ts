@@ -124,7 +124,9 @@ export class ForkServer {
     if (this.dead) return events.onEnd({ code: null, signal: null, error: `the fork server ended (${this.dead})` });
     const id = this.nextId++;
     this.waiting.set(id, events);
-    this.proc.stdin!.write(`${JSON.stringify({ id, ...req })}\n`);
+    // A header the server reads, a body only the child it forks for this run reads (forkserver.py).
+    const body = Buffer.from(JSON.stringify(req));
+    this.proc.stdin!.write(Buffer.concat([Buffer.from(`${id} ${body.length}\n`), body]));
   }
 
   private onData(d: string): void {

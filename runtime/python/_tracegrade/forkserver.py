@@ -1,13 +1,14 @@
 """A fork server: one interpreter with site, asyncio and the tracer loaded, forked into each run.
 
 The parent builds each run's bwrap sandbox as for any run, around a holder process that only
-waits. For each request (one JSON line on stdin) the server forks a child that joins the run's
+waits. For each request on stdin the server forks a child that reads it, joins the run's
 cgroup, takes the holder's stdio and side channel (pidfd_getfd), joins its namespaces (setns: the
 user namespace that owns them first, then mount, pid, net, ipc, uts, cgroup, then the program's
 own user namespace) and forks the program, which closes every other fd, starts a new session,
 sets its limits, drops every privilege and runs the entry as `python entry` would. The program
 starts the tracer with TRACEGRADE_WARM, so nothing of the submission runs before the parent's go.
 
+Requests: a line '<id> <length>', then a JSON body of that many bytes.
 Replies, one JSON line each: {"id", "pid"} (the program's host pid, before it can run anything
 of its own), then {"id", "code"} or {"id", "signal"}; {"id", "error", "errno"} if the run could
 not start (errno: the failed call's, when it was a system call).
@@ -262,24 +263,75 @@ def _intermediate(req):
         _reply({"id": req["id"], "code": os.WEXITSTATUS(status)})
 
 
+def _read_exact(n):
+    """n bytes of stdin, not one more: what follows is another run's, for another process."""
+    data = b""
+    while len(data) < n:
+        chunk = os.read(0, n - len(data))
+        if not chunk:
+            raise EOFError("stdin ended inside a request")
+        data += chunk
+    return data
+
+
+def _read_header():
+    """A request's '<id> <length>' line, a byte at a time (no read-ahead); None at the end."""
+    line = b""
+    while not line.endswith(b"\n"):
+        b = os.read(0, 1)
+        if not b:
+            return None
+        line += b
+    rid, n = line.split()
+    return int(rid), int(n)
+
+
 def serve():
+    """Each request is a header the server reads and a JSON body its forked child reads: the
+    server never holds a run's settings, so no forked program finds another run's in the memory
+    it was copied from (docs/batch.md, "What is trusted")."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the intermediates are reaped by the kernel
     gc.freeze()
-    for line in sys.stdin:
-        try:
-            req = json.loads(line)
-        except ValueError:
-            continue
+    while True:
+        head = _read_header()
+        if head is None:
+            return
+        rid, n = head
+        took_r, took_w = os.pipe()
         try:
             pid = os.fork()
         except OSError as e:
-            _reply({"id": req.get("id"), "error": "fork: %s" % (e,)})
+            os.close(took_r)
+            os.close(took_w)
+            _skip(n)
+            _reply({"id": rid, "error": "fork: %s" % (e,)})
             continue
         if pid == 0:
+            os.close(took_r)
             try:
+                try:
+                    req = json.loads(_read_exact(n))
+                finally:
+                    os.write(took_w, b"1")  # the server reads the next header now
+                    os.close(took_w)
+                req["id"] = rid
                 _intermediate(req)
             except BaseException as e:
                 if _IN_PROGRAM:
                     raise  # the program's end (SystemExit), not the server's failure
-                _reply({"id": req.get("id"), "error": repr(e), "errno": getattr(e, "errno", None)})
+                _reply({"id": rid, "error": repr(e), "errno": getattr(e, "errno", None)})
             os._exit(0)
+        os.close(took_w)
+        took = os.read(took_r, 1)
+        os.close(took_r)
+        if not took:
+            return  # the child died inside its request: the stream is lost; the parent starts another server
+
+
+def _skip(n):
+    """Read past a request the server could not fork for, a piece at a time (nothing kept)."""
+    while n > 0:
+        chunk = os.read(0, min(n, 4096))
+        if not chunk:
+            return
+        n -= len(chunk)

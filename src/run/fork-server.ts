@@ -90,7 +90,7 @@ export class ForkServer {
     // The room: each fork writes its program's argv and environment over the server's, so that
     // /proc/<pid>/cmdline and environ show the program's (ps, the leftover sweep, the program).
     this.proc = spawn(interpreter, ['-c', 'from _tracegrade.forkserver import serve; serve()', ' '.repeat(ARGV_ROOM)], {
-      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM), ...fault() },
+      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM) },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.proc.stdout!.setEncoding('utf8');
@@ -125,7 +125,7 @@ export class ForkServer {
     const id = this.nextId++;
     this.waiting.set(id, events);
     // A header the server reads, a body only the child it forks for this run reads (forkserver.py).
-    const body = Buffer.from(JSON.stringify(req));
+    const body = Buffer.from(JSON.stringify({ ...req, ...fault() }));
     this.proc.stdin!.write(Buffer.concat([Buffer.from(`${id} ${body.length}\n`), body]));
   }
 
@@ -154,10 +154,10 @@ export class ForkServer {
   }
 }
 
-/** Tests only: TRACEGRADE_FORK_SERVER_FAULT=eperm makes the server refuse as a kernel would (forkserver.py). */
-function fault(): Record<string, string> {
+/** Tests only: TRACEGRADE_FORK_SERVER_FAULT=eperm makes the server refuse a run as a kernel would (forkserver.py). */
+function fault(): { fault?: string } {
   const f = process.env.TRACEGRADE_FORK_SERVER_FAULT;
-  return f ? { TRACEGRADE_FORK_SERVER_FAULT: f } : {};
+  return f ? { fault: f } : {};
 }
 
 /** prlimit's flags (sandbox/flags.ts) as setrlimit triples: the same limits, set by the program's own start. */

@@ -92,10 +92,6 @@ def _reply(rec):
 
 
 def _take_fds(holder):
-    if os.environ.get("TRACEGRADE_FORK_SERVER_FAULT") == "eperm":
-        # Tests only: a kernel that refuses, as Linux before 5.6 (ENOSYS) or a seccomp filter
-        # (EPERM) does; the parent must then start its runs as before (test/run-fork-server.test.ts).
-        raise OSError(1, "pidfd_getfd: Operation not permitted (TRACEGRADE_FORK_SERVER_FAULT)")
     pidfd = _check(_libc.syscall(_SYS_PIDFD_OPEN, holder, 0), "pidfd_open")
     try:
         fds = []
@@ -168,14 +164,16 @@ def _prepare(req, fds):
     os.environ.update(req["env"])
     if "random" in sys.modules:
         sys.modules["random"].seed()  # not the server's state: each run its own (or the spec's seed, below)
-    entry = os.path.abspath(req["argv"][0])
+    # The name the entry runs under, as `python entry` gives it: relative as given before 3.9
+    # (__file__, tracebacks, reprs of its functions), absolute since.
+    entry = req["argv"][0] if sys.version_info < (3, 9) else os.path.abspath(req["argv"][0])
     sys.argv = list(req["argv"])
     if hasattr(sys, "orig_argv"):  # 3.10+
         sys.orig_argv = [_ARGV0] + sys.argv
     # The path as the program's own interpreter would have it: the entry's folder first, the
     # tracer's folder where the sandbox shows it (the server found it at its host path).
     host, inside = req["tracerDir"]
-    sys.path[:] = [os.path.dirname(entry)] + [inside if p == host else p for p in sys.path[1:]]
+    sys.path[:] = [os.path.dirname(os.path.abspath(entry))] + [inside if p == host else p for p in sys.path[1:]]
     # And, as boot.py does for a started program, not on the PYTHONPATH its own children see.
     rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != inside]
     if rest:
@@ -241,6 +239,10 @@ def _intermediate(req):
     for f in req.get("cgroup", []):
         with open(f, "w") as h:
             h.write("0")  # this very thread; what it forks is born inside
+    if req.get("fault") == "eperm":
+        # Tests only (TRACEGRADE_FORK_SERVER_FAULT): refuse as a kernel before 5.6 (ENOSYS) or a
+        # seccomp filter (EPERM) would; the parent must then start its runs as before.
+        raise OSError(1, "pidfd_getfd: Operation not permitted (TRACEGRADE_FORK_SERVER_FAULT)")
     fds = _take_fds(req["holder"])
     _show_as([_ARGV0] + req["argv"], req["env"])
     _enter(req["holder"])

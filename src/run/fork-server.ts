@@ -51,7 +51,7 @@ export function forkable(env: Record<string, string>, tracerPath: string): boole
 
 /**
  * Whether pre-started runs of `interpreter` at `level` go through a fork server: at bwrap, for
- * Python, unless TRACEGRADE_FORK_SERVER=0 or this machine refused it (forkRefusal).
+ * Python, unless TRACEGRADE_FORK_SERVER=0 or this machine refused it (`refused`).
  */
 export function forkServerWanted(level: string, runtime: string, interpreter: string): boolean {
   return process.env.TRACEGRADE_FORK_SERVER !== '0' && level === 'bwrap' && runtime === 'python' && process.platform === 'linux' && !refused.has(interpreter);
@@ -69,13 +69,8 @@ const ARGV_ROOM = 16 * 1024;
 const ENV_ROOM = 64 * 1024;
 
 const servers = new Map<string, ForkServer>();
-/** Interpreters whose fork server this machine refused, and why: their runs start as before. */
+/** Interpreters whose fork server this machine refused, and why (for a debugger's eye): their runs start as before. */
 const refused = new Map<string, string>();
-
-/** Why the fork server is not used for `interpreter` here (undefined: it is, or has not been tried). */
-export function forkRefusal(interpreter: string): string | undefined {
-  return refused.get(interpreter);
-}
 
 export class ForkServer {
   private readonly proc: ChildProcess;

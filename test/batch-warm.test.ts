@@ -27,7 +27,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function runFolder(pids: number[]): string | undefined {
   const read = (f: string) => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };
   const link = (f: string) => { try { return readlinkSync(f); } catch { return ''; } };
-  const ns = new Set(pids.map((p) => link(`/proc/${p}/ns/pid`)));
+  // Sandboxes' pid namespaces only: the host's would take in every process on the machine (the
+  // fork server's child that forks the program is marked too, and lives in the host's).
+  const host = link('/proc/self/ns/pid');
+  const ns = new Set(pids.map((p) => link(`/proc/${p}/ns/pid`)).filter((n) => n && n !== host));
   const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
   for (let p of [...pids, ...all.filter((q) => ns.has(link(`/proc/${q}/ns/pid`)))]) {
     for (; p > 1; p = Number(read(`/proc/${p}/stat`).split(') ')[1]?.split(' ')[1] ?? 0)) {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { homedir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
-import { runSubmission } from '../src/run/index.js';
+import { prepareRun, runSubmission } from '../src/run/index.js';
 import { needs } from './facilities.js';
 import type { Limits } from '../src/spec/types.js';
 import { HOSTILE, SMALL, killAllWith, marker, processesWith, removeTempDirs, settings, tempDir, texts } from './run-helpers.js';
@@ -19,22 +19,38 @@ const isRoot = process.getuid?.() === 0;
 // In CI the bwrap level must work (.ci/run installs bubblewrap and requires it): fails there instead of skipping.
 const d = needs('bwrap').describe;
 
+/**
+ * How the corpus's runs start: as a single run does, or pre-started as a batch's are, which at
+ * bwrap forks a Python program into its sandbox from the fork server (docs/batch.md): every
+ * guarantee below must hold for both.
+ */
+let how: 'started' | 'forked' = 'started';
+
 async function run(name: string, opts: { args?: string[]; limits?: Partial<Limits>; stdin?: string; sandbox?: 'bwrap' | 'rlimit' | 'none' } = {}) {
   const mark = marker();
   const started = Date.now();
-  const r = await runSubmission({
+  const runOpts = {
     submission: hostile(name),
     sandbox: opts.sandbox ?? 'bwrap',
     settings: settings({ args: [...(opts.args ?? []), mark], stdin: opts.stdin }),
     limits: { ...SMALL, ...opts.limits },
-  });
+  };
+  const r = how === 'forked' ? await prepareRun(runOpts, true).start() : await runSubmission(runOpts);
+  if (name.endsWith('.py') && runOpts.sandbox === 'bwrap') expect(r.sandbox.mechanisms?.some((m) => /fork server/.test(m))).toBe(how === 'forked');
   const elapsed = Date.now() - started;
   const left = processesWith(mark);
   killAllWith(mark);
   return { r, left, elapsed, lines: texts(r) };
 }
 
-d('hostile corpus under bwrap', () => {
+d.each(['started', 'forked'] as const)('hostile corpus under bwrap, %s', (mode) => {
+  beforeAll(() => {
+    how = mode;
+  });
+  afterAll(() => {
+    how = 'started';
+  });
+
   test('infinite CPU loop: killed at the wall-time limit, nothing left', async () => {
     const { r, left, lines } = await run('cpu_loop.py', { limits: { wallMs: 1500 } });
     expect(r.end).toBe('timeout');

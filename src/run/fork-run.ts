@@ -1,9 +1,9 @@
 /**
  * A pre-started run whose program the fork server forks (fork-server.ts): bwrap holds the
  * sandbox around a waiting holder; once the holder is there the server is asked to fork the
- * program into it. The run ends when the program does (the server's word) or when bwrap does
- * (the sandbox is gone, and the program with it); then bwrap's whole group is killed, which ends
- * the holder's pid namespace.
+ * program into it. The run ends when the program does (the server's word: its own status) or
+ * when bwrap does (the sandbox is gone, and the program with it: bwrap's status, as for a started
+ * run); then bwrap's whole group is killed, which ends the holder's pid namespace.
  */
 
 import { constants as osConsts } from 'node:os';
@@ -18,8 +18,9 @@ export type ForkPlan = Omit<ForkRequest, 'holder' | 'uid' | 'gid'> & { interpret
 /** Ask for the fork once the holder runs; `run.exited` becomes the program's end. */
 export function forkInto(run: LiveRun, fork: ForkPlan): void {
   const bwrapExited = run.exited;
-  let ended!: (e: { code: number | null; signal: NodeJS.Signals | null; at: number }) => void;
-  const forkExited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) => (ended = r));
+  type Exit = Awaited<LiveRun['exited']>;
+  let ended!: (e: Exit) => void;
+  const forkExited = new Promise<Exit>((r) => (ended = r));
   run.programPid = (async () => {
     const holder = run.child.pid === undefined ? null : await findHolder(run.child.pid);
     if (holder === null) {
@@ -37,7 +38,7 @@ export function forkInto(run: LiveRun, fork: ForkPlan): void {
           onEnd: (e) => {
             resolve(undefined);
             if (e.error) run.capture.push('stderr', Buffer.from(`tracegrade: ${e.error}\n`));
-            ended({ code: e.code, signal: e.signal === null ? null : signalName(e.signal), at: performance.now() });
+            ended({ code: e.code, signal: e.signal === null ? null : signalName(e.signal), at: performance.now(), ...(e.error ? {} : { own: true }) });
           },
         },
       );

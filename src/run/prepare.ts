@@ -20,8 +20,13 @@ import { spawnRun, type LiveRun } from './spawn-run.js';
 import { goAndCapture } from './supervise.js';
 import type { WorkDir } from './workdir.js';
 
-/** What bwrap runs for a forked run: nothing but a wait, until the run is over and bwrap is killed. */
-const HOLDER = ['/usr/bin/sleep', 'infinity'];
+/**
+ * What bwrap runs for a forked run: nothing but a wait, until the run is over and bwrap is
+ * killed. It ignores SIGTERM (an ignored signal stays ignored across exec), as a started run's
+ * bwrap outlives the limit's SIGTERM for as long as its program does: the run then ends when the
+ * program does, or at the SIGKILL after the grace.
+ */
+const HOLDER = ['/usr/bin/sh', '-c', "trap '' TERM; exec /usr/bin/sleep infinity"];
 
 /** The longest a warm child waits for its go (it exits sooner if the parent goes away). */
 export const WARM_WAIT_S = 3600;

@@ -31,7 +31,8 @@ export interface LiveRun {
   outs: Record<Stream, Readable | null>;
   channel: Readable | null;
   streamsDone: Promise<void>[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** `own`: the status is the program's own, from the fork server (bwrap's, of a wrapper, is 128+N for signal N). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number; own?: boolean }>;
   spawnError: Promise<Error | null>;
   /** performance.now() of spawn, of the warm child's "ready", of go, of the program's start marker. */
   spawnedAt: number;

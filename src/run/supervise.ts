@@ -67,7 +67,7 @@ export async function goAndCapture(run: LiveRun, abort?: AbortSignal): Promise<R
 
   const killReason = run.killReason;
   // The fork server reports the program's own status; bwrap and the shells report 128+N for signal N.
-  const { exitCode, signal } = plan.wrapperExit && !run.programPid ? translateWrapperExit(ex.code, ex.signal) : { exitCode: ex.code, signal: ex.signal };
+  const { exitCode, signal } = plan.wrapperExit && !ex.own ? translateWrapperExit(ex.code, ex.signal) : { exitCode: ex.code, signal: ex.signal };
   const trace = capture.lines.map((l, i) => ({ l, i })).sort((a, b) => a.l.tMs - b.l.tMs || a.i - b.i).map((x) => x.l);
   const { end, endDetail } = explainEnd({ killReason, exitCode, signal, limits, plan, trace, stats });
   const record: RunRecord = {

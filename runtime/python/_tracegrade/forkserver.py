@@ -138,6 +138,14 @@ def _drop_privileges(uid, gid):
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
+def getppid():
+    """What os.getppid() gives a forked program: 1, as for a started one, whose parent is the
+    sandbox's init. The kernel's answer is 0 (its parent is outside its pid namespace), on
+    which os.kill(os.getppid(), ...) would signal the program's own process group. libc's
+    getppid (through ctypes) still says 0 (docs/batch.md, "What differs")."""
+    return 1
+
+
 def _set_limits(limits):
     import resource
 
@@ -160,6 +168,7 @@ def _prepare(req, fds):
     _drop_privileges(req["uid"], req["gid"])
     _fresh_stdio()
     os.chdir(req["cwd"])
+    os.getppid = getppid
     os.environ.clear()
     os.environ.update(req["env"])
     if "random" in sys.modules:
@@ -254,6 +263,9 @@ def _intermediate(req):
             os.write(2, ("tracegrade fork server: the run could not start: %r\n" % (e,)).encode())
             os._exit(70)
         _run_main(entry)  # raises SystemExit: the interpreter's own end, out through serve()
+    # The grader's SIGTERM at a limit reaches this process too (it is in the run's cgroup): it
+    # stays to report how the program ended. Its SIGKILL ends it; bwrap's status tells then.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for fd in fds:
         os.close(fd)
     # The pid as the parent sees it: ours is the host's pid namespace.

@@ -85,6 +85,20 @@ needs('bwrap').describe('a run forked by the fork server', () => {
     }
   });
 
+  check.test('fails, exits and warns as a started program does: syntax errors, tracebacks, SystemExit, KeyboardInterrupt, recursion, atexit, __main__', async () => {
+    const spec = path.join(HERE, 'fixtures', 'fork-parity', 'parity.yaml');
+    const subs = path.join(HERE, 'fixtures', 'fork-parity', 'subs');
+    const py = ['--python', label];
+    const [started, fork] = await Promise.all([grade(spec, subs, false, py), grade(spec, subs, true, py)]);
+    expect(forked(fork).filter(Boolean)).toHaveLength(fork.submissions.length - 1); // all but 000-first
+    const view = (r: GradeResults) =>
+      r.submissions.map((s) => {
+        const run = s.runs[0]!;
+        return { id: s.id, end: run.end, exitCode: run.exitCode, signal: run.signal, checks: s.checks.map((c) => `${c.id}=${c.status}`), lines: run.trace.map((l) => `${l.stream} ${l.text}`) };
+      });
+    expect(view(fork)).toEqual(view(started));
+  });
+
   check.test('grades the bundled fetch-and-count class exactly as started runs do: every trace, verdict and explanation', async () => {
     const spec = path.join(ROOT, 'specs', 'fetch-and-count.yaml');
     const subs = path.join(ROOT, 'submissions', 'fetch-and-count');

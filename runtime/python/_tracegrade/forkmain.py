@@ -1,57 +1,21 @@
 """The forked program's own start (forkserver.py): in the run's sandbox, as the interpreter would
-have started `python entry` there. Whatever a program can observe of its start is made as a
-started run's, or listed where it still differs (docs/batch.md, "What differs").
+have started `python entry` there: its fds, session, limits, privileges, environment, argv,
+path and stdio, then the entry as a fresh __main__, ending as the interpreter ends. What it sees
+of its own process is made as a started program's in forkview.py.
 
-Imported by the server before any fork: what it reads of the server's own start (where the
-kernel keeps argv and the environment, the interpreter's name, the names __main__ starts with)
-is the same in every fork.
+Imported by the server before any fork: the names __main__ starts with are read from the
+server's own start, the same in every fork.
 """
 import atexit
-import ctypes
 import os
 import signal
 import sys
 
-from . import boot, forkjoin
+from . import boot, forkjoin, forkview
 
-
-def _proc_areas():
-    """Where the kernel finds this process's argv and environment strings (/proc/<pid>/cmdline,
-    environ): fields 48-51 of /proc/self/stat."""
-    with open("/proc/self/stat") as f:
-        rest = f.read().rsplit(")", 1)[1].split()  # rest[0] is field 3
-    return (int(rest[45]), int(rest[46])), (int(rest[47]), int(rest[48]))
-
-
-# The parent starts the server with room to spare in both (fork-server.ts).
-_AREAS = _proc_areas()
-# The interpreter as the parent named it, which is what a started program's argv[0] is.
-with open("/proc/self/cmdline", "rb") as _f:
-    ARGV0 = os.fsdecode(_f.read().split(b"\0", 1)[0])
 # The names the interpreter gives __main__ before it runs a file, in its order.
 _MAIN_START = [k for k in vars(sys.modules["__main__"]) if k.startswith("__") and k.endswith("__")]
 _interrupted = False
-
-
-def show_as(argv, env):
-    """/proc/<pid>/cmdline and environ as a started program's, what ps, the grader's leftover
-    sweep and the program itself read there: written over the server's strings (this process's
-    copy of them), the rest of the room NUL. (Moving the end to fit needs CAP_SYS_RESOURCE, which
-    a container's root lacks.) Longer than the room: cut at a whole string."""
-    for (start, end), strings in zip(_AREAS, (argv, ["%s=%s" % kv for kv in env.items()])):
-        data = b"".join(os.fsencode(s) + b"\0" for s in strings)
-        room = end - start
-        if len(data) > room:
-            data = data[: data.rfind(b"\0", 0, room) + 1]
-        ctypes.memmove(ctypes.c_void_p(start), data.ljust(room, b"\0"), room)
-
-
-def getppid():
-    """What os.getppid() gives a forked program: 1, as for a started one, whose parent is the
-    sandbox's init. The kernel's answer is 0 (its parent is outside its pid namespace), on
-    which os.kill(os.getppid(), ...) would signal the program's own process group. libc's
-    getppid (through ctypes) still says 0."""
-    return 1
 
 
 def prepare(req, fds):
@@ -68,7 +32,7 @@ def prepare(req, fds):
     forkjoin.drop_privileges(req["uid"], req["gid"])
     _fresh_stdio()
     os.chdir(req["cwd"])
-    os.getppid = getppid
+    os.getppid = forkview.getppid
     os.environ.clear()
     os.environ.update(req["env"])
     if "random" in sys.modules:
@@ -78,11 +42,12 @@ def prepare(req, fds):
     entry = req["argv"][0] if sys.version_info < (3, 9) else os.path.abspath(req["argv"][0])
     sys.argv = list(req["argv"])
     if hasattr(sys, "orig_argv"):  # 3.10+
-        sys.orig_argv = [ARGV0] + sys.argv
+        sys.orig_argv = [forkview.ARGV0] + sys.argv
     # The path as the program's own interpreter would have it: the entry's folder first, the
     # tracer's folder where the sandbox shows it (the server found it at its host path).
     host, inside = req["tracerDir"]
     sys.path[:] = [os.path.dirname(os.path.abspath(entry))] + [inside if p == host else p for p in sys.path[1:]]
+    forkview.relocate_tracer(host, inside)
     # And, as boot.py does for a started program, not on the PYTHONPATH its own children see.
     rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != inside]
     if rest:
@@ -122,21 +87,6 @@ def _end_as_interrupted():
         os.kill(os.getpid(), signal.SIGINT)
 
 
-def _shift_recursion_limit(frames):
-    """The program runs `frames` deeper than a started one (the server's own calls): its
-    recursion limit is that much higher, and reads and sets as a started program's."""
-    get, set_ = sys.getrecursionlimit, sys.setrecursionlimit
-    set_(get() + frames)
-
-    def getrecursionlimit():
-        return get() - frames
-
-    def setrecursionlimit(limit):
-        set_(limit + frames)
-
-    sys.getrecursionlimit, sys.setrecursionlimit = getrecursionlimit, setrecursionlimit
-
-
 def run_main(entry):
     """Run the entry as `python entry` does (a fresh __main__, argv untouched); raise SystemExit
     with its status, so the interpreter ends as it would (threads joined, atexit, finalizers)."""
@@ -159,7 +109,7 @@ def run_main(entry):
     depth, f = (1 if sys.version_info < (3, 11) else 0), sys._getframe()
     while f is not None:
         depth, f = depth + 1, f.f_back
-    _shift_recursion_limit(depth)
+    forkview.shift_recursion_limit(depth)
     try:
         with open(entry, "rb") as f:
             source = f.read()

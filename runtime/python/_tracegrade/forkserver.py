@@ -19,7 +19,7 @@ import os
 import signal
 import sys
 
-from . import forkjoin, forkmain, warm
+from . import forkjoin, forkmain, forkview, warm
 
 # Loaded once, the point of the server: asyncio (stashed until the program imports it, as a
 # warm run does), and every module of the tracer, since the program's sandbox shows this folder
@@ -60,7 +60,7 @@ def _intermediate(req):
         # seccomp filter (EPERM) would; the parent must then start its runs as before.
         raise OSError(1, "pidfd_getfd: Operation not permitted (TRACEGRADE_FORK_SERVER_FAULT)")
     fds = forkjoin.take_fds(req["holder"])
-    forkmain.show_as([forkmain.ARGV0] + req["argv"], req["env"])
+    forkview.show_as([forkview.ARGV0] + req["argv"], req["env"])
     forkjoin.enter(req["holder"])
     pid = os.fork()  # a new pid namespace applies to children
     if pid == 0:

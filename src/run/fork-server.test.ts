@@ -13,10 +13,14 @@ test('each --name=soft[:hard] becomes [name, soft, hard]; anything else is left 
   ]);
 });
 
-test("forkable: only the server's own flags and the tracer's PYTHONPATH; a seed, a spec's PYTHONPATH or PYTHONWARNINGS start cold", () => {
+test("forkable: only the server's own flags, the tracer's PYTHONPATH and the server's locale; a seed, a spec's PYTHONPATH, PYTHONWARNINGS or locale start cold", () => {
   const base = { LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: '/opt/tracegrade/0', TRACEGRADE_CLOCK: 'virtual' };
   expect(forkable(base, '/opt/tracegrade/0')).toBe(true);
   expect(forkable({ ...base, PYTHONHASHSEED: '7' }, '/opt/tracegrade/0')).toBe(false);
   expect(forkable({ ...base, PYTHONPATH: '/opt/tracegrade/0:/work/lib' }, '/opt/tracegrade/0')).toBe(false);
   expect(forkable({ ...base, PYTHONWARNINGS: 'error' }, '/opt/tracegrade/0')).toBe(false);
+  // The interpreter picks its stdio encoding from the locale at start-up.
+  expect(forkable({ ...base, LANG: 'C' }, '/opt/tracegrade/0')).toBe(false);
+  expect(forkable({ ...base, LC_ALL: 'C' }, '/opt/tracegrade/0')).toBe(false);
+  expect(forkable({ ...base, LC_CTYPE: 'C.UTF-8' }, '/opt/tracegrade/0')).toBe(false);
 });

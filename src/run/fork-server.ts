@@ -38,15 +38,20 @@ export interface ForkEvents {
 
 /** What the fork server's interpreter was started with; any other PYTHON* variable acts only at start-up. */
 const SERVER_FLAGS = new Set(['PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE']);
+/** The server's locale: the interpreter picks its encodings from it at start-up. */
+const SERVER_LANG = 'C.UTF-8';
 
 /**
  * Whether a program with this environment can be forked: no PYTHON* variable but the server's
- * own flags and a PYTHONPATH of only the tracer's folder (`tracerPath`, as the sandbox shows it).
- * A spec's PYTHONHASHSEED (a seeded run's too), PYTHONPATH or other start-up variable would not
- * reach a forked interpreter: such runs start as before.
+ * own flags and a PYTHONPATH of only the tracer's folder (`tracerPath`, as the sandbox shows it),
+ * and the server's locale (LANG C.UTF-8, no LC_*). A spec's PYTHONHASHSEED (a seeded run's too),
+ * PYTHONPATH, other start-up variable or locale would not reach a forked interpreter: such runs
+ * start as before.
  */
 export function forkable(env: Record<string, string>, tracerPath: string): boolean {
-  return Object.entries(env).every(([k, v]) => !k.startsWith('PYTHON') || SERVER_FLAGS.has(k) || (k === 'PYTHONPATH' && v === tracerPath));
+  return Object.entries(env).every(
+    ([k, v]) => (!k.startsWith('PYTHON') || SERVER_FLAGS.has(k) || (k === 'PYTHONPATH' && v === tracerPath)) && !k.startsWith('LC_') && (k !== 'LANG' || v === SERVER_LANG),
+  );
 }
 
 /**
@@ -85,7 +90,7 @@ export class ForkServer {
     // The room: each fork writes its program's argv and environment over the server's, so that
     // /proc/<pid>/cmdline and environ show the program's (ps, the leftover sweep, the program).
     this.proc = spawn(interpreter, ['-c', 'from _tracegrade.forkserver import serve; serve()', ' '.repeat(ARGV_ROOM)], {
-      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM) },
+      env: { PATH: '/usr/bin:/bin', LANG: SERVER_LANG, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM) },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.proc.stdout!.setEncoding('utf8');

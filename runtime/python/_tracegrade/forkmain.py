@@ -69,8 +69,11 @@ def _fresh_stdio():
     for n, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
         old = getattr(sys, name)
         raw = io.FileIO(n, "r" if n == 0 else "w", closefd=False)
+        raw.name = "<%s>" % name
         buf = io.BufferedReader(raw) if n == 0 else raw  # PYTHONUNBUFFERED: no buffer for output
-        new = io.TextIOWrapper(buf, encoding=old.encoding, errors=old.errors, line_buffering=old.line_buffering, write_through=n > 0)
+        # newline "\n" as the interpreter's: no translation, so a "\r\n" on stdin reads as it is.
+        new = io.TextIOWrapper(buf, encoding=old.encoding, errors=old.errors, newline="\n", line_buffering=old.line_buffering, write_through=old.write_through)
+        new.mode = "r" if n == 0 else "w"
         setattr(sys, name, new)
         setattr(sys, "__%s__" % name, new)
 

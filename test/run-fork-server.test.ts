@@ -158,6 +158,22 @@ needs('bwrap').describe('a run forked by the fork server', () => {
     }
   });
 
+  test("the repeats of one submission never share a hash seed, as started runs don't (each run's slot has its own server)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tg-fork-seed-'));
+    dirs.push(dir);
+    const spec = path.join(dir, 'seed.yaml');
+    writeFileSync(spec, 'name: seed\ntitle: seed\nrun: { runtime: python, entry: main.py, repeat: 3 }\nchecks:\n  - { id: ran, title: ran, points: 1, exit_code: 0 }\n');
+    for (const id of ['a', 'b']) {
+      mkdirSync(path.join(dir, 'subs', id), { recursive: true });
+      // A string's hash follows the interpreter's seed, as a set's order does.
+      writeFileSync(path.join(dir, 'subs', id, 'main.py'), "print(hash('tracegrade'))\n");
+    }
+    const res = await grade(spec, path.join(dir, 'subs'), true);
+    const b = res.submissions.find((s) => s.id === 'b')!;
+    expect(b.runs.map((r) => (r.sandbox?.mechanisms ?? []).some((m) => /fork server/.test(m)))).toEqual([true, true, true]);
+    for (const s of res.submissions) expect(new Set(s.runs.map((r) => r.trace[0]!.text)).size).toBe(3);
+  });
+
   // Last: the in-process one below leaves this module's record of the interpreter refused.
   test('where the machine refuses to fork into a sandbox (a kernel before 5.6, a seccomp filter), runs start as before and grade the same', async () => {
     const spec = path.join(ROOT, 'specs', 'fetch-and-count.yaml');

@@ -49,6 +49,7 @@ export function runOptions(req: RunRequest): RunOptions {
   return {
     submission: req.submission,
     settings: req.spec.run,
+    runIndex: req.runIndex,
     ...(req.sandbox ? { sandbox: req.sandbox } : {}),
     ...(req.requireSandbox ? { requireSandbox: req.requireSandbox } : {}),
     ...(req.acceptNoIsolation ? { acceptNoIsolation: true } : {}),

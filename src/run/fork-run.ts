@@ -13,7 +13,7 @@ import { readProc } from './observe.js';
 import type { LiveRun } from './spawn-run.js';
 
 /** What the fork server needs besides the holder: the program, its interpreter and limits. */
-export type ForkPlan = Omit<ForkRequest, 'holder' | 'uid' | 'gid'> & { interpreter: string };
+export type ForkPlan = Omit<ForkRequest, 'holder' | 'uid' | 'gid'> & { interpreter: string; slot: number };
 
 /** Ask for the fork once the holder runs; `run.exited` becomes the program's end. */
 export function forkInto(run: LiveRun, fork: ForkPlan): void {
@@ -29,9 +29,9 @@ export function forkInto(run: LiveRun, fork: ForkPlan): void {
       return undefined;
     }
     const id = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readProc(`/proc/${holder}/status`) ?? '')?.[1] ?? NaN);
-    const { interpreter, ...rest } = fork;
+    const { interpreter, slot, ...rest } = fork;
     return new Promise<number | undefined>((resolve) => {
-      ForkServer.for(interpreter).run(
+      ForkServer.for(interpreter, slot).run(
         { ...rest, holder, uid: id('Uid'), gid: id('Gid') },
         {
           onPid: (pid) => resolve(pid),

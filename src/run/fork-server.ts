@@ -110,12 +110,17 @@ export class ForkServer {
     (this.proc.stdout as unknown as { unref?: () => void }).unref?.();
   }
 
-  /** The server for `interpreter`, started on first use. */
-  static for(interpreter: string): ForkServer {
-    let s = servers.get(interpreter);
+  /**
+   * The server for `interpreter` and `slot`, started on first use. Each server has a hash seed
+   * of its own, which every program it forks keeps: the runs of one submission (its repeats)
+   * take a slot each, so that, as started runs, they never share one.
+   */
+  static for(interpreter: string, slot: number): ForkServer {
+    const key = `${slot}\0${interpreter}`;
+    let s = servers.get(key);
     if (!s) {
       s = new ForkServer(interpreter);
-      servers.set(interpreter, s);
+      servers.set(key, s);
     }
     return s;
   }

@@ -47,7 +47,7 @@ export function canPrestart(settings: RunSettings): boolean {
   return settings.runtime === 'python';
 }
 
-/** Plan the run in `work` and, if `warm`, spawn its child now (it waits for go). */
+/** Plan the run in `work` and, if `warm`, spawn its child now (it waits for go); `runIndex`: which of its submission's runs. */
 export async function stageRun(
   work: WorkDir,
   settings: RunSettings,
@@ -55,6 +55,7 @@ export async function stageRun(
   chosen: { level: SandboxLevel; reason?: string },
   runtime: ResolvedRuntime,
   warm: boolean,
+  runIndex = 0,
 ): Promise<Staged> {
   const made: Instrumentation | null =
     settings.runtime === 'python' ? instrumentPython(settings, { wallMs: limits.wallMs, interpreter: runtime }) : settings.runtime === 'node' ? instrumentNode(settings, { wallMs: limits.wallMs }) : null;
@@ -89,6 +90,7 @@ export async function stageRun(
       const forked = fork
         ? {
             interpreter: child.argv[0]!,
+            slot: runIndex,
             argv: child.argv.slice(1),
             // As bwrap gives a started program: its PATH, HOME and PWD.
             env: { ...child.env, PATH: '/usr/local/bin:/usr/bin:/bin', HOME: BWRAP_WORK, PWD: BWRAP_WORK },

@@ -34,6 +34,8 @@ export interface RunOptions {
    * files stay open to the submission (--accept-no-isolation; TRACEGRADE_ACCEPT_NO_ISOLATION=1).
    */
   acceptNoIsolation?: boolean;
+  /** Which of its submission's runs this is (0-based): a forked run takes its hash seed from it (fork-server.ts). */
+  runIndex?: number;
   /** Bounds of the submission's copy (defaults: 64 MiB, 10,000 files, 20 s). */
   copyLimits?: Partial<CopyLimits>;
 }
@@ -72,7 +74,7 @@ export function prepareRun(opts: RunOptions, warm: boolean): PreparedRun {
     }
     const base = { work, chosen, runtime, ...(reach.note ? { note: reach.note } : {}) };
     try {
-      return { ...base, staged: await stageRun(work, settings, limits, chosen, runtime, warm) };
+      return { ...base, staged: await stageRun(work, settings, limits, chosen, runtime, warm, opts.runIndex) };
     } catch (e) {
       return { ...base, failed: e };
     }

@@ -31,7 +31,7 @@ export function forkInto(run: LiveRun, fork: ForkPlan): void {
     const id = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readProc(`/proc/${holder}/status`) ?? '')?.[1] ?? NaN);
     const { interpreter, slot, ...rest } = fork;
     return new Promise<number | undefined>((resolve) => {
-      ForkServer.for(interpreter, slot).run(
+      ForkServer.for(interpreter, slot, rest.tracerDir[1]).run(
         { ...rest, holder, uid: id('Uid'), gid: id('Gid') },
         {
           onPid: (pid) => resolve(pid),

@@ -86,10 +86,13 @@ export class ForkServer {
   /** Programs it has forked: a server that ends before its first could not start here at all. */
   private forked = 0;
 
-  private constructor(private readonly interpreter: string) {
+  private constructor(
+    private readonly interpreter: string,
+    tracerAt: string,
+  ) {
     // The room: each fork writes its program's argv and environment over the server's, so that
     // /proc/<pid>/cmdline and environ show the program's (ps, the leftover sweep, the program).
-    this.proc = spawn(interpreter, ['-c', 'from _tracegrade.forkserver import serve; serve()', ' '.repeat(ARGV_ROOM)], {
+    this.proc = spawn(interpreter, ['-c', 'import sys; from _tracegrade.forkserver import serve; serve(sys.argv[1])', tracerAt, ' '.repeat(ARGV_ROOM)], {
       env: { PATH: '/usr/bin:/bin', LANG: SERVER_LANG, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: runtimePythonDir(), TRACEGRADE_ROOM: ' '.repeat(ENV_ROOM) },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -111,15 +114,16 @@ export class ForkServer {
   }
 
   /**
-   * The server for `interpreter` and `slot`, started on first use. Each server has a hash seed
-   * of its own, which every program it forks keeps: the runs of one submission (its repeats)
-   * take a slot each, so that, as started runs, they never share one.
+   * The server for `interpreter` and `slot`, started on first use, whose tracer modules name
+   * `tracerAt` (where the sandbox shows their folder). Each server has a hash seed of its own,
+   * which every program it forks keeps: the runs of one submission (its repeats) take a slot
+   * each, so that, as started runs, they never share one.
    */
-  static for(interpreter: string, slot: number): ForkServer {
-    const key = `${slot}\0${interpreter}`;
+  static for(interpreter: string, slot: number, tracerAt: string): ForkServer {
+    const key = `${slot}\0${interpreter}\0${tracerAt}`;
     let s = servers.get(key);
     if (!s) {
-      s = new ForkServer(interpreter);
+      s = new ForkServer(interpreter, tracerAt);
       servers.set(key, s);
     }
     return s;

@@ -47,7 +47,6 @@ def prepare(req, fds):
     # tracer's folder where the sandbox shows it (the server found it at its host path).
     host, inside = req["tracerDir"]
     sys.path[:] = [os.path.dirname(os.path.abspath(entry))] + [inside if p == host else p for p in sys.path[1:]]
-    forkview.relocate_tracer(host, inside)
     # And, as boot.py does for a started program, not on the PYTHONPATH its own children see.
     rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != inside]
     if rest:

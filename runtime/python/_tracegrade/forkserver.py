@@ -108,10 +108,12 @@ def _read_header():
     return int(rid), int(n)
 
 
-def serve():
+def serve(tracer_at):
     """Each request is a header the server reads and a JSON body its forked child reads: the
     server never holds a run's settings, so no forked program finds another run's in the memory
-    it was copied from (docs/batch.md, "What is trusted")."""
+    it was copied from (docs/batch.md, "What is trusted"). `tracer_at`: where the sandbox shows
+    the tracer's folder, which its modules name from now on (once here, not in every fork)."""
+    forkview.relocate_tracer(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), tracer_at)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the intermediates are reaped by the kernel
     gc.freeze()
     while True:

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Limits, RunSettings } from '../src/spec/types.js';
+import type { RunRecord } from '../src/trace/types.js';
 
 export const HOSTILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'hostile');
 
@@ -18,6 +19,11 @@ export const SMALL: Partial<Limits> = { wallMs: 2500, cpuMs: 5000, memoryBytes: 
 
 export function marker(): string {
   return `tg-marker-${randomUUID()}`;
+}
+
+/** Whether the fork server forked this run's program into its sandbox (its record says so). */
+export function wasForked(run: Pick<RunRecord, 'sandbox'>): boolean {
+  return (run.sandbox?.mechanisms ?? []).some((m) => /fork server/.test(m));
 }
 
 /** Pids of live processes whose argv contains `mark`. */

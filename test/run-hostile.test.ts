@@ -10,7 +10,7 @@ import path from 'node:path';
 import { prepareRun, runSubmission } from '../src/run/index.js';
 import { needs } from './facilities.js';
 import type { Limits } from '../src/spec/types.js';
-import { HOSTILE, SMALL, killAllWith, marker, processesWith, removeTempDirs, settings, tempDir, texts } from './run-helpers.js';
+import { HOSTILE, SMALL, killAllWith, wasForked, marker, processesWith, removeTempDirs, settings, tempDir, texts } from './run-helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -36,7 +36,7 @@ async function run(name: string, opts: { args?: string[]; limits?: Partial<Limit
     limits: { ...SMALL, ...opts.limits },
   };
   const r = how === 'forked' ? await prepareRun(runOpts, true).start() : await runSubmission(runOpts);
-  if (name.endsWith('.py') && runOpts.sandbox === 'bwrap') expect(r.sandbox.mechanisms?.some((m) => /fork server/.test(m))).toBe(how === 'forked');
+  if (name.endsWith('.py') && runOpts.sandbox === 'bwrap') expect(wasForked(r)).toBe(how === 'forked');
   const elapsed = Date.now() - started;
   const left = processesWith(mark);
   killAllWith(mark);
